@@ -1,0 +1,141 @@
+# lindyn -- one non-recursive GNU Makefile.
+#
+#   make              build the driver and every plugin
+#   make check        install missing packages, build, run every test (also under ASan+UBSan)
+#   make figures      run the experiments of paper/*.md and render their figures
+#                     (QUICK=1: reduced sizes for a first look, written under data/quick)
+#   make verify       check every claim of paper/*.md against the data
+#   make paper        weave paper/*.md into build/paper/*.html
+#   make bench        time lindyn against a NumPy/SciPy reference on the same work
+#   make install      PREFIX=/usr/local: driver, public headers, lindyn.pc
+#
+# The Debian packages lindyn needs are listed here and nowhere else.
+
+VERSION   := 0.1.0
+DEBIAN_PACKAGES := gcc make libc6-dev libgsl-dev libopenblas-dev gnuplot-nox \
+	libcmocka-dev pandoc pkg-config zlib1g-dev dataset-fashion-mnist valgrind git
+BENCH_PACKAGES  := python3 python3-numpy python3-scipy
+
+BUILD    ?= build
+SAN      ?=
+PREFIX   ?= /usr/local
+QUICK    ?=
+DATA     := $(if $(QUICK),data/quick,data)
+FIGDIR   := $(if $(QUICK),$(BUILD)/figures/quick,$(BUILD)/figures)
+
+CC       ?= cc
+OPT      ?= -O2 -g
+SANFLAGS := $(if $(SAN),-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+CFLAGS   := -std=c11 $(OPT) -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude $(SANFLAGS)
+# GSL without its reference CBLAS: OpenBLAS provides cblas_* (lazy: evaluated
+# after `deps` has installed gsl-config).
+GSL_LIBS  = $(shell gsl-config --libs-without-cblas)
+BLAS_LIBS = -lopenblas
+LIBS      = $(GSL_LIBS) $(BLAS_LIBS) -lz -ldl -lm
+GIT_REV  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty)
+
+HOST_SRC    := $(filter-out src/main.c,$(wildcard src/*.c))
+HOST_OBJ    := $(HOST_SRC:%.c=$(BUILD)/obj/%.o)
+COMMON_SRC  := $(wildcard plugins/common/*.c)
+PLUGINS     := $(filter-out common,$(notdir $(wildcard plugins/*)))
+PLUGIN_SOS  := $(PLUGINS:%=$(BUILD)/plugins/%.so)
+FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
+FIXTURE_SOS := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
+TEST_SRC    := $(wildcard tests/test_*.c)
+TESTS       := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LINDYN      := $(BUILD)/lindyn
+
+.PHONY: all deps check test figures verify paper bench install clean FORCE
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+
+all: $(LINDYN) $(PLUGIN_SOS)
+
+# ---- Debian packages -------------------------------------------------------
+deps: $(BUILD)/.deps
+$(BUILD)/.deps: Makefile
+	@PKGS="$(DEBIAN_PACKAGES) $(EXTRA_PACKAGES)" sh src/install-deps.sh
+	@mkdir -p $(@D) && touch $@
+
+# ---- host library and driver ------------------------------------------------
+$(BUILD)/obj/%.o: %.c | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -MMD -MP \
+	  -DLINDYN_VERSION='"$(VERSION)"' -DLINDYN_GIT='"$(GIT_REV)"' -c $< -o $@
+
+$(BUILD)/libhost.a: $(HOST_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LINDYN): $(BUILD)/obj/src/main.o $(BUILD)/libhost.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# ---- plugins: plugins/NAME/*.c + plugins/common/*.c -> build/plugins/NAME.so
+plugin_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard plugins/$(1)/*.c) $(COMMON_SRC))
+$(BUILD)/plugins/%.so: $$(call plugin_objs,$$*)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -shared -Wl,--no-undefined -o $@ $^ $(LIBS)
+
+$(BUILD)/fixtures/%.so: tests/fixtures/%.c include/lindyn/plugin.h | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -shared $(FIXTURE_CFLAGS_$*) -o $@ $< -lm
+
+# ---- tests: tests/test_NAME.c and tests/test_NAME-TOPIC.c link plugin NAME's objects
+test_plugin = $(firstword $(subst -, ,$(patsubst test_%,%,$(1))))
+test_objs = $(if $(wildcard plugins/$(call test_plugin,$(1))/*.c),$(call plugin_objs,$(call test_plugin,$(1))))
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call test_objs,$$*) $(BUILD)/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LIBS)
+
+test: all $(TESTS) $(FIXTURE_SOS)
+	@LINDYN_BUILD=$(BUILD) sh tests/run-tests.sh $(TESTS)
+
+check: $(BUILD)/.deps
+	$(MAKE) test
+	$(MAKE) BUILD=build/asan SAN=1 OPT='-O1 -g' test
+	sh tests/check-clean-clone.sh
+
+# ---- literate papers ----------------------------------------------------------
+PAPERS := $(filter-out paper/FORMAT.md,$(wildcard paper/*.md))
+RUNS_MK := $(BUILD)/runs$(if $(QUICK),-quick).mk
+
+$(RUNS_MK): $(PAPERS) $(LINDYN) FORCE
+	@$(LINDYN) tangle $(if $(QUICK),--quick) --data $(DATA) --figures $(FIGDIR) \
+	  --blocks $(BUILD)/blocks --lindyn $(LINDYN) -o $@ $(PAPERS)
+
+ifneq ($(filter figures verify paper,$(MAKECMDGOALS)),)
+-include $(RUNS_MK)
+endif
+
+figures: all $(RUNS_MK) $$(ALL_FIGURES)
+	@echo "figures: $(words $(ALL_FIGURES)) files in $(FIGDIR)"
+
+verify: all $(RUNS_MK) $$(ALL_RUNS)
+	$(LINDYN) verify --data $(DATA) $(PAPERS)
+
+paper: figures
+	@mkdir -p $(BUILD)/paper
+	@for p in $(PAPERS); do \
+	  b=$$(basename $$p .md); \
+	  $(LINDYN) weave --data $(DATA) --figures $(FIGDIR) $$p > $(BUILD)/paper/$$b.weave.md || exit 1; \
+	  pandoc --standalone --mathjax --metadata title="lindyn: $$b" --resource-path=. \
+	    -o $(BUILD)/paper/$$b.html $(BUILD)/paper/$$b.weave.md || exit 1; \
+	  echo "paper: $(BUILD)/paper/$$b.html"; done
+
+bench: all
+	@PKGS="$(BENCH_PACKAGES)" sh src/install-deps.sh
+	sh tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/lindyn \
+	  $(DESTDIR)$(PREFIX)/lib/lindyn/plugins $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(LINDYN) $(DESTDIR)$(PREFIX)/bin/lindyn
+	install -m 644 include/lindyn/plugin.h $(DESTDIR)$(PREFIX)/include/lindyn/
+	install -m 755 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/lindyn/plugins/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' src/lindyn.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/lindyn.pc
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

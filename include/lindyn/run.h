@@ -1,0 +1,46 @@
+/* lindyn/run.h -- run a plugin in-process: what `lindyn run` does, as a
+ * library, so the driver, the conformance suite and the tests share it.
+ *
+ *   lindyn_run *r = lindyn_run_new(lindyn_plugin_descriptor(0), NULL);
+ *   lindyn_run_set(r, "h=50");  lindyn_run_seed(r, 7);
+ *   if (lindyn_run_exec(r) != LINDYN_OK) puts(lindyn_run_message(r));
+ *   double l = lindyn_run_value(r, "loss", lindyn_run_rows(r, "loss") - 1, "loss");
+ *   lindyn_run_free(r);
+ *
+ * With outdir == NULL the tables live only in memory; otherwise they are
+ * also written to outdir/<table>.tsv with the provenance header, under a
+ * temporary name renamed when the run succeeds. */
+#ifndef LINDYN_RUN_H
+#define LINDYN_RUN_H
+
+#include "lindyn/plugin.h"
+
+typedef struct lindyn_run lindyn_run;
+
+lindyn_run *lindyn_run_new(const lindyn_plugin *plugin, const char *outdir);
+void lindyn_run_free(lindyn_run *r);
+
+/* Parses and validates one "key=value"; returns LINDYN_EINVAL with the
+ * reason in lindyn_run_message() (unknown key with the nearest valid key,
+ * wrong type, out of range, not a choice). */
+int lindyn_run_set(lindyn_run *r, const char *key_eq_value);
+void lindyn_run_seed(lindyn_run *r, unsigned long seed);
+/* The command line recorded in the data files' provenance header. */
+void lindyn_run_command(lindyn_run *r, const char *command);
+/* Show a progress line on stderr (when it is a terminal). */
+void lindyn_run_progress(lindyn_run *r, int enabled);
+
+/* alloc -> run -> free; returns the run's status. */
+int lindyn_run_exec(lindyn_run *r);
+/* The recorded failure, "" when none. */
+const char *lindyn_run_message(const lindyn_run *r);
+
+/* Results kept in memory: rows emitted to a table and one value by column
+ * name (NaN when the table, row or column does not exist). */
+size_t lindyn_run_rows(const lindyn_run *r, const char *table);
+double lindyn_run_value(const lindyn_run *r, const char *table, size_t row,
+                        const char *column);
+/* The value of a parameter after defaults were filled in, as text. */
+const char *lindyn_run_param(const lindyn_run *r, const char *key);
+
+#endif /* LINDYN_RUN_H */
