@@ -7,9 +7,10 @@
  *   double l = lindyn_run_value(r, "loss", lindyn_run_rows(r, "loss") - 1, "loss");
  *   lindyn_run_free(r);
  *
- * With outdir == NULL the tables live only in memory; otherwise they are
- * also written to outdir/<table>.tsv with the provenance header, under a
- * temporary name renamed when the run succeeds. */
+ * With outdir == NULL the tables live only in memory (for tests and the
+ * conformance suite); otherwise they are written to outdir/<table>.tsv with
+ * the provenance header, under a temporary name renamed when the run
+ * succeeds, and lindyn_run_rows/value see nothing. */
 #ifndef LINDYN_RUN_H
 #define LINDYN_RUN_H
 
@@ -27,6 +28,8 @@ int lindyn_run_set(lindyn_run *r, const char *key_eq_value);
 void lindyn_run_seed(lindyn_run *r, unsigned long seed);
 /* The command line recorded in the data files' provenance header. */
 void lindyn_run_command(lindyn_run *r, const char *command);
+/* The .so the plugin came from, recorded in the provenance header. */
+void lindyn_run_plugin_path(lindyn_run *r, const char *path);
 /* Show a progress line on stderr (when it is a terminal). */
 void lindyn_run_progress(lindyn_run *r, int enabled);
 
@@ -40,6 +43,10 @@ const char *lindyn_run_message(const lindyn_run *r);
 size_t lindyn_run_rows(const lindyn_run *r, const char *table);
 double lindyn_run_value(const lindyn_run *r, const char *table, size_t row,
                         const char *column);
+/* The tables emitted, by index (NULL past the last), and their columns. */
+const char *lindyn_run_table_name(const lindyn_run *r, size_t index);
+size_t lindyn_run_columns(const lindyn_run *r, const char *table);
+const char *lindyn_run_column_name(const lindyn_run *r, const char *table, size_t column);
 /* The value of a parameter after defaults were filled in, as text. */
 const char *lindyn_run_param(const lindyn_run *r, const char *key);
 

@@ -1,0 +1,14 @@
+/* conformance.h -- the checks every plugin must pass: `lindyn check-plugin`
+ * and the conformance test over plugins/ run the same function. */
+#ifndef LINDYN_CONFORMANCE_H
+#define LINDYN_CONFORMANCE_H
+
+#include <stdio.h>
+
+/* Checks every plugin in the .so at `path` (or the installed plugin named
+ * `path`), printing "PASS|FAIL  check: detail" lines to out.  valgrind:
+ * path of a driver to re-run the smoke run under valgrind's leak checker
+ * (NULL to skip).  Returns the number of failed checks. */
+int conformance_check(const char *path, FILE *out, const char *valgrind_driver);
+
+#endif

@@ -1,0 +1,200 @@
+/* doc.c -- find and parse the lindyn blocks of a Markdown document. */
+#include "doc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *info;
+	block_kind kind;
+	const char *keys; /* the keys a block of this kind may hold */
+} kinds[] = {
+	{ "lindyn-experiment", BLOCK_EXPERIMENT,
+	  " name plugin seed seeds set sweep aggregate quick quick-sweep expect " },
+	{ "lindyn-figure", BLOCK_FIGURE, " name script uses caption " },
+	{ "lindyn-claim", BLOCK_CLAIM, " id claim paper let measure expect " },
+};
+
+static char *read_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	for (size_t n; buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
+		len += n;
+		if (len + 1 == cap) {
+			char *grown = realloc(buf, cap *= 2);
+			if (!grown)
+				free(buf);
+			buf = grown;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		snprintf(err, errlen, "%s: out of memory", path);
+	else
+		buf[len] = 0;
+	return buf;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = 0;
+	return s;
+}
+
+/* Parses one "key: value" body line into b; 0 or -1 with err set. */
+static int add_field(const doc *d, block *b, const char *keys, char *line, int lineno,
+                     char *err, size_t errlen)
+{
+	char *colon = strchr(line, ':');
+	if (!colon) {
+		snprintf(err, errlen, "%s:%d: expected 'key: value', found '%.60s'", d->path, lineno,
+		         line);
+		return -1;
+	}
+	*colon = 0;
+	char *key = trim(line), *value = trim(colon + 1), pattern[72];
+	snprintf(pattern, sizeof pattern, " %.64s ", key);
+	if (!*key || strstr(keys, pattern) == NULL) {
+		snprintf(err, errlen, "%s:%d: unknown key '%s' (expected one of:%s)", d->path,
+		         lineno, key, keys);
+		return -1;
+	}
+	block_field *grown = realloc(b->fields, (b->nfields + 1) * sizeof *grown);
+	if (!grown) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	b->fields = grown;
+	block_field *f = &b->fields[b->nfields++];
+	f->key = strdup(key);
+	f->value = strdup(value);
+	f->line = lineno;
+	return 0;
+}
+
+int doc_load(doc *d, const char *path, char *err, size_t errlen)
+{
+	memset(d, 0, sizeof *d);
+	d->path = strdup(path);
+	const char *base = strrchr(path, '/');
+	d->name = strdup(base ? base + 1 : path);
+	char *dot = strrchr(d->name, '.');
+	if (dot)
+		*dot = 0;
+	if (!(d->source = read_file(path, err, errlen)))
+		return -1;
+
+	block *cur = NULL;
+	const char *keys = NULL;
+	size_t body_start = 0;
+	int lineno = 0;
+	for (char *p = d->source; *p;) {
+		char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[4096];
+		lineno++;
+		if (len >= sizeof line) {
+			snprintf(err, errlen, "%s:%d: line longer than %zu characters", path, lineno,
+			         sizeof line - 1);
+			return -1;
+		}
+		memcpy(line, p, len);
+		line[len] = 0;
+		size_t offset = (size_t)(p - d->source);
+		p = nl ? nl + 1 : p + len;
+		char *t = trim(line);
+		if (!cur) {
+			if (strncmp(t, "```", 3) || strncmp(t + 3, "lindyn", 6))
+				continue;
+			char *info = trim(t + 3);
+			size_t k = 0;
+			while (k < sizeof kinds / sizeof *kinds && strcmp(info, kinds[k].info))
+				k++;
+			if (k == sizeof kinds / sizeof *kinds) {
+				snprintf(err, errlen,
+				         "%s:%d: unknown block '%s' (expected lindyn-experiment, lindyn-figure or lindyn-claim)",
+				         path, lineno, info);
+				return -1;
+			}
+			block *grown = realloc(d->blocks, (d->nblocks + 1) * sizeof *grown);
+			if (!grown) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			d->blocks = grown;
+			cur = &d->blocks[d->nblocks++];
+			memset(cur, 0, sizeof *cur);
+			cur->kind = kinds[k].kind;
+			cur->line = lineno;
+			keys = kinds[k].keys;
+			body_start = (size_t)(p - d->source);
+			continue;
+		}
+		if (!strcmp(t, "```")) {
+			cur->end_line = lineno;
+			cur->body = strndup(d->source + body_start, offset - body_start);
+			cur = NULL;
+			continue;
+		}
+		char *hash = strstr(t, " #"); /* trailing comment (experiments only: prose
+		                                  * in claims and captions may hold '#') */
+		if (hash && cur->kind == BLOCK_EXPERIMENT)
+			*hash = 0;
+		t = trim(t);
+		if (*t == 0 || *t == '#')
+			continue;
+		if (add_field(d, cur, keys, t, lineno, err, errlen))
+			return -1;
+	}
+	if (cur) {
+		snprintf(err, errlen, "%s:%d: block is not closed with ```", path, cur->line);
+		return -1;
+	}
+	return 0;
+}
+
+void doc_free(doc *d)
+{
+	for (size_t i = 0; i < d->nblocks; i++) {
+		for (size_t j = 0; j < d->blocks[i].nfields; j++) {
+			free(d->blocks[i].fields[j].key);
+			free(d->blocks[i].fields[j].value);
+		}
+		free(d->blocks[i].fields);
+		free(d->blocks[i].body);
+	}
+	free(d->blocks);
+	free(d->source);
+	free(d->path);
+	free(d->name);
+	memset(d, 0, sizeof *d);
+}
+
+const block_field *block_field_get(const block *b, const char *key)
+{
+	for (size_t i = 0; i < b->nfields; i++)
+		if (!strcmp(b->fields[i].key, key))
+			return &b->fields[i];
+	return NULL;
+}
+
+const block_field *block_require(const doc *d, const block *b, const char *key, char *err,
+                                 size_t errlen)
+{
+	const block_field *f = block_field_get(b, key);
+	if (!f || !*f->value)
+		snprintf(err, errlen, "%s:%d: block lacks required key '%s'", d->path, b->line, key);
+	return f && *f->value ? f : NULL;
+}

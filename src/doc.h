@@ -1,0 +1,41 @@
+/* doc.h -- a literate paper document: its fenced lindyn blocks, parsed into
+ * key: value fields with their line numbers (paper/FORMAT.md). */
+#ifndef LINDYN_DOC_H
+#define LINDYN_DOC_H
+
+#include <stddef.h>
+
+typedef enum { BLOCK_EXPERIMENT, BLOCK_FIGURE, BLOCK_CLAIM } block_kind;
+
+typedef struct {
+	char *key, *value;
+	int line;
+} block_field;
+
+typedef struct {
+	block_kind kind;
+	int line, end_line;     /* the opening and closing fence lines (1-based) */
+	block_field *fields;
+	size_t nfields;
+	char *body;             /* the raw text between the fences */
+} block;
+
+typedef struct {
+	char *path, *name;      /* "paper/lora_gf.md", "lora_gf" */
+	char *source;           /* the whole file */
+	block *blocks;
+	size_t nblocks;
+} doc;
+
+/* Loads and parses; errors read "paper/x.md:12: unknown key 'sed' in
+ * lindyn-experiment block". */
+int doc_load(doc *d, const char *path, char *err, size_t errlen);
+void doc_free(doc *d);
+
+/* The first field with this key, or NULL. */
+const block_field *block_field_get(const block *b, const char *key);
+/* A required field: NULL with err set when absent. */
+const block_field *block_require(const doc *d, const block *b, const char *key, char *err,
+                                 size_t errlen);
+
+#endif

@@ -1,0 +1,298 @@
+/* params.c -- parse and validate key=value against a declared table. */
+#include "params.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t table_len(const lindyn_param *t)
+{
+	size_t n = 0;
+	while (t[n].key)
+		n++;
+	return n;
+}
+
+static const char *kind_name(lindyn_param_kind k)
+{
+	switch (k) {
+	case LINDYN_P_INT: return "int";
+	case LINDYN_P_REAL: return "real";
+	case LINDYN_P_BOOL: return "bool";
+	case LINDYN_P_ENUM: return "enum";
+	case LINDYN_P_STRING: return "string";
+	}
+	return "?";
+}
+
+void params_format_real(char *buf, size_t len, double x)
+{
+	for (int p = 1; p <= 17; p++) {
+		snprintf(buf, len, "%.*g", p, x);
+		if (strtod(buf, NULL) == x)
+			return;
+	}
+}
+
+static int key_ok(const char *k)
+{
+	if (!islower((unsigned char)*k))
+		return 0;
+	for (; *k; k++)
+		if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) && *k != '_')
+			return 0;
+	return 1;
+}
+
+/* Is `word` one of the '|'-separated choices? */
+static int in_choices(const char *choices, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *c = choices; c && *c;) {
+		const char *bar = strchr(c, '|');
+		size_t len = bar ? (size_t)(bar - c) : strlen(c);
+		if (len == n && strncmp(c, word, n) == 0)
+			return 1;
+		c = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
+static void range_text(char *buf, size_t len, const lindyn_param *d)
+{
+	char lo[32], hi[32];
+	params_format_real(lo, sizeof lo, d->min);
+	params_format_real(hi, sizeof hi, d->max);
+	switch (d->kind) {
+	case LINDYN_P_INT: snprintf(buf, len, "an integer in [%s, %s]", lo, hi); break;
+	case LINDYN_P_REAL: snprintf(buf, len, "a real number in [%s, %s]", lo, hi); break;
+	case LINDYN_P_BOOL: snprintf(buf, len, "a boolean (0/1, true/false, yes/no)"); break;
+	case LINDYN_P_ENUM: snprintf(buf, len, "one of %s", d->choices); break;
+	case LINDYN_P_STRING: snprintf(buf, len, "a string"); break;
+	}
+}
+
+/* Parses `text` into v according to v->def; 0 or -1 with err set. */
+static int parse_value(param_value *v, const char *text, char *err, size_t errlen)
+{
+	const lindyn_param *d = v->def;
+	char range[160];
+	range_text(range, sizeof range, d);
+	if (strlen(text) >= sizeof v->text) {
+		snprintf(err, errlen, "parameter '%s': value is longer than %zu characters",
+		         d->key, sizeof v->text - 1);
+		return -1;
+	}
+	char *end;
+	switch (d->kind) {
+	case LINDYN_P_INT: {
+		errno = 0;
+		double x = strtod(text, &end);
+		if (end == text || *end || errno || x != floor(x) || fabs(x) > 9e15) {
+			snprintf(err, errlen, "parameter '%s': '%s' is not an integer; expected %s",
+			         d->key, text, range);
+			return -1;
+		}
+		if (x < d->min || x > d->max) {
+			snprintf(err, errlen, "parameter '%s': %s is out of range; expected %s",
+			         d->key, text, range);
+			return -1;
+		}
+		v->i = (long)x;
+		v->x = x;
+		snprintf(v->text, sizeof v->text, "%ld", v->i);
+		return 0;
+	}
+	case LINDYN_P_REAL: {
+		errno = 0;
+		double x = strtod(text, &end);
+		if (end == text || *end || !isfinite(x) || (errno == ERANGE && x != 0)) {
+			snprintf(err, errlen, "parameter '%s': '%s' is not a finite real number; expected %s",
+			         d->key, text, range);
+			return -1;
+		}
+		if (x < d->min || x > d->max) {
+			snprintf(err, errlen, "parameter '%s': %s is out of range; expected %s",
+			         d->key, text, range);
+			return -1;
+		}
+		v->x = x;
+		params_format_real(v->text, sizeof v->text, x);
+		return 0;
+	}
+	case LINDYN_P_BOOL:
+		if (!strcmp(text, "1") || !strcmp(text, "true") || !strcmp(text, "yes"))
+			v->b = 1;
+		else if (!strcmp(text, "0") || !strcmp(text, "false") || !strcmp(text, "no"))
+			v->b = 0;
+		else {
+			snprintf(err, errlen, "parameter '%s': '%s' is not %s", d->key, text, range);
+			return -1;
+		}
+		snprintf(v->text, sizeof v->text, "%d", v->b);
+		return 0;
+	case LINDYN_P_ENUM:
+		if (!in_choices(d->choices, text)) {
+			snprintf(err, errlen, "parameter '%s': '%s' is not %s", d->key, text, range);
+			return -1;
+		}
+		snprintf(v->text, sizeof v->text, "%s", text);
+		return 0;
+	case LINDYN_P_STRING:
+		snprintf(v->text, sizeof v->text, "%s", text);
+		return 0;
+	}
+	snprintf(err, errlen, "parameter '%s': unknown kind %d", d->key, (int)d->kind);
+	return -1;
+}
+
+int params_check_table(const lindyn_param *table, char *err, size_t errlen)
+{
+	if (!table) {
+		snprintf(err, errlen, "parameter table is NULL");
+		return -1;
+	}
+	for (size_t i = 0; table[i].key; i++) {
+		const lindyn_param *d = &table[i];
+		if (!key_ok(d->key)) {
+			snprintf(err, errlen, "parameter '%s': key must match [a-z][a-z0-9_]*", d->key);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(table[j].key, d->key)) {
+				snprintf(err, errlen, "parameter '%s' is declared twice", d->key);
+				return -1;
+			}
+		if (d->kind < LINDYN_P_INT || d->kind > LINDYN_P_STRING) {
+			snprintf(err, errlen, "parameter '%s': unknown kind %d", d->key, (int)d->kind);
+			return -1;
+		}
+		if (!d->help || !*d->help) {
+			snprintf(err, errlen, "parameter '%s': no help text", d->key);
+			return -1;
+		}
+		if (!d->defval) {
+			snprintf(err, errlen, "parameter '%s': no default", d->key);
+			return -1;
+		}
+		if ((d->kind == LINDYN_P_INT || d->kind == LINDYN_P_REAL) &&
+		    !(d->min <= d->max)) {
+			snprintf(err, errlen, "parameter '%s': bounds [%g, %g] are empty", d->key,
+			         d->min, d->max);
+			return -1;
+		}
+		if (d->kind == LINDYN_P_ENUM && (!d->choices || !*d->choices)) {
+			snprintf(err, errlen, "parameter '%s': enum without choices", d->key);
+			return -1;
+		}
+		param_value v = { .def = d };
+		char why[300];
+		if (parse_value(&v, d->defval, why, sizeof why)) {
+			snprintf(err, errlen, "bad default: %s", why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int params_init(param_set *ps, const lindyn_param *table, char *err, size_t errlen)
+{
+	ps->n = table_len(table);
+	ps->v = calloc(ps->n ? ps->n : 1, sizeof *ps->v);
+	if (!ps->v) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < ps->n; i++) {
+		ps->v[i].def = &table[i];
+		if (parse_value(&ps->v[i], table[i].defval, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+void params_free(param_set *ps)
+{
+	free(ps->v);
+	ps->v = NULL;
+	ps->n = 0;
+}
+
+const param_value *params_find(const param_set *ps, const char *key)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (!strcmp(ps->v[i].def->key, key))
+			return &ps->v[i];
+	return NULL;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+	if (lb >= 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best) best = up + 1;
+			if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+int params_set(param_set *ps, const char *kv, char *err, size_t errlen)
+{
+	const char *eq = strchr(kv, '=');
+	if (!eq || eq == kv) {
+		snprintf(err, errlen, "'%s' is not of the form key=value", kv);
+		return -1;
+	}
+	char key[64];
+	size_t klen = (size_t)(eq - kv);
+	if (klen >= sizeof key)
+		klen = sizeof key - 1;
+	memcpy(key, kv, klen);
+	key[klen] = 0;
+	for (size_t i = 0; i < ps->n; i++)
+		if (!strcmp(ps->v[i].def->key, key))
+			return parse_value(&ps->v[i], eq + 1, err, errlen);
+
+	const char *near = NULL;
+	size_t best = SIZE_MAX;
+	for (size_t i = 0; i < ps->n; i++) {
+		size_t dist = edit_distance(key, ps->v[i].def->key);
+		if (dist < best) {
+			best = dist;
+			near = ps->v[i].def->key;
+		}
+	}
+	if (near && best <= 2 + strlen(key) / 3)
+		snprintf(err, errlen, "unknown parameter '%s'; did you mean '%s'?", key, near);
+	else
+		snprintf(err, errlen, "unknown parameter '%s'; `lindyn help` lists the valid ones",
+		         key);
+	return -1;
+}
+
+void params_help(FILE *out, const lindyn_param *table)
+{
+	for (size_t i = 0; table[i].key; i++) {
+		const lindyn_param *d = &table[i];
+		char range[160];
+		range_text(range, sizeof range, d);
+		fprintf(out, "  %s=<%s> (default %s)\n      %s\n", d->key,
+		        d->kind == LINDYN_P_STRING ? kind_name(d->kind) : range,
+		        *d->defval ? d->defval : "\"\"", d->help);
+	}
+}

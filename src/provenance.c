@@ -1,0 +1,88 @@
+/* provenance.c -- the provenance header of data files. */
+#include "provenance.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_version.h>
+
+/* From OpenBLAS (cblas.h declares them, but including cblas.h here would
+ * clash with GSL's gsl_cblas.h declarations). */
+extern char *openblas_get_config(void);
+extern int openblas_get_num_threads(void);
+
+#ifndef LINDYN_VERSION
+#define LINDYN_VERSION "unknown"
+#endif
+#ifndef LINDYN_GIT
+#define LINDYN_GIT "unknown"
+#endif
+
+void provenance_libs(char *buf, size_t len)
+{
+	snprintf(buf, len, "gsl %s; blas %s; threads=%d", gsl_version, openblas_get_config(),
+	         openblas_get_num_threads());
+}
+
+/* Appends printf output to a growing buffer; returns 0 or -1. */
+static int append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return -1;
+		if (*len + (size_t)n < *cap) {
+			*len += (size_t)n;
+			return 0;
+		}
+		size_t ncap = 2 * (*cap + (size_t)n);
+		char *nb = realloc(*buf, ncap);
+		if (!nb)
+			return -1;
+		*buf = nb;
+		*cap = ncap;
+	}
+}
+
+char *provenance_header(const lindyn_plugin *p, const char *plugin_path,
+                        const param_set *ps, unsigned long seed, const char *command)
+{
+	size_t len = 0, cap = 1024;
+	char *buf = malloc(cap), libs[512];
+	if (!buf)
+		return NULL;
+	buf[0] = 0;
+	provenance_libs(libs, sizeof libs);
+	int bad = append(&buf, &len, &cap, "# lindyn %s (git %s) abi %u.%u\n", LINDYN_VERSION,
+	                 LINDYN_GIT, LINDYN_ABI_MAJOR, LINDYN_ABI_MINOR);
+	bad |= append(&buf, &len, &cap, "# plugin: %s %s (%s)\n", p->name, p->version,
+	              plugin_path ? plugin_path : "linked in");
+	bad |= append(&buf, &len, &cap, "# command: %s\n", command ? command : "(library call)");
+	bad |= append(&buf, &len, &cap, "# seed: %lu\n", seed);
+	bad |= append(&buf, &len, &cap, "# params:");
+	for (size_t i = 0; i < ps->n; i++)
+		bad |= append(&buf, &len, &cap, " %s=%s", ps->v[i].def->key, ps->v[i].text);
+	bad |= append(&buf, &len, &cap, "\n# libs: %s\n", libs);
+	/* A date only when asked for (reproducible-builds convention), so that
+	 * the same inputs give byte-identical files. */
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		time_t t = (time_t)strtoll(sde, NULL, 10);
+		char date[64];
+		strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+		bad |= append(&buf, &len, &cap, "# date: %s\n", date);
+	}
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

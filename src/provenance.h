@@ -1,0 +1,18 @@
+/* provenance.h -- the '#' header every data file starts with: what made the
+ * data (tool, plugin, libraries), from which inputs, and how to redo it. */
+#ifndef LINDYN_PROVENANCE_H
+#define LINDYN_PROVENANCE_H
+
+#include <stddef.h>
+
+#include "lindyn/plugin.h"
+#include "params.h"
+
+/* Returns a malloc'ed block of whole '#' lines (each ending in '\n'). */
+char *provenance_header(const lindyn_plugin *p, const char *plugin_path,
+                        const param_set *ps, unsigned long seed, const char *command);
+
+/* "gsl 2.7.1; blas OpenBLAS 0.3.21 ... threads=1" */
+void provenance_libs(char *buf, size_t len);
+
+#endif

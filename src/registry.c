@@ -1,0 +1,226 @@
+/* registry.c -- dlopen, ABI checks, enumeration of plugin descriptors. */
+#include "registry.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "params.h"
+
+static void reject(registry *reg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reject(registry *reg, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	char **grown = realloc(reg->rejected, (reg->nrejected + 1) * sizeof *grown);
+	if (n < 0 || !grown) {
+		free(msg);
+		return;
+	}
+	reg->rejected = grown;
+	reg->rejected[reg->nrejected++] = msg;
+}
+
+int registry_check(const lindyn_plugin *d, char *err, size_t errlen)
+{
+	if (d->abi_major != LINDYN_ABI_MAJOR || d->abi_minor > LINDYN_ABI_MINOR) {
+		snprintf(err, errlen, "built for ABI %u.%u, driver has %u.%u", d->abi_major,
+		         d->abi_minor, LINDYN_ABI_MAJOR, LINDYN_ABI_MINOR);
+		return -1;
+	}
+	if (d->struct_size < offsetof(lindyn_plugin, free) + sizeof d->free) {
+		snprintf(err, errlen, "descriptor struct_size %u is smaller than ABI %u.0's",
+		         d->struct_size, LINDYN_ABI_MAJOR);
+		return -1;
+	}
+	if (!d->name || !*d->name || strspn(d->name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+	                                     strlen(d->name)) {
+		snprintf(err, errlen, "plugin name must match [a-z][a-z0-9_]*");
+		return -1;
+	}
+	if (!d->version || !d->summary || !d->alloc || !d->run || !d->free) {
+		snprintf(err, errlen, "plugin '%s': descriptor lacks version, summary, alloc, run or free",
+		         d->name);
+		return -1;
+	}
+	char why[400];
+	if (params_check_table(d->params, why, sizeof why)) {
+		snprintf(err, errlen, "plugin '%s': malformed parameter table: %s", d->name, why);
+		return -1;
+	}
+	return 0;
+}
+
+const registry_entry *registry_find(const registry *reg, const char *name)
+{
+	for (size_t i = 0; i < reg->n; i++)
+		if (!strcmp(reg->entries[i].desc.name, name))
+			return &reg->entries[i];
+	return NULL;
+}
+
+static int already_loaded(const registry *reg, const char *path)
+{
+	for (size_t i = 0; i < reg->n; i++)
+		if (!strcmp(reg->entries[i].path, path))
+			return 1;
+	return 0;
+}
+
+static void add_file(registry *reg, const char *file)
+{
+	char path[PATH_MAX];
+	if (!realpath(file, path)) {
+		reject(reg, "plugin [%s]: cannot resolve path", file);
+		return;
+	}
+	if (already_loaded(reg, path))
+		return;
+	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		reject(reg, "plugin [%s]: cannot load: %s", file, dlerror());
+		return;
+	}
+	lindyn_descriptor_fn fn;
+	*(void **)&fn = dlsym(handle, "lindyn_plugin_descriptor");
+	if (!fn) {
+		reject(reg, "plugin [%s]: no entry point lindyn_plugin_descriptor", file);
+		dlclose(handle);
+		return;
+	}
+	size_t added = 0;
+	for (uint32_t i = 0; i < 1024; i++) {
+		const lindyn_plugin *d = fn(i);
+		if (!d)
+			break;
+		char err[512];
+		if (registry_check(d, err, sizeof err)) {
+			reject(reg, "plugin [%s] #%u: %s", file, i, err);
+			continue;
+		}
+		const registry_entry *twin = registry_find(reg, d->name);
+		if (twin) {
+			reject(reg, "plugin [%s]: name '%s' is already provided by %s", file, d->name,
+			       twin->path);
+			continue;
+		}
+		registry_entry *grown = realloc(reg->entries, (reg->n + 1) * sizeof *grown);
+		char *p = strdup(path);
+		if (!grown || !p) {
+			free(p);
+			if (grown)
+				reg->entries = grown;
+			break;
+		}
+		reg->entries = grown;
+		registry_entry *e = &reg->entries[reg->n++];
+		memset(&e->desc, 0, sizeof e->desc);
+		memcpy(&e->desc, d, d->struct_size < sizeof e->desc ? d->struct_size : sizeof e->desc);
+		e->path = p;
+		added++;
+	}
+	if (!added) {
+		dlclose(handle);
+		return;
+	}
+	void **grown = realloc(reg->handles, (reg->nhandles + 1) * sizeof *grown);
+	if (grown) {
+		reg->handles = grown;
+		reg->handles[reg->nhandles++] = handle;
+	}
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void registry_add_path(registry *reg, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st)) {
+		reject(reg, "plugin path [%s]: does not exist", path);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		add_file(reg, path);
+		return;
+	}
+	DIR *dir = opendir(path);
+	if (!dir) {
+		reject(reg, "plugin path [%s]: cannot read directory", path);
+		return;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	for (struct dirent *de; (de = readdir(dir));) {
+		size_t len = strlen(de->d_name);
+		if (len < 4 || strcmp(de->d_name + len - 3, ".so"))
+			continue;
+		char **grown = realloc(names, (n + 1) * sizeof *grown);
+		if (!grown)
+			break;
+		names = grown;
+		if (asprintf(&names[n], "%s/%s", path, de->d_name) >= 0)
+			n++;
+	}
+	closedir(dir);
+	qsort(names, n, sizeof *names, by_name); /* deterministic order */
+	for (size_t i = 0; i < n; i++) {
+		add_file(reg, names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+void registry_scan(registry *reg)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		char dir[PATH_MAX + 32];
+		struct stat st;
+		snprintf(dir, sizeof dir, "%s/plugins", exe);
+		if (!stat(dir, &st))
+			registry_add_path(reg, dir);
+		snprintf(dir, sizeof dir, "%s/../lib/lindyn/plugins", exe);
+		if (!stat(dir, &st))
+			registry_add_path(reg, dir);
+	}
+	const char *env = getenv("LINDYN_PLUGIN_PATH");
+	if (env && *env) {
+		char *copy = strdup(env), *save = NULL;
+		for (char *p = copy ? strtok_r(copy, ":", &save) : NULL; p;
+		     p = strtok_r(NULL, ":", &save))
+			registry_add_path(reg, p);
+		free(copy);
+	}
+}
+
+void registry_free(registry *reg)
+{
+	for (size_t i = 0; i < reg->n; i++)
+		free(reg->entries[i].path);
+	free(reg->entries);
+	/* Handles stay open: descriptors and their strings live in them, and
+	 * the process ends right after. Under sanitizers, dlclose would also
+	 * hide symbol names in leak reports. */
+	free(reg->handles);
+	for (size_t i = 0; i < reg->nrejected; i++)
+		free(reg->rejected[i]);
+	free(reg->rejected);
+	memset(reg, 0, sizeof *reg);
+}

@@ -1,0 +1,31 @@
+/* status.c -- names and exit codes of lindyn_status values. */
+#include "status.h"
+
+#include "lindyn/plugin.h"
+
+const char *status_name(int status)
+{
+	switch (status) {
+	case LINDYN_OK: return "ok";
+	case LINDYN_EINVAL: return "invalid input";
+	case LINDYN_ENOMEM: return "out of memory";
+	case LINDYN_EDIVERGE: return "diverged";
+	case LINDYN_ENUMERIC: return "numerical failure";
+	case LINDYN_EIO: return "i/o error";
+	case LINDYN_EINTR: return "interrupted";
+	case LINDYN_EMAXITER: return "no convergence";
+	case LINDYN_EABI: return "ABI mismatch";
+	}
+	return "unknown status";
+}
+
+int status_exit_code(int status)
+{
+	switch (status) {
+	case LINDYN_OK: return 0;
+	case LINDYN_EINVAL: return 1;
+	case LINDYN_EDIVERGE: return 3;
+	case LINDYN_EINTR: return 130;
+	}
+	return 2;
+}
