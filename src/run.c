@@ -280,6 +280,10 @@ int lindyn_run_exec(lindyn_run *r)
 		return r->status; /* a parameter was rejected: nothing runs */
 	sink_free(r->sink);
 	r->sink = NULL;
+	/* Parallelism comes from independent runs; one BLAS thread unless the
+	 * user asks for more through OPENBLAS_NUM_THREADS. */
+	if (!getenv("OPENBLAS_NUM_THREADS"))
+		openblas_set_num_threads(1);
 	char *header = provenance_header(r->plugin, r->plugin_path, &r->params, r->seed,
 	                                 r->command);
 	char err[512];
@@ -295,10 +299,6 @@ int lindyn_run_exec(lindyn_run *r)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	/* Parallelism comes from independent runs; one BLAS thread unless the
-	 * user asks for more through OPENBLAS_NUM_THREADS. */
-	if (!getenv("OPENBLAS_NUM_THREADS"))
-		openblas_set_num_threads(1);
 	gsl_error_handler_t *old_handler = gsl_set_error_handler(gsl_forward);
 	active = r;
 	r->t0 = now();
