@@ -277,7 +277,7 @@ int params_set(param_set *ps, const char *kv, char *err, size_t errlen)
 			near = ps->v[i].def->key;
 		}
 	}
-	if (near && best <= 2 + strlen(key) / 3)
+	if (near && best <= 1 + strlen(key) / 3 && best < strlen(key))
 		snprintf(err, errlen, "unknown parameter '%s'; did you mean '%s'?", key, near);
 	else
 		snprintf(err, errlen, "unknown parameter '%s'; `lindyn help` lists the valid ones",

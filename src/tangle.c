@@ -325,7 +325,7 @@ int cmd_tangle(int argc, char **argv)
 	}
 	if (rc) {
 		fprintf(stderr, "lindyn tangle: %s\n", err);
-		for (size_t i = 0; i < reg.nrejected; i++)
+		for (size_t i = 0; strstr(err, "unknown plugin") && i < reg.nrejected; i++)
 			fprintf(stderr, "lindyn: warning: %s\n", reg.rejected[i]);
 	}
 out:
