@@ -1,0 +1,88 @@
+/* gd2.h -- gradient descent on a two-layer linear network Y ~ X W1 W2.
+ *
+ * Conventions (AISTATS 2023 / the implicit-bias spec S3): X is n x d,
+ * Y is n x m, W1 is d x h, W2 is h x m, W = W1 W2 is d x m.  The TMLR
+ * paper writes W = W1 W2^T with its W2 being our W2^T and its "n" (the
+ * input dimension) being our d.  Internally the loss is always the summed
+ * loss L = l(W1 W2) - l*; loss_scale=mean only rescales what is reported
+ * and the step: the mean loss (1/n)||.||^2 is (2/n) L, so its GD step of
+ * size eta is GD on L with step 2 eta / n. */
+#ifndef GD2_H
+#define GD2_H
+
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+#include "lindyn/plugin.h"
+
+typedef enum { LOSS_SQUARED, LOSS_LOGISTIC } gd2_loss_kind;
+
+/* The loss l(W) on the end-to-end matrix W (loss.c). */
+typedef struct {
+	gd2_loss_kind kind;
+	double lambda;  /* l2 weight of the logistic loss */
+	double K, mu;   /* l is K-smooth and mu-strongly convex */
+	double lstar;   /* min_W l(W): the theory is stated for l - l* */
+} gd2_loss;
+
+/* Every matrix of one run, allocated once by gd2_model_alloc. */
+typedef struct {
+	size_t n, d, m, h;
+	size_t r;              /* rank of the row space of X used: min(n, d) */
+	size_t k;              /* dimension of the imbalance basis: min(h, r + m) */
+	gsl_matrix *X, *Y, *Theta;
+	gsl_vector *sx;        /* the r singular values of X, decreasing */
+	gsl_matrix *Phi1;      /* d x r right singular vectors of X (when r < d) */
+	gsl_matrix *W1, *W2, *W1_0, *W2_0;
+	gsl_matrix *P;         /* n x h: X W1, updated incrementally */
+	gsl_matrix *Z, *R;     /* n x m: X W and dl/dZ */
+	gsl_matrix *G;         /* d x m: grad l(W) */
+	gsl_matrix *XG;        /* n x m: X G */
+	gsl_matrix *gW2;       /* h x m: W1^T G, the gradient in W2 */
+	gsl_matrix *W;         /* d x m: W1 W2 */
+	gsl_matrix *GtG, *W2tW2; /* m x m */
+	/* Imbalance: the rows of W1 (projected on the row space of X) and of
+	 * W2^T stay in the span of their initial values (GD moves W1 by
+	 * G W2^T and W2^T by G^T W1), so with Q0 (h x k) an orthonormal basis
+	 * of that span, D(t) = Q0 Dt Q0^T with the small k x k Dt. */
+	gsl_matrix *Q0;        /* h x k */
+	gsl_matrix *D0;        /* k x k: D(0) in the basis Q0 */
+	gsl_matrix *Dt;        /* k x k scratch */
+	gsl_matrix *W1Q, *U1Q, *W2Q; /* d x k, r x k, m x k scratch */
+	gsl_vector *eigD0;     /* the k eigenvalues of D(0), decreasing */
+} gd2_model;
+
+int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h);
+void gd2_model_free(gd2_model *mo);
+
+/* With P = X W1 and W2 current: l(W1 W2) - l* (summed), and Z, R, G, XG,
+ * gW2, W filled; *gnorm2 = ||grad L||_F^2 (through m x m Gram matrices). */
+double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2);
+/* One GD step of size eta using the products of gd2_model_gradient. */
+void gd2_model_step(gd2_model *mo, double eta);
+/* P = X W1 recomputed, bounding the rounding drift of the update. */
+void gd2_model_refresh(gd2_model *mo);
+
+/* Singular values of X and Phi1 (setup.c, after X is drawn). */
+int gd2_model_factor_x(gd2_model *mo);
+
+/* l(Z) - l* and R = dl/dZ for Z = X W (loss.c).  W is used by the
+ * logistic loss's l2 term only. */
+double gd2_loss_eval(const gd2_loss *loss, const gsl_matrix *Z, const gsl_matrix *Y,
+                     const gsl_matrix *W, gsl_matrix *R);
+
+/* Imbalance D = W1^T W1 - W2 W2^T (imbalance.c). */
+typedef struct {
+	double lam_plus, lam_minus;            /* max(lambda_1(+-D(0)), 0) */
+	double delta, delta_plus, delta_minus; /* underlined Delta (= S1's c), Delta_+- */
+} gd2_levels;
+
+/* Builds Q0, D0 and its spectrum from W1(0), W2(0).  Returns a GSL status. */
+int gd2_imbalance_init(gd2_model *mo);
+/* TMLR Table 2 / S1 eq. 9 levels of the spectrum of D(0): r positive and
+ * m negative slots. */
+void gd2_imbalance_levels(const gd2_model *mo, gd2_levels *out);
+/* ||W1^T W1 - W2 W2^T - D(0)||_F from k x k matrices. */
+double gd2_imbalance_drift(gd2_model *mo);
+
+#endif

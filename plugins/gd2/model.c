@@ -1,0 +1,136 @@
+/* model.c -- the workspaces of a gd2 run and one gradient step.
+ *
+ * Cost per step: the only products with X and the width h are rank-m
+ * updates, because P = X W1 is carried along: X W1(k+1) = P - eta (X G) W2^T.
+ * A step is then O(h m (n + d) + n d m) instead of the O(n d h) of
+ * recomputing X W1; P is recomputed every GD2_REFRESH steps. */
+#include "gd2.h"
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+
+static gsl_matrix *mat(size_t r, size_t c, int *fail)
+{
+	gsl_matrix *A = gsl_matrix_calloc(r ? r : 1, c ? c : 1);
+	if (!A)
+		*fail = 1;
+	return A;
+}
+
+int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
+{
+	int fail = 0;
+	*mo = (gd2_model){ .n = n, .d = d, .m = m, .h = h };
+	mo->r = n < d ? n : d;
+	mo->k = h < mo->r + m ? h : mo->r + m;
+	size_t r = mo->r, k = mo->k;
+	mo->X = mat(n, d, &fail);
+	mo->Y = mat(n, m, &fail);
+	mo->Theta = mat(d, m, &fail);
+	mo->sx = gsl_vector_calloc(r);
+	fail |= !mo->sx;
+	mo->Phi1 = mat(d, r, &fail);
+	mo->W1 = mat(d, h, &fail);
+	mo->W2 = mat(h, m, &fail);
+	mo->W1_0 = mat(d, h, &fail);
+	mo->W2_0 = mat(h, m, &fail);
+	mo->P = mat(n, h, &fail);
+	mo->Z = mat(n, m, &fail);
+	mo->R = mat(n, m, &fail);
+	mo->G = mat(d, m, &fail);
+	mo->XG = mat(n, m, &fail);
+	mo->gW2 = mat(h, m, &fail);
+	mo->W = mat(d, m, &fail);
+	mo->GtG = mat(m, m, &fail);
+	mo->W2tW2 = mat(m, m, &fail);
+	mo->Q0 = mat(h, k, &fail);
+	mo->D0 = mat(k, k, &fail);
+	mo->Dt = mat(k, k, &fail);
+	mo->W1Q = mat(d, k, &fail);
+	mo->U1Q = mat(r, k, &fail);
+	mo->W2Q = mat(m, k, &fail);
+	mo->eigD0 = gsl_vector_calloc(k);
+	fail |= !mo->eigD0;
+	if (fail) {
+		gd2_model_free(mo);
+		return GSL_ENOMEM;
+	}
+	return GSL_SUCCESS;
+}
+
+void gd2_model_free(gd2_model *mo)
+{
+	gsl_matrix **all[] = { &mo->X, &mo->Y, &mo->Theta, &mo->Phi1, &mo->W1, &mo->W2,
+	                       &mo->W1_0, &mo->W2_0, &mo->P, &mo->Z, &mo->R, &mo->G,
+	                       &mo->XG, &mo->gW2, &mo->W, &mo->GtG, &mo->W2tW2, &mo->Q0,
+	                       &mo->D0, &mo->Dt, &mo->W1Q, &mo->U1Q, &mo->W2Q };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		gsl_matrix_free(*all[i]);
+		*all[i] = NULL;
+	}
+	gsl_vector_free(mo->sx);
+	gsl_vector_free(mo->eigD0);
+	mo->sx = mo->eigD0 = NULL;
+}
+
+/* tr(A B) for symmetric m x m A, B. */
+static double trace_prod(const gsl_matrix *A, const gsl_matrix *B)
+{
+	double s = 0.0;
+	for (size_t i = 0; i < A->size1; i++)
+		for (size_t j = 0; j < A->size2; j++)
+			s += gsl_matrix_get(A, i, j) * gsl_matrix_get(B, j, i);
+	return s;
+}
+
+double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
+{
+	/* Z = (X W1) W2;  W = W1 W2 only when the loss needs it (l2 term). */
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->W2, 0.0, mo->Z);
+	if (loss->kind == LOSS_LOGISTIC)
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->W2, 0.0, mo->W);
+	double l = gd2_loss_eval(loss, mo->Z, mo->Y, mo->W, mo->R);
+
+	/* G = X^T R (+ lambda W);  gW2 = W1^T G = P^T R (+ lambda W1^T W). */
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->X, mo->R, 0.0, mo->G);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->P, mo->R, 0.0, mo->gW2);
+	if (loss->kind == LOSS_LOGISTIC && loss->lambda > 0.0) {
+		gsl_matrix_scale(mo->W, loss->lambda);
+		gsl_matrix_add(mo->G, mo->W);
+		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W1, mo->W, 1.0, mo->gW2);
+		gsl_matrix_scale(mo->W, 1.0 / loss->lambda);
+	}
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->G, 0.0, mo->XG);
+
+	/* ||G W2^T||_F^2 = tr((G^T G)(W2^T W2)). */
+	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->G, 0.0, mo->GtG);
+	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->W2, 0.0, mo->W2tW2);
+	for (size_t i = 0; i < mo->m; i++)
+		for (size_t j = 0; j < i; j++) {
+			gsl_matrix_set(mo->GtG, i, j, gsl_matrix_get(mo->GtG, j, i));
+			gsl_matrix_set(mo->W2tW2, i, j, gsl_matrix_get(mo->W2tW2, j, i));
+		}
+	double g2 = 0.0;
+	for (size_t i = 0; i < mo->h; i++)
+		for (size_t j = 0; j < mo->m; j++) {
+			double v = gsl_matrix_get(mo->gW2, i, j);
+			g2 += v * v;
+		}
+	*gnorm2 = trace_prod(mo->GtG, mo->W2tW2) + g2;
+	return l;
+}
+
+void gd2_model_step(gd2_model *mo, double eta)
+{
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->G, mo->W2, 1.0, mo->W1);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->XG, mo->W2, 1.0, mo->P);
+	/* Both matrices are contiguous (allocated, not views). */
+	gsl_vector_view g = gsl_vector_view_array(mo->gW2->data, mo->h * mo->m);
+	gsl_vector_view w = gsl_vector_view_array(mo->W2->data, mo->h * mo->m);
+	gsl_blas_daxpy(-eta, &g.vector, &w.vector);
+}
+
+void gd2_model_refresh(gd2_model *mo)
+{
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W1, 0.0, mo->P);
+}
