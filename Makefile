@@ -129,10 +129,12 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/lindyn \
-	  $(DESTDIR)$(PREFIX)/lib/lindyn/plugins $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	  $(DESTDIR)$(PREFIX)/lib/lindyn/plugins $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/share/lindyn/template
 	install -m 755 $(LINDYN) $(DESTDIR)$(PREFIX)/bin/lindyn
 	install -m 644 include/lindyn/plugin.h $(DESTDIR)$(PREFIX)/include/lindyn/
 	install -m 755 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/lindyn/plugins/
+	install -m 644 src/template/*.in $(DESTDIR)$(PREFIX)/share/lindyn/template/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' src/lindyn.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/lindyn.pc
 
