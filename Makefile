@@ -45,6 +45,7 @@ FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
 FIXTURE_SOS := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
 TEST_SRC    := $(wildcard tests/test_*.c)
 TESTS       := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+SHELL_TESTS := $(wildcard tests/*.test.sh)
 LINDYN      := $(BUILD)/lindyn
 
 .PHONY: all deps check test figures verify paper bench install clean FORCE
@@ -90,7 +91,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call test_objs,$$*) $(BUILD)/libhost
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
 test: all $(TESTS) $(FIXTURE_SOS)
-	@LINDYN_BUILD=$(BUILD) LINDYN_SAN=$(SAN) sh tests/run-tests.sh $(TESTS)
+	@LINDYN_BUILD=$(BUILD) LINDYN_SAN=$(SAN) sh tests/run-tests.sh $(TESTS) $(SHELL_TESTS)
 
 check: $(BUILD)/.deps
 	$(MAKE) test

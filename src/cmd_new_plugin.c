@@ -98,6 +98,11 @@ int cmd_new_plugin(int argc, char **argv)
 			return 1;
 		printf("created %s\n", out);
 	}
-	printf("next: make && build/lindyn check-plugin build/plugins/%s.so\n", name);
+	if (argc == 1)
+		printf("next: make && build/lindyn check-plugin build/plugins/%s.so\n", name);
+	else
+		printf("next: cc -shared -fPIC $(pkg-config --cflags lindyn) %s/%s.c -o %s.so "
+		       "$(pkg-config --libs lindyn) && lindyn check-plugin ./%s.so\n",
+		       dir, name, name, name);
 	return 0;
 }

@@ -102,15 +102,17 @@ static int same_tables(const lindyn_run *a, const lindyn_run *b, size_t *rows)
 static void check_bounds(report *rep, const lindyn_plugin *p)
 {
 	for (const lindyn_param *d = p->params; d->key; d++) {
-		char bad[2][128];
+		char bad[2][128], num[40];
 		int nbad = 0;
 		if (d->kind == LINDYN_P_INT || d->kind == LINDYN_P_REAL) {
 			double step = d->kind == LINDYN_P_INT ? 1 : fmax(fabs(d->min), 1) * 1e-6;
 			if (d->min > -DBL_MAX && d->min - step > -9e15)
-				snprintf(bad[nbad++], sizeof bad[0], "%s=%.17g", d->key, d->min - step);
+				params_format_real(num, sizeof num, d->min - step),
+				snprintf(bad[nbad++], sizeof bad[0], "%s=%s", d->key, num);
 			step = d->kind == LINDYN_P_INT ? 1 : fmax(fabs(d->max), 1) * 1e-6;
 			if (d->max < DBL_MAX && d->max + step < 9e15)
-				snprintf(bad[nbad++], sizeof bad[0], "%s=%.17g", d->key, d->max + step);
+				params_format_real(num, sizeof num, d->max + step),
+				snprintf(bad[nbad++], sizeof bad[0], "%s=%s", d->key, num);
 		} else if (d->kind == LINDYN_P_ENUM || d->kind == LINDYN_P_BOOL) {
 			snprintf(bad[nbad++], sizeof bad[0], "%s=not_a_choice", d->key);
 		}

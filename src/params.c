@@ -30,11 +30,13 @@ static const char *kind_name(lindyn_param_kind k)
 
 void params_format_real(char *buf, size_t len, double x)
 {
+	char best[40] = "", text[40];
 	for (int p = 1; p <= 17; p++) {
-		snprintf(buf, len, "%.*g", p, x);
-		if (strtod(buf, NULL) == x)
-			return;
+		snprintf(text, sizeof text, "%.*g", p, x);
+		if (strtod(text, NULL) == x && (!*best || strlen(text) < strlen(best)))
+			strcpy(best, text);
 	}
+	snprintf(buf, len, "%s", best);
 }
 
 static int key_ok(const char *k)

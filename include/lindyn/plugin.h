@@ -35,7 +35,8 @@
 #include <stdint.h>
 
 #define LINDYN_ABI_MAJOR 1u
-#define LINDYN_ABI_MINOR 0u
+#define LINDYN_ABI_MINOR 1u
+/* History: 1.0 the descriptor up to free; 1.1 appended smoke_args. */
 
 #define LINDYN_EXPORT __attribute__((visibility("default")))
 #define LINDYN_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -144,8 +145,9 @@ typedef struct lindyn_plugin {
 	void *(*alloc)(lindyn_host *h);
 	int (*run)(void *state, lindyn_host *h);
 	void (*free)(void *state);
-	/* "key=value ..." that shrinks the run to well under a second: used by
-	 * the conformance suite (`lindyn check-plugin`) on top of the defaults. */
+	/* Since 1.1.  "key=value ..." that shrinks the run to well under a
+	 * second: used by the conformance suite (`lindyn check-plugin`) on top of
+	 * the defaults.  A 1.0 plugin lacks it and the host reads it as NULL. */
 	const char *smoke_args;
 	/* Append new entries here only (and bump LINDYN_ABI_MINOR). */
 } lindyn_plugin;

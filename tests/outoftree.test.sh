@@ -1,0 +1,27 @@
+#!/bin/sh
+# A plugin written out of tree, as README's "Out of tree" section says: install
+# lindyn, create a plugin from the installed template, build it with
+# pkg-config alone, run it through LINDYN_PLUGIN_PATH, and pass check-plugin.
+set -eu
+if [ -n "${LINDYN_SAN:-}" ]; then
+	echo "outoftree: skipped under sanitizers (the installed driver is the plain build)"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+make -s install PREFIX="$tmp/prefix" >/dev/null
+export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
+lindyn="$tmp/prefix/bin/lindyn"
+mkdir "$tmp/src" && cd "$tmp/src"
+"$lindyn" new-plugin walkthrough . >/dev/null
+cc -shared -fPIC -O2 -Wall -Wextra -Werror $(pkg-config --cflags lindyn) walkthrough.c \
+	-o walkthrough.so $(pkg-config --libs lindyn)
+LINDYN_PLUGIN_PATH="$PWD" "$lindyn" list | grep -q '^walkthrough '
+LINDYN_PLUGIN_PATH="$PWD" "$lindyn" run walkthrough steps=50 --out "$tmp/run"
+grep -q '^# command: lindyn run walkthrough steps=50' "$tmp/run/loss.tsv"
+"$lindyn" check-plugin ./walkthrough.so > "$tmp/report"
+if grep -q '^FAIL' "$tmp/report"; then
+	cat "$tmp/report"
+	exit 1
+fi
+echo "outoftree: installed tree builds, lists, runs and checks an out-of-tree plugin"
