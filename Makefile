@@ -106,7 +106,7 @@ $(RUNS_MK): $(PAPERS) $(LINDYN) FORCE
 	  --blocks $(BUILD)/blocks --lindyn $(LINDYN) -o $@ $(PAPERS)
 
 ifneq ($(filter figures verify paper,$(MAKECMDGOALS)),)
--include $(RUNS_MK)
+include $(RUNS_MK)
 endif
 
 figures: all $(RUNS_MK) $$(ALL_FIGURES)

@@ -257,7 +257,7 @@ int cmd_tangle(int argc, char **argv)
 			break;
 		}
 	}
-	if (!o.out || first == argc)
+	if (!o.out)
 		return usage();
 	if (mkdirs(o.blocks)) {
 		fprintf(stderr, "lindyn tangle: %s: cannot create directory\n", o.blocks);
@@ -265,7 +265,7 @@ int cmd_tangle(int argc, char **argv)
 	}
 
 	int ndocs = argc - first, rc = 0;
-	doc *docs = calloc((size_t)ndocs, sizeof *docs);
+	doc *docs = calloc((size_t)ndocs + 1, sizeof *docs);
 	char err[1024] = "", *tmp = NULL, **exps = NULL;
 	size_t nexps = 0;
 	registry reg = { 0 };
