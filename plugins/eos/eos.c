@@ -30,8 +30,8 @@ static const lindyn_param eos_params[] = {
 	{"theta1", LINDYN_P_REAL, "0", -100, 100, NULL, "valley, logistic: first coordinate of theta0"},
 	{"theta2", LINDYN_P_REAL, "0.1", -100, 100, NULL,
 	 "valley, logistic: second coordinate of theta0 (normal to M)"},
-	{"data_norm", LINDYN_P_REAL, "1.5", 1e-6, 1e3, NULL, "logistic: norm of both data points"},
-	{"angle", LINDYN_P_REAL, "20", 0.01, 179.99, NULL,
+	{"data_norm", LINDYN_P_REAL, "1.35", 1e-6, 1e3, NULL, "logistic: norm of both data points"},
+	{"angle", LINDYN_P_REAL, "18", 0.01, 179.99, NULL,
 	 "logistic: angular separation of the data points in degrees (< 90: a valley)"},
 	{"hessian", LINDYN_P_ENUM, "auto", 0, 0, "auto|dense|lanczos",
 	 "sharpness routine: dense eigensolver, Lanczos on Hessian-vector products, or "

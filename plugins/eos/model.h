@@ -59,6 +59,9 @@ typedef struct eos_model_ops {
 	void (*flattest)(eos_model *m, const double *x, double *xs);
 	double (*balance)(eos_model *m, const double *x);
 	double (*spread)(eos_model *m, const double *x);
+	/* When exact_balance is set: the factor |1 - eta^2 r^2 c^2| by which the
+	 * step from x multiplies balance() exactly (spec B1.3). */
+	double (*balance_factor)(eos_model *m, double eta, const double *x);
 	/* EOS_REDUCED: one step of eq. (42); loss of the predictor. */
 	void (*reduced_step)(eos_model *m, double eta, eos_reduced *s);
 	double (*reduced_loss)(eos_model *m, const eos_reduced *s);
@@ -71,6 +74,7 @@ struct eos_model {
 	size_t dim;
 	double y;            /* target (least-squares models) */
 	double lambda_star;  /* min over M of the sharpness (EOS_FLAT) */
+	int exact_balance;   /* balance_factor() is exact for this model */
 	/* product */
 	size_t depth;
 	double *work;        /* scratch, 2 * dim doubles */

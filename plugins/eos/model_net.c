@@ -197,6 +197,12 @@ static double net_balance(eos_model *m, const double *x)
 	return b2 > 0.0 ? sqrt(b2) : 0.0;
 }
 
+static double net_balance_factor(eos_model *m, double eta, const double *x)
+{
+	double rc = net_residual(m, x) * m->anorm;
+	return fabs(1.0 - eta * eta * rc * rc);
+}
+
 static double net_spread(eos_model *m, const double *x)
 {
 	size_t h = m->width;
@@ -222,6 +228,7 @@ static const eos_model_ops net_ops = {
 	.flattest = net_flattest,
 	.balance = net_balance,
 	.spread = net_spread,
+	.balance_factor = net_balance_factor,
 	.sharpness_on_m = net_gradg2,
 };
 
@@ -245,6 +252,7 @@ eos_model *eos_net_new(size_t width, size_t inputs, const double *a, double y)
 	memcpy(m->a, a, inputs * sizeof *a);
 	m->anorm = sqrt(dot(inputs, a, a));
 	m->lambda_star = 2.0 * m->anorm * fabs(y);
+	m->exact_balance = 1;
 	return m;
 }
 

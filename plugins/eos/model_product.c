@@ -211,6 +211,13 @@ static double product_balance(eos_model *m, const double *x)
 	return hi - lo;
 }
 
+/* u^2 - v^2 -> (u - eta r v)^2 - (v - eta r u)^2 = (1 - eta^2 r^2)(u^2 - v^2). */
+static double product_balance_factor(eos_model *m, double eta, const double *x)
+{
+	double r = product_residual(m, x);
+	return fabs(1.0 - eta * eta * r * r);
+}
+
 static double product_spread(eos_model *m, const double *x)
 {
 	double lo = x[0], hi = x[0];
@@ -235,6 +242,7 @@ static const eos_model_ops product_ops = {
 	.flattest = product_flattest,
 	.balance = product_balance,
 	.spread = product_spread,
+	.balance_factor = product_balance_factor,
 	.sharpness_on_m = product_gradg2,
 };
 
@@ -246,6 +254,7 @@ eos_model *eos_product_new(size_t depth, double y)
 	m->ops = &product_ops;
 	m->dim = m->depth = depth;
 	m->y = y;
+	m->exact_balance = depth == 2;
 	m->lambda_star = (double)depth * pow(fabs(y), 2.0 * (double)(depth - 1) / (double)depth);
 	m->work = malloc(2 * depth * sizeof *m->work);
 	if (!m->work) {

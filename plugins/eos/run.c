@@ -45,16 +45,31 @@ static double ratio(double num, double den)
 	return den != 0.0 ? num / den : 0.0;
 }
 
-/* ahead[k] = x_{t+k} for k = 0..n, by n extra steps on copies. */
-static void look_ahead(eos_state *s, int n)
+static int diverged(eos_state *s, lindyn_host *h, long t, double loss)
+{
+	char rel[64] = "";
+	if (s->eta_c > 0.0)
+		snprintf(rel, sizeof rel, ", eta/eta_c=%.6g", s->eta / s->eta_c);
+	return LINDYN_ERROR(h, LINDYN_EDIVERGE,
+	                    "at step %ld the loss %.6g exceeds "
+	                    "blowup=%.3g (eta=%.6g%s is beyond the stable range from this start)",
+	                    t, loss, s->blowup, s->eta, rel);
+}
+
+/* ahead[k] = x_{t+k} for k = 0..n, by n extra steps on copies; a loss
+ * beyond blowup on the way is a divergence at that step. */
+static int look_ahead(eos_state *s, lindyn_host *h, long t, int n)
 {
 	size_t D = s->model->dim;
 	memcpy(s->ahead, s->x, D * sizeof *s->x);
 	for (int k = 1; k <= n; k++) {
 		double *next = s->ahead + (size_t)k * D;
 		memcpy(next, next - D, D * sizeof *next);
-		s->model->ops->step(s->model, s->eta, next);
+		double loss = s->model->ops->step(s->model, s->eta, next);
+		if (!(loss <= s->blowup))
+			return diverged(s, h, t + k - 1, loss);
 	}
+	return LINDYN_OK;
 }
 
 /* The signed normal coordinate alpha = <x - p, n> of the survey (p the foot
@@ -71,33 +86,23 @@ static double signed_normal(eos_state *s, const double *x, double *p)
 	return x[D - 1] - p[D - 1];
 }
 
-static int diverged(eos_state *s, lindyn_host *h, long t, double loss, const char *what)
-{
-	char rel[64] = "";
-	if (s->eta_c > 0.0)
-		snprintf(rel, sizeof rel, ", eta/eta_c=%.6g", s->eta / s->eta_c);
-	return LINDYN_ERROR(h, LINDYN_EDIVERGE,
-	                    "diverged at step %ld: %s (loss %.6g, blowup=%.3g); eta=%.6g%s is "
-	                    "beyond the stable range from this start",
-	                    t, what, loss, s->blowup, s->eta, rel);
-}
-
 static int emit(eos_state *s, lindyn_host *h, lindyn_table *tab, const row_builder *b, long t)
 {
 	for (int i = 0; i < b->n; i++)
 		if (!isfinite(b->vals[i]))
-			return diverged(s, h, t, s->model->ops->loss(s->model, s->x),
-			                "a logged quantity is not finite");
+			return diverged(s, h, t, s->model->ops->loss(s->model, s->x));
 	return h->row(tab, b->vals);
 }
 
 /* One row of `traj` for x_t (spec B3.3, E1 panels, and the period-2 tests). */
-static void traj_row(eos_state *s, long t, row_builder *b)
+static int traj_row(eos_state *s, lindyn_host *h, long t, row_builder *b)
 {
 	eos_model *m = s->model;
 	const eos_model_ops *ops = m->ops;
 	size_t D = m->dim;
-	look_ahead(s, EOS_AHEAD_LOG);
+	int st = look_ahead(s, h, t, EOS_AHEAD_LOG);
+	if (st)
+		return st;
 	const double *x0 = s->ahead, *x1 = x0 + D, *x2 = x1 + D, *x4 = x0 + 4 * D;
 	double alpha = signed_normal(s, s->x, s->p);
 	double alpha2 = signed_normal(s, x2, s->q);
@@ -128,7 +133,11 @@ static void traj_row(eos_state *s, long t, row_builder *b)
 		double bal = ops->balance(m, s->x);
 		put(b, "balance", bal);
 		put(b, "bal2", ratio(ops->balance(m, x2), bal));
+		if (m->exact_balance)
+			put(b, "bal_err", ratio(fabs(ops->balance(m, x1) -
+			                             ops->balance_factor(m, s->eta, s->x) * bal), bal));
 	}
+	return LINDYN_OK;
 }
 
 /* The one-row `model` table: the step against the model's thresholds. */
@@ -186,7 +195,9 @@ static int summary_table(eos_state *s, lindyn_host *h)
 	const eos_model_ops *ops = m->ops;
 	size_t D = m->dim;
 	row_builder b;
-	look_ahead(s, EOS_AHEAD_END);
+	int st = look_ahead(s, h, s->steps, EOS_AHEAD_END);
+	if (st)
+		return st;
 	const double *x0 = s->ahead;
 	double alpha = signed_normal(s, s->x, s->p);
 	double tol = 1e-12 * (1.0 + cblas_dnrm2((int)D, x0, 1));
@@ -287,7 +298,8 @@ int eos_run(void *state, lindyn_host *h)
 	long next = 0;
 	for (long t = 0;; t++) {
 		if (t == next) {
-			traj_row(s, t, &b);
+			if ((st = traj_row(s, h, t, &b)))
+				return st;
 			if (!traj && !(traj = h->table(h, "traj", b.names)))
 				return LINDYN_EIO;
 			if ((st = emit(s, h, traj, &b, t)))
@@ -300,8 +312,7 @@ int eos_run(void *state, lindyn_host *h)
 			break;
 		double loss = m->ops->step(m, s->eta, s->x);
 		if (!(loss <= s->blowup))
-			return diverged(s, h, t, loss, isfinite(loss) ? "the loss exceeds blowup"
-			                                                : "the loss is not finite");
+			return diverged(s, h, t, loss);
 		if ((st = h->progress(h, (double)(t + 1) / (double)s->steps, t + 1, loss)))
 			return st;
 	}
