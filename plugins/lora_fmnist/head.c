@@ -1,0 +1,111 @@
+/* head.c -- forward and backward passes of the LoRA head (see head.h). */
+#include "head.h"
+
+#include <math.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+
+int lora_head_alloc(lora_head *m, size_t c, size_t d, size_t r, size_t rows)
+{
+	*m = (lora_head){ .c = c, .d = d, .r = r, .rows = rows };
+	m->W0 = gsl_matrix_calloc(c, d);
+	m->b0 = gsl_vector_calloc(c);
+	m->A = gsl_matrix_calloc(r, d);
+	m->B = gsl_matrix_calloc(c, r);
+	m->gA = gsl_matrix_calloc(r, d);
+	m->gB = gsl_matrix_calloc(c, r);
+	m->gW = gsl_matrix_calloc(c, d);
+	m->gb = gsl_vector_calloc(c);
+	m->S = gsl_matrix_calloc(rows, c);
+	m->XA = gsl_matrix_calloc(rows, r);
+	m->SB = gsl_matrix_calloc(rows, r);
+	if (!m->W0 || !m->b0 || !m->A || !m->B || !m->gA || !m->gB || !m->gW || !m->gb ||
+	    !m->S || !m->XA || !m->SB) {
+		lora_head_free(m);
+		return GSL_ENOMEM;
+	}
+	return GSL_SUCCESS;
+}
+
+void lora_head_free(lora_head *m)
+{
+	gsl_matrix *mats[] = { m->W0, m->A, m->B, m->gA, m->gB, m->gW, m->S, m->XA, m->SB };
+	for (size_t i = 0; i < sizeof mats / sizeof mats[0]; i++)
+		if (mats[i])
+			gsl_matrix_free(mats[i]);
+	if (m->b0)
+		gsl_vector_free(m->b0);
+	if (m->gb)
+		gsl_vector_free(m->gb);
+	*m = (lora_head){ 0 };
+}
+
+void lora_head_forward(lora_head *m, const gsl_matrix *X, const uint8_t *y, double scale,
+                       double *loss_sum, size_t *correct)
+{
+	size_t n = X->size1, c = m->c;
+	gsl_matrix_view S = gsl_matrix_submatrix(m->S, 0, 0, n, c);
+	gsl_matrix_view XA = gsl_matrix_submatrix(m->XA, 0, 0, n, m->r);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, m->W0, 0.0, &S.matrix);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, m->A, 0.0, &XA.matrix);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &XA.matrix, m->B, 1.0, &S.matrix);
+	for (size_t i = 0; i < n; i++) {
+		double *s = gsl_matrix_ptr(&S.matrix, i, 0);
+		size_t best = 0;
+		for (size_t k = 0; k < c; k++) {
+			s[k] += gsl_vector_get(m->b0, k);
+			if (s[k] > s[best])
+				best = k;
+		}
+		/* log-sum-exp shifted by the largest logit */
+		double top = s[best], z = 0.0;
+		for (size_t k = 0; k < c; k++)
+			z += exp(s[k] - top);
+		*loss_sum += top + log(z) - s[y[i]];
+		*correct += best == y[i];
+		for (size_t k = 0; k < c; k++)
+			s[k] = scale * (exp(s[k] - top) / z - (k == y[i]));
+	}
+}
+
+void lora_head_grad_adapter(lora_head *m, const gsl_matrix *X)
+{
+	size_t n = X->size1;
+	gsl_matrix_const_view S = gsl_matrix_const_submatrix(m->S, 0, 0, n, m->c);
+	gsl_matrix_const_view XA = gsl_matrix_const_submatrix(m->XA, 0, 0, n, m->r);
+	gsl_matrix_view SB = gsl_matrix_submatrix(m->SB, 0, 0, n, m->r);
+	/* d logits = S; logits = ... + (X A^T) B^T, so dB = S^T (X A^T) and
+	 * dA = B^T S^T X = (S B)^T X. */
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &S.matrix, &XA.matrix, 0.0, m->gB);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &S.matrix, m->B, 0.0, &SB.matrix);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &SB.matrix, X, 0.0, m->gA);
+}
+
+void lora_head_grad_full(lora_head *m, const gsl_matrix *X, int accumulate)
+{
+	size_t n = X->size1;
+	double keep = accumulate ? 1.0 : 0.0;
+	gsl_matrix_const_view S = gsl_matrix_const_submatrix(m->S, 0, 0, n, m->c);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &S.matrix, X, keep, m->gW);
+	if (!accumulate)
+		gsl_vector_set_zero(m->gb);
+	for (size_t i = 0; i < n; i++) {
+		gsl_vector_const_view row = gsl_matrix_const_row(&S.matrix, i);
+		gsl_vector_add(m->gb, &row.vector);
+	}
+}
+
+void lora_head_evaluate(lora_head *m, const gsl_matrix *X, const uint8_t *y,
+                        double *loss, double *accuracy)
+{
+	double sum = 0.0;
+	size_t correct = 0, n = X->size1;
+	for (size_t i0 = 0; i0 < n; i0 += m->rows) {
+		size_t k = n - i0 < m->rows ? n - i0 : m->rows;
+		gsl_matrix_const_view chunk = gsl_matrix_const_submatrix(X, i0, 0, k, X->size2);
+		lora_head_forward(m, &chunk.matrix, y + i0, 0.0, &sum, &correct);
+	}
+	*loss = sum / (double)n;
+	*accuracy = (double)correct / (double)n;
+}
