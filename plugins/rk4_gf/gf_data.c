@@ -1,0 +1,111 @@
+/* gf_data.c -- SVD of X, min-norm solution and L* (see gf_data.h). */
+#include "gf_data.h"
+
+#include <float.h>
+#include <math.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
+/* Thin SVD of X.  GSL needs a tall matrix: decompose X^T = Phi S W^T when
+ * n <= d, else X = W S Phi^T.  Fills Phi (d x q) and Wfull (n x q),
+ * q = min(n, d).  Golub-Reinsch, not GSL's one-sided Jacobi: on a 400 x 100
+ * Gaussian matrix the latter returns left singular vectors that are only
+ * orthonormal to ~5e-2. */
+static int thin_svd(const gsl_matrix *X, gsl_matrix *Phi, gsl_matrix *Wfull,
+                    gsl_vector *s, gsl_vector *work)
+{
+	size_t n = X->size1, d = X->size2;
+	if (n <= d) {
+		gsl_matrix_transpose_memcpy(Phi, X);
+		return gsl_linalg_SV_decomp(Phi, Wfull, s, work);
+	}
+	gsl_matrix_memcpy(Wfull, X);
+	return gsl_linalg_SV_decomp(Wfull, Phi, s, work);
+}
+
+int gf_data_init(gf_data *g, const gsl_matrix *X, const gsl_matrix *Y)
+{
+	size_t n = X->size1, d = X->size2, m = Y->size2, q = n < d ? n : d;
+	*g = (gf_data){.n = n, .d = d, .m = m, .X = X, .Y = Y};
+	gsl_matrix *Phi = gsl_matrix_alloc(d, q), *Wf = gsl_matrix_alloc(n, q);
+	gsl_vector *sf = gsl_vector_alloc(q), *work = gsl_vector_alloc(q);
+	gsl_matrix *res = gsl_matrix_alloc(n, m);
+	int status = GSL_ENOMEM;
+	if (!Phi || !Wf || !sf || !work || !res)
+		goto out;
+	status = thin_svd(X, Phi, Wf, sf, work);
+	if (status)
+		goto out;
+	/* The singular values come in decreasing order. */
+	double s1 = gsl_vector_get(sf, 0), cut = (double)(n > d ? n : d) * DBL_EPSILON * s1;
+	size_t r = 0;
+	while (r < q && gsl_vector_get(sf, r) > cut)
+		r++;
+	if (r == 0) {
+		status = GSL_EDOM;
+		gsl_error("X is zero", __FILE__, __LINE__, status);
+		goto out;
+	}
+	g->r = r;
+	g->Phi1 = gsl_matrix_alloc(d, r);
+	g->s = gsl_vector_alloc(r);
+	g->Ytil = gsl_matrix_alloc(r, m);
+	g->theta_hat = gsl_matrix_alloc(d, m);
+	g->proj_target = gsl_matrix_alloc(r, m);
+	if (!g->Phi1 || !g->s || !g->Ytil || !g->theta_hat || !g->proj_target) {
+		status = GSL_ENOMEM;
+		goto out;
+	}
+	gsl_matrix_view P1 = gsl_matrix_submatrix(Phi, 0, 0, d, r);
+	gsl_matrix_view W = gsl_matrix_submatrix(Wf, 0, 0, n, r);
+	gsl_vector_view sv = gsl_vector_subvector(sf, 0, r);
+	gsl_matrix_memcpy(g->Phi1, &P1.matrix);
+	gsl_vector_memcpy(g->s, &sv.vector);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &W.matrix, Y, 0.0, g->Ytil);
+	gsl_matrix_memcpy(g->proj_target, g->Ytil);
+	for (size_t i = 0; i < r; i++) {
+		gsl_vector_view row = gsl_matrix_row(g->proj_target, i);
+		gsl_vector_scale(&row.vector, 1.0 / gsl_vector_get(g->s, i));
+	}
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, g->Phi1, g->proj_target, 0.0,
+	               g->theta_hat);
+	/* L* = 1/2 ||Y - W W^T Y||^2, formed directly to avoid cancellation. */
+	gsl_matrix_memcpy(res, Y);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, &W.matrix, g->Ytil, 1.0, res);
+	double ss = 0.0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < m; j++)
+			ss += gsl_matrix_get(res, i, j) * gsl_matrix_get(res, i, j);
+	g->loss_star = 0.5 * ss;
+	status = GSL_SUCCESS;
+out:
+	gsl_matrix_free(Phi);
+	gsl_matrix_free(Wf);
+	gsl_vector_free(sf);
+	gsl_vector_free(work);
+	gsl_matrix_free(res);
+	if (status)
+		gf_data_free(g);
+	return status;
+}
+
+void gf_data_free(gf_data *g)
+{
+	gsl_matrix_free(g->Phi1);
+	gsl_vector_free(g->s);
+	gsl_matrix_free(g->Ytil);
+	gsl_matrix_free(g->theta_hat);
+	gsl_matrix_free(g->proj_target);
+	g->Phi1 = g->Ytil = g->theta_hat = g->proj_target = NULL;
+	g->s = NULL;
+}
+
+void gf_data_null_part(const gf_data *g, const gsl_matrix *A, gsl_matrix *tmp,
+                       gsl_matrix *out)
+{
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, g->Phi1, A, 0.0, tmp);
+	gsl_matrix_memcpy(out, A);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, g->Phi1, tmp, 1.0, out);
+}
