@@ -1,0 +1,185 @@
+/* drive.c -- the run loop of lora_gf: step the adapters with the chosen
+ * solver from one logged time to the next and emit a row at each. */
+#include "lora_gf.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+
+size_t lora_log_grid(long n_steps, long log_points, int log_scale, long *grid)
+{
+	size_t count = 0;
+	for (long j = 1; j <= log_points; j++) {
+		double x = (double)j / (double)log_points;
+		long step = log_scale ? lround(pow((double)n_steps, x)) : lround(x * (double)n_steps);
+		if (step >= 1 && (count == 0 || step > grid[count - 1]))
+			grid[count++] = step;
+	}
+	return count;
+}
+
+int lora_rhs(double t, const double y[], double dydt[], void *params)
+{
+	(void)t;
+	double loss = lora_flow_eval(params, y, dydt);
+	return isfinite(loss) ? GSL_SUCCESS : GSL_EBADFUNC;
+}
+
+static double log10_floor(double x) { return log10(fmax(x, 1e-300)); }
+
+typedef struct {
+	lindyn_table *loss, *spectral;
+} tables;
+
+static int emit(lora_state *s, lindyn_host *h, tables *tb, long grid_step, long solver_steps)
+{
+	lora_metrics mt;
+	double t = (double)grid_step * s->eta;
+	int failed = lora_probe_eval(s->probe, s->f, s->y, &mt);
+	if (!isfinite(mt.loss))
+		return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss is not finite at t=%g (eta=%g too large?)",
+		                    t, s->eta);
+	if (failed)
+		return LINDYN_ERROR(h, LINDYN_ENUMERIC, "SVD of Z1 failed at t=%g", t);
+	double row[] = { t, (double)solver_steps, (double)s->f->evals, mt.loss,
+		         log10_floor(mt.loss), mt.misalign, log10_floor(mt.misalign), mt.z1, mt.z2,
+		         mt.balance1, mt.balance2 };
+	int status = h->row(tb->loss, row);
+	if (status || !tb->spectral)
+		return status;
+	const double *sc = s->y + s->p->n_factors;
+	size_t r = s->p->r;
+	double srow[] = { t, mt.scalar_dev, mt.scalar_loss, log10_floor(mt.scalar_loss),
+		          sc[0], sc[r], sc[2 * r], sc[3 * r] };
+	return h->row(tb->spectral, srow);
+}
+
+static int emit_model(lora_state *s, lindyn_host *h)
+{
+	const lora_problem *p = s->p;
+	lindyn_table *t = h->table(h, "model",
+	                           "pair s_pair sigma_w1 sigma_w2 delta_w align_rate loss0 h_work");
+	if (!t)
+		return LINDYN_EIO;
+	double loss0 = lora_flow_eval(s->f, p->y0, NULL);
+	double row[] = { (double)p->pair, p->s_pair, p->sigma_w1, p->sigma_w2,
+		         p->sigma_w1 / p->sigma_w2, 2 * p->sigma * p->sigma_w2, loss0, (double)p->h };
+	return h->row(t, row);
+}
+
+/* Explicit Euler: y += eta * (-grad L), one gradient evaluation per step. */
+static int advance_gd(lora_state *s, lindyn_host *h, long from, long to)
+{
+	size_t dim = s->p->dim;
+	for (long k = from; k < to; k++) {
+		double loss = lora_flow_eval(s->f, s->y, s->dy);
+		if (!isfinite(loss))
+			return LINDYN_ERROR(h, LINDYN_EDIVERGE,
+			                    "loss is not finite at step %ld (eta=%g too large?)", k, s->eta);
+		cblas_daxpy((int)dim, s->eta, s->dy, 1, s->y, 1);
+		int status = h->progress(h, (double)(k + 1) / (double)s->n_steps, k + 1, loss);
+		if (status)
+			return status;
+	}
+	return LINDYN_OK;
+}
+
+static int odeiv_failure(lora_state *s, lindyn_host *h, int status, double t)
+{
+	if (status == GSL_EBADFUNC)
+		return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss is not finite near t=%g", t);
+	return LINDYN_ERROR(h, LINDYN_ENUMERIC, "%s failed at t=%g: %s",
+	                    gsl_odeiv2_step_name(s->step), t, gsl_strerror(status));
+}
+
+static int over_budget(lora_state *s, lindyn_host *h, double t)
+{
+	return LINDYN_ERROR(h, LINDYN_EMAXITER,
+	                    "%s used max_evals=%ld gradient evaluations before t=%g of t_end=%g",
+	                    gsl_odeiv2_step_name(s->step), s->max_evals, t, s->t_end);
+}
+
+/* GSL's rk4 at the fixed step eta; the derivative at the end of a step is
+ * handed to the next one. */
+static int advance_rk4(lora_state *s, lindyn_host *h, long from, long to, long *steps)
+{
+	for (long k = from; k < to; k++) {
+		double t = (double)k * s->eta;
+		int status = gsl_odeiv2_step_apply(s->step, t, s->eta, s->y, s->yerr, s->dy,
+		                                   s->dy_out, &s->sys);
+		if (status)
+			return odeiv_failure(s, h, status, t);
+		memcpy(s->dy, s->dy_out, s->p->dim * sizeof *s->dy);
+		++*steps;
+		if ((long)s->f->evals > s->max_evals)
+			return over_budget(s, h, t);
+		status = h->progress(h, (double)(k + 1) / (double)s->n_steps, *steps, NAN);
+		if (status)
+			return status;
+	}
+	return LINDYN_OK;
+}
+
+/* An error-controlled solver, landing exactly on t1. */
+static int advance_adaptive(lora_state *s, lindyn_host *h, double t1, double *t, double *dt,
+                            long *steps)
+{
+	while (*t < t1) {
+		int status = gsl_odeiv2_evolve_apply(s->evolve, s->control, s->step, &s->sys, t, t1,
+		                                     dt, s->y);
+		if (status)
+			return odeiv_failure(s, h, status, *t);
+		++*steps;
+		if ((long)s->f->evals > s->max_evals)
+			return over_budget(s, h, *t);
+		status = h->progress(h, *t / s->t_end, *steps, NAN);
+		if (status)
+			return status;
+	}
+	return LINDYN_OK;
+}
+
+int lora_run(void *state, lindyn_host *h)
+{
+	lora_state *s = state;
+	tables tb = { 0 };
+	tb.loss = h->table(h, "loss", "t step evals loss log10_loss misalign log10_misalign "
+	                              "z1 z2 balance1 balance2");
+	if (!tb.loss)
+		return LINDYN_EIO;
+	if (s->p->structured) {
+		tb.spectral = h->table(h, "spectral",
+		                       "t dev loss_scalar log10_loss_scalar s_b1 s_a1 s_b2 s_a2");
+		if (!tb.spectral)
+			return LINDYN_EIO;
+	}
+	int status = emit_model(s, h);
+	if (!status)
+		status = emit(s, h, &tb, 0, 0);
+	if (!status && s->solver == LORA_SOLVER_RK4) {
+		if (lora_rhs(0, s->y, s->dy, s->f))
+			return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss is not finite at t=0");
+	}
+	long done = 0, steps = 0;
+	double t = 0, dt = s->eta;
+	for (size_t g = 0; g < s->n_grid && !status; g++) {
+		long next = s->grid[g];
+		switch (s->solver) {
+		case LORA_SOLVER_GD:
+			status = advance_gd(s, h, done, next);
+			steps = next;
+			break;
+		case LORA_SOLVER_RK4:
+			status = advance_rk4(s, h, done, next, &steps);
+			break;
+		default:
+			status = advance_adaptive(s, h, (double)next * s->eta, &t, &dt, &steps);
+		}
+		done = next;
+		if (!status)
+			status = emit(s, h, &tb, next, steps);
+	}
+	return status;
+}

@@ -1,0 +1,203 @@
+/* lora_gf.c -- the lora_gf plugin: LoRA fine-tuning of a frozen matrix
+ * factorization as a gradient flow (Xu et al., AISTATS 2025): parameters,
+ * workspaces, descriptor.  The loop is in drive.c. */
+#include "lora_gf.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+static const lindyn_param lora_params[] = {
+	{ "m", LINDYN_P_INT, "10", 1, 2000, NULL, "rows of Ypre and of the adapted map" },
+	{ "n", LINDYN_P_INT, "10", 1, 2000, NULL, "columns of Ypre" },
+	{ "h", LINDYN_P_INT, "100", 1, 1000000, NULL,
+	  "inner dimension of the pre-trained factorization Ypre = W2 W1 (h >= min(m,n))" },
+	{ "r", LINDYN_P_INT, "4", 1, 2000, NULL, "LoRA rank (r <= min(m,n))" },
+	{ "sigma", LINDYN_P_REAL, "5", 1e-6, 1e6, NULL,
+	  "size of the fine-tuning change dY = Yft - Ypre = sigma u v^T" },
+	{ "c", LINDYN_P_REAL, "1.05", 1e-3, 1e3, NULL,
+	  "pre-trained scale: W2 = c U S^1/2 G^T, W1 = G S^1/2 V^T / c, so delta_w = 1/c^2" },
+	{ "pair", LINDYN_P_ENUM, "top", 0, 0, "top|bottom",
+	  "singular pair (u, v) of Ypre that dY lives on" },
+	{ "pretrained", LINDYN_P_ENUM, "gauss", 0, 0, "gauss|appg",
+	  "Ypre iid N(0,1) with Haar G (S5.1), or Ypre = diag(100,1), G = I (App. G, m=n=2)" },
+	{ "init", LINDYN_P_ENUM, "random", 0, 0, "random|spectral|pissa|milora",
+	  "random: A iid N(0,alpha^2), B = 0; spectral: on dY's singular space (S4); "
+	  "pissa/milora: on the top/bottom-r singular space of the pre-trained model (App. G)" },
+	{ "alpha", LINDYN_P_REAL, "1e-3", 1e-15, 10, NULL,
+	  "init scale: std of the entries of A1, A2 (random) or of their singular values" },
+	{ "solver", LINDYN_P_ENUM, "gd", 0, 0, "gd|rk4|rkf45|rk8pd",
+	  "gd: explicit Euler with step eta (the paper); rk4: GSL at the fixed step eta; "
+	  "rkf45/rk8pd: GSL adaptive with atol/rtol" },
+	{ "eta", LINDYN_P_REAL, "1e-4", 1e-9, 1, NULL,
+	  "step of gd and rk4; the unit the logged times are rounded to for every solver" },
+	{ "t_end", LINDYN_P_REAL, "5", 1e-9, 1e6, NULL,
+	  "horizon in flow time; t_end/eta (the GD step count) must be an integer" },
+	{ "atol", LINDYN_P_REAL, "1e-12", 0, 1, NULL, "absolute error tolerance (rkf45, rk8pd)" },
+	{ "rtol", LINDYN_P_REAL, "1e-10", 0, 1, NULL, "relative error tolerance (rkf45, rk8pd)" },
+	{ "log_points", LINDYN_P_INT, "500", 1, 1000000, NULL,
+	  "logged points after t = 0 (fewer when t_end/eta is smaller)" },
+	{ "log_scale", LINDYN_P_ENUM, "linear", 0, 0, "linear|log",
+	  "logged times evenly spaced or log-spaced in time" },
+	{ "reduce", LINDYN_P_BOOL, "true", 0, 0, NULL,
+	  "integrate in the (min(m,n)+r)-dim subspace of R^h the adapters never leave (exact)" },
+	{ "max_evals", LINDYN_P_INT, "1000000000", 1, 1e15, NULL,
+	  "fail after this many gradient evaluations" },
+	{ NULL, 0, NULL, 0, 0, NULL, NULL }
+};
+
+static int pick(const char *value, const char *const *names, int count)
+{
+	for (int i = 0; i < count; i++)
+		if (strcmp(value, names[i]) == 0)
+			return i;
+	return 0; /* the host has validated the choice */
+}
+
+static void lora_free(void *state)
+{
+	lora_state *s = state;
+	if (!s)
+		return;
+	if (s->evolve)
+		gsl_odeiv2_evolve_free(s->evolve);
+	if (s->control)
+		gsl_odeiv2_control_free(s->control);
+	if (s->step)
+		gsl_odeiv2_step_free(s->step);
+	free(s->y);
+	free(s->dy);
+	free(s->dy_out);
+	free(s->yerr);
+	lora_probe_free(s->probe);
+	lora_flow_free(s->f);
+	lora_problem_free(s->p);
+	gsl_rng_free(s->rng);
+	free(s->grid);
+	free(s);
+}
+
+static int read_params(lora_state *s, lindyn_host *h)
+{
+	static const char *const inits[] = { "random", "spectral", "pissa", "milora" };
+	static const char *const solvers[] = { "gd", "rk4", "rkf45", "rk8pd" };
+	lora_config *cfg = &s->cfg;
+	cfg->m = (size_t)h->get_int(h, "m");
+	cfg->n = (size_t)h->get_int(h, "n");
+	cfg->h = (size_t)h->get_int(h, "h");
+	cfg->r = (size_t)h->get_int(h, "r");
+	cfg->sigma = h->get_real(h, "sigma");
+	cfg->c = h->get_real(h, "c");
+	cfg->alpha = h->get_real(h, "alpha");
+	cfg->bottom = strcmp(h->get_str(h, "pair"), "bottom") == 0;
+	cfg->appg = strcmp(h->get_str(h, "pretrained"), "appg") == 0;
+	cfg->init = (lora_init)pick(h->get_str(h, "init"), inits, 4);
+	cfg->reduce = h->get_bool(h, "reduce");
+	s->solver = (lora_solver)pick(h->get_str(h, "solver"), solvers, 4);
+	s->eta = h->get_real(h, "eta");
+	s->t_end = h->get_real(h, "t_end");
+	s->atol = h->get_real(h, "atol");
+	s->rtol = h->get_real(h, "rtol");
+	s->max_evals = h->get_int(h, "max_evals");
+
+	const char *why = lora_config_check(cfg);
+	if (why)
+		return LINDYN_ERROR(h, LINDYN_EINVAL, "%s (m=%zu n=%zu h=%zu r=%zu)", why,
+		                    cfg->m, cfg->n, cfg->h, cfg->r);
+	double steps = s->t_end / s->eta;
+	s->n_steps = lround(steps);
+	if (steps > 1e13 || s->n_steps < 1 || fabs(steps - (double)s->n_steps) > 1e-6 * steps)
+		return LINDYN_ERROR(h, LINDYN_EINVAL,
+		                    "t_end=%g must be a positive whole multiple of eta=%g "
+		                    "(t_end/eta = %.6g)", s->t_end, s->eta, steps);
+	int adaptive = s->solver == LORA_SOLVER_RKF45 || s->solver == LORA_SOLVER_RK8PD;
+	if (adaptive && s->atol == 0 && s->rtol == 0)
+		return LINDYN_ERROR(h, LINDYN_EINVAL,
+		                    "solver=%s needs atol > 0 or rtol > 0", solvers[s->solver]);
+	if (s->solver == LORA_SOLVER_GD && s->n_steps > s->max_evals)
+		return LINDYN_ERROR(h, LINDYN_EINVAL,
+		                    "solver=gd needs t_end/eta = %ld evaluations, above max_evals=%ld",
+		                    s->n_steps, s->max_evals);
+	return LINDYN_OK;
+}
+
+static int alloc_solver(lora_state *s)
+{
+	const gsl_odeiv2_step_type *type = s->solver == LORA_SOLVER_RK4     ? gsl_odeiv2_step_rk4
+	                                   : s->solver == LORA_SOLVER_RKF45 ? gsl_odeiv2_step_rkf45
+	                                                                    : gsl_odeiv2_step_rk8pd;
+	size_t dim = s->p->dim;
+	s->sys = (gsl_odeiv2_system){ lora_rhs, NULL, dim, s->f };
+	s->step = gsl_odeiv2_step_alloc(type, dim);
+	s->dy_out = malloc(dim * sizeof *s->dy_out);
+	s->yerr = malloc(dim * sizeof *s->yerr);
+	if (!s->step || !s->dy_out || !s->yerr)
+		return LINDYN_ENOMEM;
+	if (s->solver == LORA_SOLVER_RK4)
+		return LINDYN_OK;
+	s->control = gsl_odeiv2_control_y_new(s->atol, s->rtol);
+	s->evolve = gsl_odeiv2_evolve_alloc(dim);
+	return s->control && s->evolve ? LINDYN_OK : LINDYN_ENOMEM;
+}
+
+static void *lora_alloc(lindyn_host *h)
+{
+	lora_state *s = calloc(1, sizeof *s);
+	if (!s) {
+		LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (read_params(s, h) != LINDYN_OK)
+		goto fail;
+	long log_points = h->get_int(h, "log_points");
+	s->grid = malloc((size_t)log_points * sizeof *s->grid);
+	s->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!s->grid || !s->rng)
+		goto nomem;
+	s->n_grid = lora_log_grid(s->n_steps, log_points,
+	                          strcmp(h->get_str(h, "log_scale"), "log") == 0, s->grid);
+	gsl_rng_set(s->rng, h->seed(h));
+	int status = lora_problem_new(&s->cfg, s->rng, &s->p);
+	if (status == GSL_ENOMEM)
+		goto nomem;
+	if (status) {
+		LINDYN_ERROR(h, LINDYN_ENUMERIC, "building the pre-trained model failed: %s",
+		             gsl_strerror(status));
+		goto fail;
+	}
+	s->f = lora_flow_new(s->p);
+	s->probe = s->f ? lora_probe_new(s->p) : NULL;
+	s->y = malloc(s->p->dim * sizeof *s->y);
+	s->dy = malloc(s->p->dim * sizeof *s->dy);
+	if (!s->probe || !s->y || !s->dy)
+		goto nomem;
+	memcpy(s->y, s->p->y0, s->p->dim * sizeof *s->y);
+	if (s->solver != LORA_SOLVER_GD && alloc_solver(s) != LINDYN_OK)
+		goto nomem;
+	return s;
+nomem:
+	LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory for m=%zu n=%zu h=%zu r=%zu",
+	             s->cfg.m, s->cfg.n, s->cfg.h, s->cfg.r);
+fail:
+	lora_free(s);
+	return NULL;
+}
+
+static const lindyn_plugin lora_gf_plugin = {
+	LINDYN_PLUGIN_HEADER,
+	.name = "lora_gf",
+	.version = "1.0.0",
+	.summary = "LoRA on a frozen matrix factorization: GD and gradient flow (Xu et al. 2025)",
+	.params = lora_params,
+	.alloc = lora_alloc,
+	.run = lora_run,
+	.free = lora_free,
+	.smoke_args = "t_end=0.02 log_points=10",
+};
+
+const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)
+{
+	return index == 0 ? &lora_gf_plugin : NULL;
+}
