@@ -63,11 +63,20 @@ static int in_choices(const char *choices, const char *word)
 	return 0;
 }
 
+/* An integer bound in digits ("100000", not "1e+05"), other bounds shortest. */
+static void bound_text(char *buf, size_t len, double x, lindyn_param_kind kind)
+{
+	if (kind == LINDYN_P_INT && fabs(x) < 1e15 && x == floor(x))
+		snprintf(buf, len, "%.0f", x);
+	else
+		params_format_real(buf, len, x);
+}
+
 static void range_text(char *buf, size_t len, const lindyn_param *d)
 {
 	char lo[32], hi[32];
-	params_format_real(lo, sizeof lo, d->min);
-	params_format_real(hi, sizeof hi, d->max);
+	bound_text(lo, sizeof lo, d->min, d->kind);
+	bound_text(hi, sizeof hi, d->max, d->kind);
 	switch (d->kind) {
 	case LINDYN_P_INT: snprintf(buf, len, "an integer in [%s, %s]", lo, hi); break;
 	case LINDYN_P_REAL: snprintf(buf, len, "a real number in [%s, %s]", lo, hi); break;
