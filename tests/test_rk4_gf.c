@@ -1,0 +1,227 @@
+/* test_rk4_gf.c -- rk4_gf's numerics against closed forms: the scalar flow
+ * law of S2 S3.1, RK4's fourth-order error decay on the balanced scalar flow
+ * (a logistic equation), and the min-norm identities of the SVD geometry. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_odeiv2.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "../plugins/rk4_gf/gf_data.h"
+#include "../plugins/rk4_gf/gf_flow.h"
+#include "../plugins/rk4_gf/gf_observe.h"
+
+static void fill(gsl_rng *rng, gsl_matrix *A, double std)
+{
+	for (size_t i = 0; i < A->size1; i++)
+		for (size_t j = 0; j < A->size2; j++)
+			gsl_matrix_set(A, i, j, std * gsl_ran_gaussian(rng, 1.0));
+}
+
+/* The scalar problem 1/2 (y - u v)^2 as a 1 x 1 x 1 network. */
+typedef struct {
+	gsl_matrix *X, *Y, *N;
+	gf_data g;
+	gf_flow f;
+	gf_observer o;
+} scalar;
+
+static void scalar_init(scalar *s, double y, gf_reduce mode)
+{
+	s->X = gsl_matrix_alloc(1, 1);
+	s->Y = gsl_matrix_alloc(1, 1);
+	gsl_matrix_set(s->X, 0, 0, 1.0);
+	gsl_matrix_set(s->Y, 0, 0, y);
+	assert_int_equal(gf_data_init(&s->g, s->X, s->Y), 0);
+	assert_int_equal(gf_flow_init(&s->f, &s->g, mode, 1), 0);
+	s->N = gsl_matrix_calloc(1, 1); /* X = 1 has no null space */
+	assert_int_equal(gf_observer_init(&s->o, &s->f, 1, NULL, s->N, s->N), 0);
+}
+
+static void scalar_free(scalar *s)
+{
+	gf_observer_free(&s->o);
+	gf_flow_free(&s->f);
+	gf_data_free(&s->g);
+	gsl_matrix_free(s->X);
+	gsl_matrix_free(s->Y);
+	gsl_matrix_free(s->N);
+}
+
+/* -dL/dt / L = 2 sqrt(d^2 + 4 (uv)^2) with d = u^2 - v^2 conserved (S2 S3.1),
+ * along a trajectory integrated by the adaptive method. */
+static void test_scalar_flow_law(void **unused)
+{
+	(void)unused;
+	const double y = 1.7, u0 = 0.9, v0 = -0.2, d0 = u0 * u0 - v0 * v0;
+	scalar s;
+	scalar_init(&s, y, GF_SVD);
+	double st[2] = {u0, v0}, t = 0.0;
+	gsl_odeiv2_system sys = {gf_flow_rhs, NULL, 2, &s.f};
+	gsl_odeiv2_driver *drv =
+		gsl_odeiv2_driver_alloc_y_new(&sys, gsl_odeiv2_step_rk8pd, 1e-3, 1e-13, 1e-13);
+	for (int k = 0; k <= 6; k++) {
+		if (k > 0)
+			assert_int_equal(gsl_odeiv2_driver_apply(drv, &t, 0.25 * k, st), 0);
+		gf_obs ob;
+		gf_observe(&s.o, &s.f, st, &ob);
+		double u = st[0], v = st[1], uv = u * v;
+		double law = 2.0 * sqrt(d0 * d0 + 4.0 * uv * uv);
+		assert_true(fabs(ob.rate - law) <= 1e-9 * law);
+		assert_true(fabs(ob.rate - 2.0 * (u * u + v * v)) <= 1e-12 * ob.rate);
+		assert_true(fabs(u * u - v * v - d0) <= 1e-10);
+		assert_true(fabs(ob.c - fabs(d0)) <= 1e-10); /* c = |d| for r = m = 1 */
+		assert_true(ob.drift <= 1e-10);
+		/* The rate never falls below the imbalance-only bound 2|d| (S2 S3.1). */
+		assert_true(ob.rate >= 2.0 * fabs(d0) * (1.0 - 1e-12));
+		assert_true(ob.rate >= ob.rate_bound * (1.0 - 1e-12));
+	}
+	gsl_odeiv2_driver_free(drv);
+	scalar_free(&s);
+}
+
+/* Balanced scalar flow u = v: w = u v obeys w' = 2 (y - w) w, so
+ * w(t) = y w0 e^{2yt} / (y + w0 (e^{2yt} - 1)).  Fixed-step RK4's error at
+ * t = 1 falls by ~2^4 per halving of the step. */
+static double rk4_error(double dt)
+{
+	const double y = 2.0, a0 = 0.5, T = 1.0;
+	scalar s;
+	scalar_init(&s, y, GF_FULL);
+	double st[2] = {a0, a0}, t = 0.0;
+	gsl_odeiv2_system sys = {gf_flow_rhs, NULL, 2, &s.f};
+	gsl_odeiv2_step *step = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk4, 2);
+	gsl_odeiv2_evolve *ev = gsl_odeiv2_evolve_alloc(2);
+	long nsteps = lround(T / dt);
+	for (long k = 0; k < nsteps; k++) /* no control: a plain fixed step, as the plugin */
+		assert_int_equal(gsl_odeiv2_evolve_apply_fixed_step(ev, NULL, step, &sys, &t, dt, st), 0);
+	double w0 = a0 * a0, e = exp(2.0 * y * T);
+	double exact = y * w0 * e / (y + w0 * (e - 1.0));
+	gsl_odeiv2_evolve_free(ev);
+	gsl_odeiv2_step_free(step);
+	scalar_free(&s);
+	return fabs(st[0] * st[1] - exact);
+}
+
+static void test_rk4_fourth_order(void **unused)
+{
+	(void)unused;
+	double e1 = rk4_error(0.1), e2 = rk4_error(0.05), e3 = rk4_error(0.025);
+	double p1 = log2(e1 / e2), p2 = log2(e2 / e3);
+	assert_true(e3 < 1e-6);
+	assert_true(p1 > 3.7 && p1 < 4.4);
+	assert_true(p2 > 3.8 && p2 < 4.3);
+}
+
+static double frob_diff(const gsl_matrix *A, const gsl_matrix *B)
+{
+	double s = 0.0;
+	for (size_t i = 0; i < A->size1; i++)
+		for (size_t j = 0; j < A->size2; j++)
+			s += pow(gsl_matrix_get(A, i, j) - (B ? gsl_matrix_get(B, i, j) : 0.0), 2);
+	return sqrt(s);
+}
+
+/* Theta_hat = X^T (X X^T)^{-1} Y (Cholesky), X Theta_hat = Y when r = n,
+ * Theta_hat has no component in null(X), and L* = 0. */
+static void test_min_norm_identities(void **unused)
+{
+	(void)unused;
+	const size_t n = 7, d = 19, m = 3;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_matrix *X = gsl_matrix_alloc(n, d), *Y = gsl_matrix_alloc(n, m);
+	fill(rng, X, 0.8);
+	fill(rng, Y, 1.1);
+	gf_data g;
+	assert_int_equal(gf_data_init(&g, X, Y), 0);
+	assert_int_equal(g.r, n);
+	assert_true(fabs(g.loss_star) < 1e-24);
+
+	gsl_matrix *G = gsl_matrix_alloc(n, n), *Z = gsl_matrix_alloc(n, m);
+	gsl_matrix *T = gsl_matrix_alloc(d, m), *XT = gsl_matrix_alloc(n, m);
+	gsl_matrix *tmp = gsl_matrix_alloc(g.r, m), *N = gsl_matrix_alloc(d, m);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, X, 0.0, G);
+	gsl_linalg_cholesky_decomp1(G);
+	gsl_matrix_memcpy(Z, Y);
+	for (size_t j = 0; j < m; j++) {
+		gsl_vector_view z = gsl_matrix_column(Z, j);
+		gsl_linalg_cholesky_svx(G, &z.vector);
+	}
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, X, Z, 0.0, T);
+	assert_true(frob_diff(T, g.theta_hat) <= 1e-12 * frob_diff(T, NULL));
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, X, g.theta_hat, 0.0, XT);
+	assert_true(frob_diff(XT, Y) <= 1e-12 * frob_diff(Y, NULL));
+	gf_data_null_part(&g, g.theta_hat, tmp, N);
+	assert_true(frob_diff(N, NULL) <= 1e-13 * frob_diff(T, NULL));
+	/* The null part of anything is annihilated by X. */
+	gsl_matrix *A = gsl_matrix_alloc(d, m);
+	fill(rng, A, 1.0);
+	gf_data_null_part(&g, A, tmp, N);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, X, N, 0.0, XT);
+	assert_true(frob_diff(XT, NULL) <= 1e-12 * frob_diff(A, NULL));
+
+	gf_data_free(&g);
+	gsl_matrix_free(A);
+	gsl_matrix_free(G);
+	gsl_matrix_free(Z);
+	gsl_matrix_free(T);
+	gsl_matrix_free(XT);
+	gsl_matrix_free(tmp);
+	gsl_matrix_free(N);
+	gsl_matrix_free(X);
+	gsl_matrix_free(Y);
+	gsl_rng_free(rng);
+}
+
+/* A rank-3 X (n = 6 > 3, d = 9): r = 3, L* = 1/2 ||Y - X Theta_hat||^2 > 0,
+ * and Theta_hat is the least-squares solution of least norm. */
+static void test_rank_deficient(void **unused)
+{
+	(void)unused;
+	const size_t n = 6, d = 9, m = 2, k = 3;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_matrix *A = gsl_matrix_alloc(n, k), *B = gsl_matrix_alloc(k, d);
+	gsl_matrix *X = gsl_matrix_alloc(n, d), *Y = gsl_matrix_alloc(n, m);
+	gsl_matrix *R = gsl_matrix_alloc(n, m), *G = gsl_matrix_alloc(d, m);
+	fill(rng, A, 1.0);
+	fill(rng, B, 1.0);
+	fill(rng, Y, 1.0);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, A, B, 0.0, X);
+	gf_data g;
+	assert_int_equal(gf_data_init(&g, X, Y), 0);
+	assert_int_equal(g.r, k);
+	gsl_matrix_memcpy(R, Y);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, X, g.theta_hat, 1.0, R);
+	double rr = frob_diff(R, NULL);
+	assert_true(g.loss_star > 0.1);
+	assert_true(fabs(0.5 * rr * rr - g.loss_star) <= 1e-10 * g.loss_star);
+	/* Normal equations: X^T (Y - X Theta_hat) = 0. */
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, X, R, 0.0, G);
+	assert_true(frob_diff(G, NULL) <= 1e-10);
+	gf_data_free(&g);
+	gsl_matrix_free(A);
+	gsl_matrix_free(B);
+	gsl_matrix_free(X);
+	gsl_matrix_free(Y);
+	gsl_matrix_free(R);
+	gsl_matrix_free(G);
+	gsl_rng_free(rng);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scalar_flow_law),
+		cmocka_unit_test(test_rk4_fourth_order),
+		cmocka_unit_test(test_min_norm_identities),
+		cmocka_unit_test(test_rank_deficient),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
