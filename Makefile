@@ -120,7 +120,7 @@ paper: figures
 	@for p in $(PAPERS); do \
 	  b=$$(basename $$p .md); \
 	  $(LINDYN) weave --data $(DATA) --figures $(FIGDIR) $$p > $(BUILD)/paper/$$b.weave.md || exit 1; \
-	  pandoc --standalone --mathjax --metadata title="lindyn: $$b" --resource-path=. \
+	  pandoc --standalone --self-contained --metadata title="lindyn: $$b" \
 	    -o $(BUILD)/paper/$$b.html $(BUILD)/paper/$$b.weave.md || exit 1; \
 	  echo "paper: $(BUILD)/paper/$$b.html"; done
 

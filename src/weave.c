@@ -67,9 +67,10 @@ int cmd_weave(int argc, char **argv)
 		} else {
 			claim_result *r = &results[nclaims < 512 ? nclaims++ : 511];
 			claim_eval(&d, b, data, r);
+			int detail = *r->detail && strcmp(r->detail, r->expect);
 			printf("> **Claim `%s` — %s.** %s  \n> Paper: %s  \n> Measured: %.6g; expected %s%s%s\n",
 			       r->id, claim_outcome_name(r->outcome), r->claim, r->paper, r->measured,
-			       r->expect, *r->detail ? " — " : "", r->detail);
+			       r->expect, detail ? " — " : "", detail ? r->detail : "");
 		}
 	}
 	emit_lines(d.source, next, 1 << 30);
