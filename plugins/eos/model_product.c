@@ -120,60 +120,37 @@ static void product_signs(const eos_model *m, const double *x, double *s)
 /* Foot point on the branch p_i = s_i (xt_i + sqrt(xt_i^2 + 4 mu y))/2 of the
  * Lagrange condition p - x = mu grad g(p), i.e. p_i^2 - x_i p_i = mu y;
  * h(mu) = sum log|p_i| - log y is increasing and its root is the foot point.
- * Writes |p_i| into pt and returns h (-inf when a factor vanishes). */
-static double foot_branch(const eos_model *m, const double *xt, double mu, double *pt,
-                          double *dh)
+ * Factor `minus` (or none, when it is d) takes the other root of its
+ * quadratic instead, (xt - sqrt(.))/2.  Writes |p_i| into pt and returns h
+ * (-inf when a factor vanishes) and its derivative in dh. */
+static double foot_branch(const eos_model *m, const double *xt, double mu, size_t minus,
+                          double *pt, double *dh)
 {
-	double h = -log(fabs(m->y)), dsum = 0.0;
+	double y = fabs(m->y), h = -log(y), dsum = 0.0;
 	for (size_t i = 0; i < m->depth; i++) {
-		double disc = xt[i] * xt[i] + 4.0 * mu * fabs(m->y);
-		double root = sqrt(disc > 0.0 ? disc : 0.0);
-		pt[i] = 0.5 * (xt[i] + root);
+		double disc = xt[i] * xt[i] + 4.0 * mu * y;
+		double root = sqrt(disc > 0.0 ? disc : 0.0), sign = i == minus ? -1.0 : 1.0;
+		pt[i] = 0.5 * (xt[i] + sign * root);
 		if (!(pt[i] > 0.0)) {
 			*dh = INFINITY;
 			return -INFINITY;
 		}
 		h += log(pt[i]);
-		dsum += fabs(m->y) / (pt[i] * (root > 0.0 ? root : pt[i]));
+		dsum += sign * y / (pt[i] * (root > 0.0 ? root : pt[i]));
 	}
 	*dh = dsum;
 	return h;
 }
 
-static void product_project(eos_model *m, const double *x, double *p)
+/* Root of foot_branch in (lo, hi), where it changes sign: Newton safeguarded
+ * by bisection.  `rising` says whether h increases with mu. */
+static double foot_root(const eos_model *m, const double *xt, size_t minus, double lo,
+                        double hi, double mu, int rising, double *pt)
 {
-	size_t d = m->depth;
-	double *s = m->work, *xt = m->work + d, dh;
-	product_signs(m, x, s);
-	int positive = 1;
-	double lo = 0.0;
-	for (size_t i = 0; i < d; i++) {
-		xt[i] = s[i] * x[i];
-		if (xt[i] <= 0.0)
-			positive = 0;
-	}
-	if (positive) {
-		double xmin = xt[0];
-		for (size_t i = 1; i < d; i++)
-			xmin = fmin(xmin, xt[i]);
-		lo = -xmin * xmin / (4.0 * fabs(m->y));
-	}
-	/* Far from M the branch may have no root (h(lo) > 0): then take the
-	 * branch point at lo and scale it onto M. */
-	if (positive && foot_branch(m, xt, lo, p, &dh) >= 0.0) {
-		double scale = exp(-foot_branch(m, xt, lo, p, &dh) / (double)d);
-		for (size_t i = 0; i < d; i++)
-			p[i] = s[i] * p[i] * scale;
-		return;
-	}
-	double hi = 1.0;
-	while (foot_branch(m, xt, hi, p, &dh) < 0.0 && hi < 1e300)
-		hi *= 2.0;
-	double mu = positive ? 0.0 : 0.5 * (lo + hi);
-	/* Newton on h, safeguarded by bisection of the bracket [lo, hi]. */
+	double dh;
 	for (int it = 0; it < 200; it++) {
-		double h = foot_branch(m, xt, mu, p, &dh);
-		if (h < 0.0)
+		double h = foot_branch(m, xt, mu, minus, pt, &dh);
+		if ((h < 0.0) == rising)
 			lo = mu;
 		else
 			hi = mu;
@@ -186,7 +163,37 @@ static void product_project(eos_model *m, const double *x, double *p)
 			break;
 		mu = next;
 	}
-	foot_branch(m, xt, mu, p, &dh);
+	return mu;
+}
+
+static void product_project(eos_model *m, const double *x, double *p)
+{
+	size_t d = m->depth, imin = 0;
+	double *s = m->work, *xt = m->work + d, dh;
+	product_signs(m, x, s);
+	int positive = 1;
+	for (size_t i = 0; i < d; i++) {
+		xt[i] = s[i] * x[i];
+		if (xt[i] <= 0.0)
+			positive = 0;
+		if (xt[i] < xt[imin])
+			imin = i;
+	}
+	double lo = positive ? -xt[imin] * xt[imin] / (4.0 * fabs(m->y)) : 0.0, mu;
+	size_t minus = d;
+	if (positive && foot_branch(m, xt, lo, d, p, &dh) >= 0.0) {
+		/* g(x) far above y: the product at the branch point lo is still too
+		 * large, and the foot point has the smallest factor on the other
+		 * root, where h decreases from h(lo) >= 0 to -inf as mu -> 0. */
+		minus = imin;
+		mu = foot_root(m, xt, minus, lo, 0.0, 0.5 * lo, 0, p);
+	} else {
+		double hi = 1.0;
+		while (foot_branch(m, xt, hi, d, p, &dh) < 0.0 && hi < 1e300)
+			hi *= 2.0;
+		mu = foot_root(m, xt, d, lo, hi, positive ? 0.0 : 0.5 * (lo + hi), 1, p);
+	}
+	foot_branch(m, xt, mu, minus, p, &dh);
 	for (size_t i = 0; i < d; i++)
 		p[i] *= s[i];
 }
