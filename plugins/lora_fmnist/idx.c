@@ -165,8 +165,12 @@ int idx_read(const char *path, unsigned ndims, size_t keep, idx_array *out,
 	}
 	if (rc == 0)
 		rc = read_body(gz, path, out, err, errlen);
+	/* A stream cut inside the gzip trailer yields all the data and only
+	 * reports the missing trailer when closed. */
 	int close_status = gzclose_r(gz);
-	if (rc == 0 && close_status != Z_OK)
+	if (rc == 0 && close_status == Z_BUF_ERROR)
+		rc = fail(err, errlen, "%s: truncated gzip stream (unexpected end of file)", path);
+	else if (rc == 0 && close_status != Z_OK)
 		rc = fail(err, errlen, "%s: read error on close (zlib status %d)", path,
 		          close_status);
 	if (rc != 0)

@@ -9,7 +9,9 @@
  *   epoch  after every epoch (and before the first): train/test loss and
  *          accuracy on the whole splits, alignment and ||[B; A^T]||_F;
  *   early  the first early_steps steps: minibatch loss, the alignment of
- *          App. H.2.1 (align.h), ||[B; A^T]||_F, ||A||_F, ||B||_F.
+ *          App. H.2.1 (align.h), ||[B; A^T]||_F, ||A||_F, ||B||_F;
+ *   pretrain  one row (none without pre-training): the frozen head's loss
+ *          and accuracy on its own pre-training images.
  * Image split: the training file's first n_pretrain images are the
  * pre-training split, the next n_train the fine-tuning set; the first n_test
  * images of the test file are the test set. */
@@ -199,9 +201,10 @@ fail:
 	return NULL;
 }
 
-/* The frozen model: feature map, features of every split, pre-trained head,
- * and the alignment target from the fine-tuning gradient at W0. */
-static int build_frozen(fm_state *s, lindyn_host *h)
+/* The frozen model: feature map, features of every split, pre-trained head
+ * (its fit on the pre-training split is the one row of table tp), and the
+ * alignment target from the fine-tuning gradient at W0. */
+static int build_frozen(fm_state *s, lindyn_host *h, lindyn_table *tp)
 {
 	gsl_rng_set(s->rng_frozen, s->pretrain_seed);
 	features_draw(s->rng_frozen, s->Wf);
@@ -212,8 +215,10 @@ static int build_frozen(fm_state *s, lindyn_host *h)
 		              &s->batches, &s->oW, &s->ob);
 		double loss, acc;
 		lora_head_evaluate(&s->head, s->phi_pre, s->y_pre, &loss, &acc);
-		h->log(h, LINDYN_LOG_INFO, "pre-trained head: %zu images, loss %.4f, accuracy %.2f%%",
-		       s->n_pre_kept, loss, 100.0 * acc);
+		double row[] = { (double)s->n_pre_kept, loss, 100.0 * acc };
+		int st = h->row(tp, row);
+		if (st)
+			return st;
 	}
 	features_embed(s->Wf, train_px + s->n_pre * s->data.pixels, NULL, s->chunk, s->phi_train);
 	features_embed(s->Wf, s->data.test_img.data, NULL, s->chunk, s->phi_test);
@@ -285,9 +290,10 @@ static int fm_run(void *state, lindyn_host *h)
 	lindyn_table *te = h->table(h, "epoch", "epoch step train_loss train_acc test_loss "
 	                            "test_acc align z_norm");
 	lindyn_table *tk = h->table(h, "early", "step batch_loss align z_norm a_norm b_norm");
-	if (!te || !tk)
+	lindyn_table *tp = h->table(h, "pretrain", "images loss accuracy");
+	if (!te || !tk || !tp)
 		return LINDYN_EINVAL;
-	int st = build_frozen(s, h);
+	int st = build_frozen(s, h, tp);
 	if (st)
 		return st;
 	init_adapter(s, h->seed(h));
