@@ -166,7 +166,7 @@ static void check_drift_one_step(size_t n, size_t d)
 		gd2_model_gradient(&mo, &loss, &g2);
 		double expect = eq131(&mo, eta);
 		gd2_model_step(&mo, eta);
-		drift[i] = gd2_imbalance_drift(&mo);
+		drift[i] = gd2_imbalance_drift(&mo, NULL);
 		assert_true(fabs(drift[i] - dense_drift(&mo)) < 1e-9 * dense_drift(&mo) + 1e-13);
 		assert_true(fabs(drift[i] - expect) < 1e-9 * expect + 1e-13);
 		gd2_model_free(&mo);
@@ -200,7 +200,7 @@ static void test_drift_many_steps(void **state)
 	}
 	double dd = dense_drift(&mo);
 	assert_true(dd > 1e-6);
-	assert_true(fabs(gd2_imbalance_drift(&mo) - dd) < 1e-8 * dd);
+	assert_true(fabs(gd2_imbalance_drift(&mo, NULL) - dd) < 1e-8 * dd);
 	gd2_model_free(&mo);
 }
 

@@ -1,5 +1,5 @@
-/* gd2.c -- the gd2 plugin: parameters, setup and the iteration loop. */
-#include "gd2.h"
+/* gd2.c -- the gd2 plugin: parameters, setup of data and weights, dispatch. */
+#include "state.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,28 +11,52 @@
 
 #include "../common/twolayer.h"
 
-/* X W1 is carried incrementally and recomputed every GD2_REFRESH steps. */
-#define GD2_REFRESH 64
-
 static const lindyn_param gd2_params[] = {
 	{ "n", LINDYN_P_INT, "100", 1, 100000, NULL, "number of samples (rows of X and Y)" },
 	{ "d", LINDYN_P_INT, "400", 1, 100000, NULL, "input dimension (columns of X, rows of W1)" },
 	{ "m", LINDYN_P_INT, "1", 1, 10000, NULL, "output dimension (columns of Y and W2)" },
 	{ "h", LINDYN_P_INT, "500", 1, 1000000, NULL, "hidden width (columns of W1, rows of W2)" },
-	{ "data", LINDYN_P_ENUM, "orthonormal", 0, 0, TWOLAYER_DATA_KINDS,
-	  "X: iid N(0,x_std^2), orthonormal rows (n <= d), or the identity (n == d)" },
+	{ "data", LINDYN_P_ENUM, "orthonormal", 0, 0, TWOLAYER_DATA_KINDS "|spectrum",
+	  "X: iid N(0,x_std^2); orthonormal rows (n <= d); identity (n == d); spectrum: "
+	  "orthonormal rows scaled by iid U[x_smin, x_smax]" },
 	{ "x_std", LINDYN_P_REAL, "1", 0, 1e6, NULL, "std of the entries of X (data=gauss)" },
-	{ "theta_std", LINDYN_P_REAL, "0.05", 0, 1e6, NULL, "std of the teacher Theta (Y = X Theta + noise)" },
+	{ "x_smin", LINDYN_P_REAL, "1.8", 0, 1e6, NULL, "smallest singular value (data=spectrum)" },
+	{ "x_smax", LINDYN_P_REAL, "2.3", 0, 1e6, NULL, "largest singular value (data=spectrum)" },
+	{ "theta_std", LINDYN_P_REAL, "0.05", 0, 1e6, NULL, "std of the teacher Theta" },
 	{ "noise", LINDYN_P_REAL, "0.01", 0, 1e6, NULL, "std of the label noise added to Y" },
-	{ "init", LINDYN_P_ENUM, "gauss", 0, 0, "gauss|balanced|npy",
-	  "W1 ~ N(0,sigma_u^2), W2 ~ N(0,sigma_v^2); balanced: same W1 W2 with zero imbalance; npy: files" },
-	{ "sigma_u", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of the entries of W1 (init=gauss|balanced)" },
-	{ "sigma_v", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of the entries of W2 (init=gauss|balanced)" },
+	{ "target", LINDYN_P_ENUM, "teacher", 0, 0, "teacher|init",
+	  "Y = X Theta + noise, or Y = X W1(0) W2(0) + noise (TMLR experiments)" },
+	{ "init", LINDYN_P_ENUM, "gauss", 0, 0, "gauss|balanced|theta_balanced|npy",
+	  "W1 ~ N(0,sigma_u^2), W2 ~ N(0,sigma_v^2); balanced: same W1 W2, zero imbalance; "
+	  "theta_balanced: balanced with W1 W2 = Theta; npy: files" },
+	{ "sigma_u", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of the entries of W1 (times h^-width_power)" },
+	{ "sigma_v", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of the entries of W2 (times h^-width_power)" },
+	{ "width_power", LINDYN_P_REAL, "0", 0, 2, NULL,
+	  "p: the init stds are sigma_u h^-p and sigma_v h^-p (N(0, h^-2p) with sigma = 1)" },
 	{ "w1_npy", LINDYN_P_STRING, "", 0, 0, NULL, "W1 (d x h, float64 .npy) for init=npy" },
 	{ "w2_npy", LINDYN_P_STRING, "", 0, 0, NULL, "W2 (h x m, float64 .npy) for init=npy" },
+	{ "loss", LINDYN_P_ENUM, "squared", 0, 0, "squared|logistic",
+	  "squared: 1/2||Y - XW||^2; logistic: sum log(1+exp(-sign(Y) XW)) + lambda/2 ||W||^2" },
+	{ "lambda", LINDYN_P_REAL, "0.1", 1e-12, 1e6, NULL, "l2 weight of the logistic loss (= its mu)" },
 	{ "loss_scale", LINDYN_P_ENUM, "mean", 0, 0, "sum|mean",
 	  "sum: L = 1/2||Y - X W1 W2||^2; mean: (1/n)||.||^2, GD step = Euler on L with dt = 2 eta/n" },
-	{ "eta", LINDYN_P_REAL, "5e-4", 0, 1e6, NULL, "step size (on the loss chosen by loss_scale)" },
+	{ "rule", LINDYN_P_ENUM, "const", 0, 0, GD2_RULES,
+	  "step size: const (eta); TMLR eta0, rho, rhobar (eq. 19); AISTATS xu_fixed, xu_adaptive; "
+	  "armijo; arora; du; nonover (GD on l(W), eta = 1/K)" },
+	{ "eta", LINDYN_P_REAL, "5e-4", 0, 1e6, NULL, "step size of rule=const (on the loss of loss_scale)" },
+	{ "growth_cap", LINDYN_P_BOOL, "true", 0, 0, NULL,
+	  "rho/rhobar: cap eta_t at (1 + eta0^d)^{t/2} eta0 (eq. 19); false: 1/K_t or 1/Kbar_t alone" },
+	{ "c_exp", LINDYN_P_REAL, "0.5", 0.01, 0.99, NULL, "c of TMLR Theorem E.1" },
+	{ "d_exp", LINDYN_P_REAL, "1.01", 1.0001, 10, NULL, "d of TMLR Theorem E.1" },
+	{ "c1", LINDYN_P_REAL, "0.5", 0.01, 0.99, NULL, "c1 of AISTATS Theorem 3.1" },
+	{ "c2", LINDYN_P_REAL, "1.5", 1.01, 100, NULL, "c2 of AISTATS Theorem 3.1" },
+	{ "bt_eta", LINDYN_P_REAL, "1", 1e-300, 1e6, NULL, "first trial step of rule=armijo" },
+	{ "bt_tau", LINDYN_P_REAL, "0.1", 1e-6, 0.999, NULL, "shrink factor of rule=armijo" },
+	{ "bt_gamma", LINDYN_P_REAL, "0.9", 1e-6, 0.999, NULL, "Armijo constant: L(new) <= L - gamma eta ||grad||^2" },
+	{ "stats", LINDYN_P_ENUM, "basic", 0, 0, "basic|full",
+	  "full: the TMLR/AISTATS quantities per iteration and tables tmlr, aistats (loss_scale=sum)" },
+	{ "wall_clock", LINDYN_P_BOOL, "false", 0, 0, NULL,
+	  "add column wall: seconds since the start of setup (not reproducible)" },
 	{ "steps", LINDYN_P_INT, "15000", 0, 1000000000, NULL, "number of GD steps" },
 	{ "log_every", LINDYN_P_INT, "100", 1, 1000000000, NULL, "log every this many steps (and the last)" },
 	{ "log_per_decade", LINDYN_P_INT, "0", 0, 1000, NULL,
@@ -43,16 +67,15 @@ static const lindyn_param gd2_params[] = {
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
-typedef struct {
-	gd2_model mo;
-	gd2_loss loss;
-	gd2_levels levels;
-	double scale;      /* reported loss = scale * L */
-	double eta_L;      /* the step on L */
-	long steps, log_every, log_per_decade;
-	double stop_loss;
-	int save_weights;
-} gd2_state;
+static gd2_rule rule_by_name(const char *name)
+{
+	static const char *const names[] = { "const", "eta0", "rho", "rhobar", "xu_fixed",
+	                                     "xu_adaptive", "armijo", "arora", "du", "nonover" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return (gd2_rule)i;
+	return RULE_CONST; /* the host accepts only the declared choices */
+}
 
 static void gd2_free(void *state)
 {
@@ -60,6 +83,7 @@ static void gd2_free(void *state)
 	if (!s)
 		return;
 	gd2_model_free(&s->mo);
+	gsl_matrix_free(s->Wstar);
 	free(s);
 }
 
@@ -76,29 +100,96 @@ static int draw_init(lindyn_host *h, gd2_model *mo, gsl_rng *rng)
 			st = h->npy_read(h, p2, mo->h, mo->m, mo->W2->data);
 		return st;
 	}
-	twolayer_init_gauss(rng, h->get_real(h, "sigma_u"), h->get_real(h, "sigma_v"), mo->W1,
-	                    mo->W2);
-	if (strcmp(init, "balanced") == 0) {
-		int st = twolayer_balance(mo->X, mo->W1, mo->W2);
-		if (st)
-			return LINDYN_ERROR(h, LINDYN_ENUMERIC,
-			                    "init=balanced: %s (W1(0) W2(0) must be nonzero on the row space of X)",
-			                    gsl_strerror(st));
+	int st = GSL_SUCCESS;
+	if (strcmp(init, "theta_balanced") == 0) {
+		/* W1 W2 = Theta, then balanced (AISTATS eq. 40 / Arora et al. Prop. F.1). */
+		gsl_matrix_set_zero(mo->W1);
+		gsl_matrix_set_zero(mo->W2);
+		gsl_matrix_view top = gsl_matrix_submatrix(mo->W1, 0, 0, mo->d, mo->m);
+		gsl_matrix_memcpy(&top.matrix, mo->Theta);
+		gsl_matrix_view W2m = gsl_matrix_submatrix(mo->W2, 0, 0, mo->m, mo->m);
+		gsl_matrix_set_identity(&W2m.matrix);
+		st = twolayer_balance(mo->X, mo->W1, mo->W2);
+	} else {
+		double scale = pow((double)mo->h, -h->get_real(h, "width_power"));
+		twolayer_init_gauss(rng, scale * h->get_real(h, "sigma_u"),
+		                    scale * h->get_real(h, "sigma_v"), mo->W1, mo->W2);
+		if (strcmp(init, "balanced") == 0)
+			st = twolayer_balance(mo->X, mo->W1, mo->W2);
 	}
+	if (st)
+		return LINDYN_ERROR(h, LINDYN_ENUMERIC,
+		                    "init=%s: %s (W1 W2 must be nonzero on the row space of X)", init,
+		                    gsl_strerror(st));
 	return LINDYN_OK;
 }
 
-static int check_sizes(lindyn_host *h, long n, long d, long m, long hw)
+/* X, Y and the weights.  Draw order: X, Theta, noise (twolayer_data), W1, W2,
+ * then the singular values of data=spectrum.  For target=init or
+ * data=spectrum, Y = X (W1 W2 or Theta) + noise is recomposed at the end with
+ * the noise of the first draw. */
+static int draw_problem(lindyn_host *h, gd2_model *mo)
+{
+	const char *data = h->get_str(h, "data");
+	int spectrum = strcmp(data, "spectrum") == 0;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!rng)
+		return LINDYN_ERROR(h, LINDYN_ENOMEM, "cannot allocate the random generator");
+	gsl_rng_set(rng, h->seed(h));
+	int st = twolayer_data(rng, spectrum ? "orthonormal" : data, h->get_real(h, "x_std"),
+	                       h->get_real(h, "theta_std"), h->get_real(h, "noise"), mo->X,
+	                       mo->Theta, mo->Y);
+	if (st) {
+		gsl_rng_free(rng);
+		return LINDYN_ERROR(h, LINDYN_ENUMERIC, "drawing the data failed: %s", gsl_strerror(st));
+	}
+	gsl_matrix *noise = mo->Zt; /* scratch n x m: Y - X Theta */
+	gsl_matrix_memcpy(noise, mo->Y);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, mo->X, mo->Theta, 1.0, noise);
+	st = draw_init(h, mo, rng);
+	if (!st && spectrum) {
+		double lo = h->get_real(h, "x_smin"), hi = h->get_real(h, "x_smax");
+		for (size_t i = 0; i < mo->n; i++) {
+			gsl_vector_view row = gsl_matrix_row(mo->X, i);
+			gsl_vector_scale(&row.vector, lo + (hi - lo) * gsl_rng_uniform(rng));
+		}
+	}
+	gsl_rng_free(rng);
+	int from_init = strcmp(h->get_str(h, "target"), "init") == 0;
+	if (st || (!from_init && !spectrum)) /* twolayer's Y as it is, bit for bit */
+		return st;
+	if (from_init)
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->W2, 0.0, mo->W);
+	else
+		gsl_matrix_memcpy(mo->W, mo->Theta);
+	gsl_matrix_memcpy(mo->Y, noise);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W, 1.0, mo->Y);
+	return LINDYN_OK;
+}
+
+static int check_params(lindyn_host *h, long n, long d, long m, long hw)
 {
 	const char *data = h->get_str(h, "data"), *init = h->get_str(h, "init");
-	if (strcmp(data, "orthonormal") == 0 && n > d)
-		return LINDYN_ERROR(h, LINDYN_EINVAL, "data=orthonormal needs n <= d (n=%ld, d=%ld)", n, d);
+	const char *rule = h->get_str(h, "rule");
+	int is_const = strcmp(rule, "const") == 0, full = strcmp(h->get_str(h, "stats"), "full") == 0;
+	if ((strcmp(data, "orthonormal") == 0 || strcmp(data, "spectrum") == 0) && n > d)
+		return LINDYN_ERROR(h, LINDYN_EINVAL, "data=%s needs n <= d (n=%ld, d=%ld)", data, n, d);
 	if (strcmp(data, "identity") == 0 && n != d)
 		return LINDYN_ERROR(h, LINDYN_EINVAL, "data=identity needs n == d (n=%ld, d=%ld)", n, d);
-	if (strcmp(init, "balanced") == 0 && (hw < m || n > d))
+	if (h->get_real(h, "x_smin") > h->get_real(h, "x_smax"))
+		return LINDYN_ERROR(h, LINDYN_EINVAL, "x_smin must not exceed x_smax");
+	if (strstr(init, "balanced") && (hw < m || n > d))
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
-		                    "init=balanced needs h >= m and n <= d (h=%ld, m=%ld, n=%ld, d=%ld)",
+		                    "init=%s needs h >= m and n <= d (h=%ld, m=%ld, n=%ld, d=%ld)", init,
 		                    hw, m, n, d);
+	if (strcmp(h->get_str(h, "loss"), "logistic") == 0 && n < d)
+		return LINDYN_ERROR(h, LINDYN_EINVAL, "loss=logistic needs n >= d (n=%ld, d=%ld)", n, d);
+	if ((!is_const || full) && strcmp(h->get_str(h, "loss_scale"), "sum") != 0)
+		return LINDYN_ERROR(h, LINDYN_EINVAL,
+		                    "rule=%s%s is stated for the summed loss: set loss_scale=sum", rule,
+		                    full ? " with stats=full" : "");
+	if (full && strcmp(rule, "nonover") == 0)
+		return LINDYN_ERROR(h, LINDYN_EINVAL, "stats=full needs the two-layer model, not rule=nonover");
 	double cells = (double)d * (double)hw + (double)n * (double)hw;
 	if (cells > 2e9)
 		return LINDYN_ERROR(h, LINDYN_EINVAL, "d*h + n*h = %.3g exceeds 2e9 doubles", cells);
@@ -107,37 +198,45 @@ static int check_sizes(lindyn_host *h, long n, long d, long m, long hw)
 
 static void *gd2_alloc(lindyn_host *h)
 {
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	long n = h->get_int(h, "n"), d = h->get_int(h, "d"), m = h->get_int(h, "m");
 	long hw = h->get_int(h, "h");
-	if (check_sizes(h, n, d, m, hw))
+	if (check_params(h, n, d, m, hw))
 		return NULL;
 	gd2_state *s = calloc(1, sizeof *s);
-	if (!s || gd2_model_alloc(&s->mo, n, d, m, hw)) {
+	if (!s || gd2_model_alloc(&s->mo, n, d, m, hw) || !(s->Wstar = gsl_matrix_calloc(d, m))) {
+		if (s)
+			gd2_model_free(&s->mo);
 		free(s);
 		LINDYN_ERROR(h, LINDYN_ENOMEM, "cannot allocate the workspaces for n=%ld d=%ld m=%ld h=%ld",
 		             n, d, m, hw);
 		return NULL;
 	}
+	s->t_start = t0;
 	gd2_model *mo = &s->mo;
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!rng) {
-		LINDYN_ERROR(h, LINDYN_ENOMEM, "cannot allocate the random generator");
-		goto fail;
-	}
-	gsl_rng_set(rng, h->seed(h));
-	int st = twolayer_data(rng, h->get_str(h, "data"), h->get_real(h, "x_std"),
-	                       h->get_real(h, "theta_std"), h->get_real(h, "noise"), mo->X,
-	                       mo->Theta, mo->Y);
-	if (st) {
-		LINDYN_ERROR(h, LINDYN_ENUMERIC, "drawing the data failed: %s", gsl_strerror(st));
-		goto fail;
-	}
-	if (draw_init(h, mo, rng))
-		goto fail;
-	gsl_rng_free(rng);
-	rng = NULL;
+	s->rule = rule_by_name(h->get_str(h, "rule"));
+	s->stats_full = strcmp(h->get_str(h, "stats"), "full") == 0;
+	s->growth_cap = h->get_bool(h, "growth_cap");
+	s->wall_clock = h->get_bool(h, "wall_clock");
+	s->save_weights = h->get_bool(h, "save_weights");
+	s->scale = strcmp(h->get_str(h, "loss_scale"), "mean") == 0 ? 2.0 / (double)n : 1.0;
+	s->eta_L = h->get_real(h, "eta") * s->scale;
+	s->bt_eta = h->get_real(h, "bt_eta");
+	s->bt_tau = h->get_real(h, "bt_tau");
+	s->bt_gamma = h->get_real(h, "bt_gamma");
+	s->steps = h->get_int(h, "steps");
+	s->log_every = h->get_int(h, "log_every");
+	s->log_per_decade = h->get_int(h, "log_per_decade");
+	s->stop_loss = h->get_real(h, "stop_loss");
+	s->loss = (gd2_loss){ .kind = strcmp(h->get_str(h, "loss"), "logistic") == 0 ? LOSS_LOGISTIC
+	                                                                            : LOSS_SQUARED,
+	                      .lambda = h->get_real(h, "lambda") };
+	mo->want_W = gd2_rule_needs_spectra(s);
 
-	st = gd2_model_factor_x(mo);
+	if (draw_problem(h, mo))
+		goto fail;
+	int st = gd2_model_factor_x(mo);
 	if (!st) {
 		gsl_matrix_memcpy(mo->W1_0, mo->W1);
 		gsl_matrix_memcpy(mo->W2_0, mo->W2);
@@ -149,102 +248,25 @@ static void *gd2_alloc(lindyn_host *h)
 	}
 	gd2_imbalance_levels(mo, &s->levels);
 	gd2_model_refresh(mo);
-
-	s->loss = (gd2_loss){ .kind = LOSS_SQUARED };
-	int mean = strcmp(h->get_str(h, "loss_scale"), "mean") == 0;
-	s->scale = mean ? 2.0 / (double)n : 1.0;
-	s->eta_L = h->get_real(h, "eta") * s->scale;
-	s->steps = h->get_int(h, "steps");
-	s->log_every = h->get_int(h, "log_every");
-	s->log_per_decade = h->get_int(h, "log_per_decade");
-	s->stop_loss = h->get_real(h, "stop_loss");
-	s->save_weights = h->get_bool(h, "save_weights");
+	if (gd2_constants_init(s, h))
+		goto fail;
 	return s;
 fail:
-	gsl_rng_free(rng);
 	gd2_free(s);
 	return NULL;
-}
-
-/* Log steps: every log_every-th, the last, and log_per_decade per decade. */
-static int logged(const gd2_state *s, long k)
-{
-	if (k % s->log_every == 0 || k == s->steps)
-		return 1;
-	if (s->log_per_decade <= 0 || k < 1)
-		return 0;
-	double q = (double)s->log_per_decade;
-	return floor(q * log10((double)k)) > floor(q * log10((double)(k - 1)));
-}
-
-static int save(lindyn_host *h, const gd2_model *mo, const char *w1, const char *w2)
-{
-	int st = h->npy_write(h, w1, mo->d, mo->h, mo->W1->data);
-	return st ? st : h->npy_write(h, w2, mo->h, mo->m, mo->W2->data);
-}
-
-/* One-row table `summary`: the level of imbalance c (S1 eq. 9, r = rank X),
- * the other Table 2 levels, L(0), L*, the extreme eigenvalues of Sigma_x and
- * the rate of the Theorem 1 bound L(t) - L* <= (L(0) - L*) exp(-rate t). */
-static int emit_summary(gd2_state *s, lindyn_host *h, double l0)
-{
-	lindyn_table *t = h->table(h, "summary",
-	                           "c delta_plus delta_minus lambda_plus lambda_minus loss0 "
-	                           "loss_star lambda_r_x lambda_1_x bound_rate");
-	if (!t)
-		return LINDYN_EINVAL;
-	const gd2_model *mo = &s->mo;
-	double s1 = gsl_vector_get(mo->sx, 0), sr = gsl_vector_get(mo->sx, mo->r - 1);
-	double lr = sr * sr;
-	double row[] = { s->levels.delta, s->levels.delta_plus, s->levels.delta_minus,
-	                 s->levels.lam_plus, s->levels.lam_minus, s->scale * (l0 + s->loss.lstar),
-	                 s->scale * s->loss.lstar, lr, s1 * s1, 2.0 * lr * s->levels.delta };
-	return h->row(t, row);
 }
 
 static int gd2_run(void *state, lindyn_host *h)
 {
 	gd2_state *s = state;
-	gd2_model *mo = &s->mo;
-	int st = LINDYN_OK;
-	lindyn_table *tl = h->table(h, "loss", "step t loss grad_norm imbalance_drift");
-	if (!tl)
-		return LINDYN_EINVAL;
-	if (s->save_weights && (st = save(h, mo, "w1_init", "w2_init")))
-		return st;
-
-	for (long k = 0;; k++) {
-		if (k > 0 && k % GD2_REFRESH == 0)
-			gd2_model_refresh(mo);
-		double g2, l = gd2_model_gradient(mo, &s->loss, &g2);
-		if (!isfinite(l) || !isfinite(g2))
-			return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss not finite at step %ld (eta too large?)", k);
-		if (k == 0 && (st = emit_summary(s, h, l)))
-			return st;
-		double loss = s->scale * l;
-		int stop = k == s->steps || (s->stop_loss > 0.0 && loss < s->stop_loss);
-		if (logged(s, k) || stop) {
-			double row[] = { (double)k, s->eta_L * (double)k, loss, s->scale * sqrt(g2),
-			                 gd2_imbalance_drift(mo) };
-			if ((st = h->row(tl, row)))
-				return st;
-		}
-		if (stop)
-			break;
-		if ((st = h->progress(h, (double)k / (double)s->steps, k, loss)))
-			return st;
-		gd2_model_step(mo, s->eta_L);
-	}
-	if (s->save_weights)
-		st = save(h, mo, "w1_final", "w2_final");
-	return st;
+	return s->rule == RULE_NONOVER ? gd2_run_nonover(s, h) : gd2_run_twolayer(s, h);
 }
 
 static const lindyn_plugin gd2_plugin = {
 	LINDYN_PLUGIN_HEADER,
 	.name = "gd2",
-	.version = "1.0.0",
-	.summary = "gradient descent on a two-layer linear network Y ~ X W1 W2",
+	.version = "1.1.0",
+	.summary = "gradient descent on a two-layer linear network Y ~ X W1 W2, step-size rules",
 	.params = gd2_params,
 	.alloc = gd2_alloc,
 	.run = gd2_run,

@@ -11,6 +11,7 @@
 #define GD2_H
 
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_eigen.h>
 #include <gsl/gsl_vector.h>
 
 #include "lindyn/plugin.h"
@@ -50,7 +51,29 @@ typedef struct {
 	gsl_matrix *Dt;        /* k x k scratch */
 	gsl_matrix *W1Q, *U1Q, *W2Q; /* d x k, r x k, m x k scratch */
 	gsl_vector *eigD0;     /* the k eigenvalues of D(0), decreasing */
+	gsl_matrix *Dprev;     /* k x k: Dt at the previous step (per-step drift) */
+	/* Spectra of the small Gram matrices (Lemma A.2). */
+	gsl_matrix *Sdd, *Smm;  /* d x d, m x m scratch */
+	gsl_vector *ed, *em;
+	gsl_eigen_symm_workspace *wsd, *wsm;
+	/* Trial points of a line search: X W(eta) = Z - eta Z1 + eta^2 Z2 and
+	 * W(eta) = W - eta V1 + eta^2 V2. */
+	gsl_matrix *Z1, *Z2, *Zt, *Rt, *V1, *V2, *Wt, *Mmm;
+	int want_W;            /* keep W = W1 W2 current (spectra of W) */
 } gd2_model;
+
+/* sigma^2_min/max(T_t) = sigma^2_min/max(W1) + sigma^2_min/max(W2) (TMLR
+ * Lemma A.2) and the extreme singular values of W = W1 W2. */
+typedef struct {
+	double smin2T, smax2T, sminW, smaxW;
+} gd2_spectra;
+
+/* After gd2_model_gradient: the spectra from d x d and m x m Gram matrices. */
+int gd2_model_spectra(gd2_model *mo, gd2_spectra *sp);
+/* Prepares the line-search products after gd2_model_gradient; then
+ * gd2_model_trial_loss gives L(W1 - eta gW1, W2 - eta gW2) in O((n + d) m). */
+void gd2_model_trial_prepare(gd2_model *mo, const gd2_loss *loss);
+double gd2_model_trial_loss(gd2_model *mo, const gd2_loss *loss, double eta);
 
 int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h);
 void gd2_model_free(gd2_model *mo);
@@ -65,6 +88,9 @@ void gd2_model_refresh(gd2_model *mo);
 
 /* Singular values of X and Phi1 (setup.c, after X is drawn). */
 int gd2_model_factor_x(gd2_model *mo);
+/* K, mu, l* and W* (d x m) of the loss for the current X, Y (loss.c);
+ * mu = 0 and W* unset when n < d (squared loss). */
+int gd2_loss_setup(gd2_loss *loss, const gd2_model *mo, gsl_matrix *Wstar);
 
 /* l(Z) - l* and R = dl/dZ for Z = X W (loss.c).  W is used by the
  * logistic loss's l2 term only. */
@@ -82,7 +108,8 @@ int gd2_imbalance_init(gd2_model *mo);
 /* TMLR Table 2 / S1 eq. 9 levels of the spectrum of D(0): r positive and
  * m negative slots. */
 void gd2_imbalance_levels(const gd2_model *mo, gd2_levels *out);
-/* ||W1^T W1 - W2 W2^T - D(0)||_F from k x k matrices. */
-double gd2_imbalance_drift(gd2_model *mo);
+/* ||W1^T W1 - W2 W2^T - D(0)||_F from k x k matrices; with step != NULL
+ * also ||D(t) - D(t')||_F for t' the previous call (Dprev). */
+double gd2_imbalance_drift(gd2_model *mo, double *step);
 
 #endif

@@ -81,6 +81,7 @@ int gd2_imbalance_init(gd2_model *mo)
 	if (status)
 		return status;
 	reduced_imbalance(mo, mo->W1_0, mo->W2_0, mo->D0);
+	gsl_matrix_memcpy(mo->Dprev, mo->D0);
 	size_t k = mo->k;
 	gsl_matrix *A = gsl_matrix_alloc(k, k);
 	gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(k);
@@ -112,14 +113,23 @@ void gd2_imbalance_levels(const gd2_model *mo, gd2_levels *out)
 	out->delta_minus = out->lam_minus - lq;
 }
 
-double gd2_imbalance_drift(gd2_model *mo)
+static double frob_diff(const gsl_matrix *A, const gsl_matrix *B)
 {
-	reduced_imbalance(mo, mo->W1, mo->W2, mo->Dt);
 	double s = 0.0;
-	for (size_t i = 0; i < mo->k; i++)
-		for (size_t j = 0; j < mo->k; j++) {
-			double v = gsl_matrix_get(mo->Dt, i, j) - gsl_matrix_get(mo->D0, i, j);
+	for (size_t i = 0; i < A->size1; i++)
+		for (size_t j = 0; j < A->size2; j++) {
+			double v = gsl_matrix_get(A, i, j) - gsl_matrix_get(B, i, j);
 			s += v * v;
 		}
 	return sqrt(s);
+}
+
+double gd2_imbalance_drift(gd2_model *mo, double *step)
+{
+	reduced_imbalance(mo, mo->W1, mo->W2, mo->Dt);
+	if (step) {
+		*step = frob_diff(mo->Dt, mo->Dprev);
+		gsl_matrix_memcpy(mo->Dprev, mo->Dt);
+	}
+	return frob_diff(mo->Dt, mo->D0);
 }

@@ -6,6 +6,8 @@
  * recomputing X W1; P is recomputed every GD2_REFRESH steps. */
 #include "gd2.h"
 
+#include <math.h>
+
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 
@@ -50,7 +52,22 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 	mo->U1Q = mat(r, k, &fail);
 	mo->W2Q = mat(m, k, &fail);
 	mo->eigD0 = gsl_vector_calloc(k);
-	fail |= !mo->eigD0;
+	mo->Dprev = mat(k, k, &fail);
+	mo->Sdd = mat(d, d, &fail);
+	mo->Smm = mat(m, m, &fail);
+	mo->ed = gsl_vector_calloc(d);
+	mo->em = gsl_vector_calloc(m);
+	mo->wsd = gsl_eigen_symm_alloc(d);
+	mo->wsm = gsl_eigen_symm_alloc(m);
+	mo->Z1 = mat(n, m, &fail);
+	mo->Z2 = mat(n, m, &fail);
+	mo->Zt = mat(n, m, &fail);
+	mo->Rt = mat(n, m, &fail);
+	mo->V1 = mat(d, m, &fail);
+	mo->V2 = mat(d, m, &fail);
+	mo->Wt = mat(d, m, &fail);
+	mo->Mmm = mat(m, m, &fail);
+	fail |= !mo->eigD0 || !mo->ed || !mo->em || !mo->wsd || !mo->wsm;
 	if (fail) {
 		gd2_model_free(mo);
 		return GSL_ENOMEM;
@@ -63,14 +80,21 @@ void gd2_model_free(gd2_model *mo)
 	gsl_matrix **all[] = { &mo->X, &mo->Y, &mo->Theta, &mo->Phi1, &mo->W1, &mo->W2,
 	                       &mo->W1_0, &mo->W2_0, &mo->P, &mo->Z, &mo->R, &mo->G,
 	                       &mo->XG, &mo->gW2, &mo->W, &mo->GtG, &mo->W2tW2, &mo->Q0,
-	                       &mo->D0, &mo->Dt, &mo->W1Q, &mo->U1Q, &mo->W2Q };
+	                       &mo->D0, &mo->Dt, &mo->W1Q, &mo->U1Q, &mo->W2Q, &mo->Dprev,
+	                       &mo->Sdd, &mo->Smm, &mo->Z1, &mo->Z2, &mo->Zt, &mo->Rt, &mo->V1,
+	                       &mo->V2, &mo->Wt, &mo->Mmm };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		gsl_matrix_free(*all[i]);
 		*all[i] = NULL;
 	}
 	gsl_vector_free(mo->sx);
 	gsl_vector_free(mo->eigD0);
-	mo->sx = mo->eigD0 = NULL;
+	gsl_vector_free(mo->ed);
+	gsl_vector_free(mo->em);
+	gsl_eigen_symm_free(mo->wsd);
+	gsl_eigen_symm_free(mo->wsm);
+	mo->sx = mo->eigD0 = mo->ed = mo->em = NULL;
+	mo->wsd = mo->wsm = NULL;
 }
 
 /* tr(A B) for symmetric m x m A, B. */
@@ -85,9 +109,9 @@ static double trace_prod(const gsl_matrix *A, const gsl_matrix *B)
 
 double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 {
-	/* Z = (X W1) W2;  W = W1 W2 only when the loss needs it (l2 term). */
+	/* Z = (X W1) W2;  W = W1 W2 when the l2 term or the spectra need it. */
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->W2, 0.0, mo->Z);
-	if (loss->kind == LOSS_LOGISTIC)
+	if (mo->want_W || loss->kind == LOSS_LOGISTIC)
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->W2, 0.0, mo->W);
 	double l = gd2_loss_eval(loss, mo->Z, mo->Y, mo->W, mo->R);
 
@@ -133,4 +157,72 @@ void gd2_model_step(gd2_model *mo, double eta)
 void gd2_model_refresh(gd2_model *mo)
 {
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W1, 0.0, mo->P);
+}
+
+/* Symmetrizes the upper triangle a dsyrk wrote, then the extreme eigenvalues. */
+static int extreme_eigs(gsl_matrix *S, gsl_vector *e, gsl_eigen_symm_workspace *ws,
+                        double *lmin, double *lmax)
+{
+	for (size_t i = 0; i < S->size1; i++)
+		for (size_t j = 0; j < i; j++)
+			gsl_matrix_set(S, i, j, gsl_matrix_get(S, j, i));
+	int st = gsl_eigen_symm(S, e, ws);
+	*lmin = fmax(gsl_vector_min(e), 0.0);
+	*lmax = fmax(gsl_vector_max(e), 0.0);
+	return st;
+}
+
+int gd2_model_spectra(gd2_model *mo, gd2_spectra *sp)
+{
+	double a0, a1, b0, b1, c0, c1;
+	/* W1 W1^T (d x d); its smallest eigenvalue is sigma_min^2(W1) when h >= d. */
+	gsl_blas_dsyrk(CblasUpper, CblasNoTrans, 1.0, mo->W1, 0.0, mo->Sdd);
+	int st = extreme_eigs(mo->Sdd, mo->ed, mo->wsd, &a0, &a1);
+	gsl_matrix_memcpy(mo->Smm, mo->W2tW2);
+	if (!st)
+		st = extreme_eigs(mo->Smm, mo->em, mo->wsm, &b0, &b1);
+	/* W^T W (m x m): sigma_max(W); sigma_min(W) when m <= d. */
+	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->W, 0.0, mo->Smm);
+	if (!st)
+		st = extreme_eigs(mo->Smm, mo->em, mo->wsm, &c0, &c1);
+	if (st)
+		return st;
+	sp->smin2T = (mo->h >= mo->d ? a0 : 0.0) + (mo->h >= mo->m ? b0 : 0.0);
+	sp->smax2T = a1 + b1;
+	sp->sminW = mo->m <= mo->d ? sqrt(c0) : 0.0;
+	sp->smaxW = sqrt(c1);
+	return GSL_SUCCESS;
+}
+
+void gd2_model_trial_prepare(gd2_model *mo, const gd2_loss *loss)
+{
+	/* X W1(eta) W2(eta) = (P - eta XG W2^T)(W2 - eta gW2)
+	 *   = Z - eta (P gW2 + XG W2^T W2) + eta^2 XG (W2^T gW2); W(eta) alike. */
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->gW2, 0.0, mo->Z1);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->W2tW2, 1.0, mo->Z1);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W2, mo->gW2, 0.0, mo->Mmm);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->Mmm, 0.0, mo->Z2);
+	if (loss->kind == LOSS_LOGISTIC) {
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->gW2, 0.0, mo->V1);
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->W2tW2, 1.0, mo->V1);
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->Mmm, 0.0, mo->V2);
+	}
+}
+
+static void quadratic_path(gsl_matrix *out, const gsl_matrix *A, const gsl_matrix *B,
+                           const gsl_matrix *C, double eta)
+{
+	for (size_t i = 0; i < out->size1; i++)
+		for (size_t j = 0; j < out->size2; j++)
+			gsl_matrix_set(out, i, j,
+			               gsl_matrix_get(A, i, j) - eta * gsl_matrix_get(B, i, j) +
+			                       eta * eta * gsl_matrix_get(C, i, j));
+}
+
+double gd2_model_trial_loss(gd2_model *mo, const gd2_loss *loss, double eta)
+{
+	quadratic_path(mo->Zt, mo->Z, mo->Z1, mo->Z2, eta);
+	if (loss->kind == LOSS_LOGISTIC)
+		quadratic_path(mo->Wt, mo->W, mo->V1, mo->V2, eta);
+	return gd2_loss_eval(loss, mo->Zt, mo->Y, mo->Wt, mo->Rt);
 }

@@ -1,0 +1,277 @@
+/* run.c -- the iteration loops: GD on (W1, W2) under a step rule, and GD on
+ * l(W) itself (rule=nonover). */
+#include "state.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+
+/* X W1 is carried incrementally and recomputed every GD2_REFRESH steps. */
+#define GD2_REFRESH 64
+
+/* The most columns a row of the loss table has. */
+#define GD2_MAXCOLS 48
+
+static const char *const COLS_BASE = "step t loss grad_norm imbalance_drift log10_loss eta";
+/* TMLR Theorem 3.1/3.2/E.1 along the run, and running checks (min/max over
+ * the steps where L is above the rounding floor; DBL_MAX / 0 before the first). */
+static const char *const COLS_TMLR =
+	" mu_t K_t Kbar_t rho rhobar bound_rho bound_rhobar bound_eta0 smin2_T smax2_T smin_W"
+	" smax_W drift_step min_pl_ratio min_descent_gap min_rho_gap min_drift_slack"
+	" max_ratio_rho max_ratio_rhobar max_ratio_eta0 min_eta_incr";
+static const char *const COLS_AISTATS = " f_xu bound_f bound_f0 max_ratio_f min_f_minus_floor";
+
+typedef struct {
+	double bound_rho, bound_rhobar, bound_f;  /* L(0) prod_{j<k} rate_j */
+	int have_prev;
+	double prev_L, prev_eta, prev_K, prev_g2, prev_rho, prev_s2T;
+	double min_pl, min_desc, min_rho_gap, min_drift_slack, min_eta_incr, min_f;
+	double max_r_rho, max_r_rhobar, max_r_eta0, max_r_f;
+	double f_first;                           /* f(eta_0, 0) for eq. (32) */
+} tracker;
+
+static double elapsed(const gd2_state *s)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - s->t_start.tv_sec) + 1e-9 * (double)(now.tv_nsec - s->t_start.tv_nsec);
+}
+
+/* Log steps: every log_every-th, the last, and log_per_decade per decade. */
+static int logged(const gd2_state *s, long k)
+{
+	if (k % s->log_every == 0 || k == s->steps)
+		return 1;
+	if (s->log_per_decade <= 0 || k < 1)
+		return 0;
+	double q = (double)s->log_per_decade;
+	return floor(q * log10((double)k)) > floor(q * log10((double)(k - 1)));
+}
+
+/* log10 of the loss, reported at 1e-300 when the loss is 0 or below (the
+ * shifted logistic loss can round below its minimum). */
+static double log10_loss(double l)
+{
+	return log10(fmax(l, 1e-300));
+}
+
+static lindyn_table *loss_table(gd2_state *s, lindyn_host *h, int tmlr, int aistats)
+{
+	char cols[1024];
+	snprintf(cols, sizeof cols, "%s%s%s%s", COLS_BASE, tmlr ? COLS_TMLR : "",
+	         aistats ? COLS_AISTATS : "", s->wall_clock ? " wall" : "");
+	return h->table(h, "loss", cols);
+}
+
+/* One-row table `summary`: the level of imbalance c (S1 eq. 9, r = rank X),
+ * the other Table 2 levels, L(0), L*, the extreme eigenvalues of Sigma_x and
+ * the rate of the S1 Theorem 1 bound L(t) - L* <= (L(0) - L*) exp(-rate t)
+ * (t the flow time of column t). */
+static int emit_summary(gd2_state *s, lindyn_host *h)
+{
+	lindyn_table *t = h->table(h, "summary",
+	                           "c delta_plus delta_minus lambda_plus lambda_minus loss0 "
+	                           "loss_star lambda_r_x lambda_1_x bound_rate");
+	if (!t)
+		return LINDYN_EINVAL;
+	const gd2_model *mo = &s->mo;
+	double s1 = gsl_vector_get(mo->sx, 0), sr = gsl_vector_get(mo->sx, mo->r - 1);
+	double lr = sr * sr;
+	double row[] = { s->levels.delta, s->levels.delta_plus, s->levels.delta_minus,
+	                 s->levels.lam_plus, s->levels.lam_minus,
+	                 s->scale * (s->L0 + s->loss.lstar), s->scale * s->loss.lstar, lr, s1 * s1,
+	                 2.0 * lr * s->levels.delta };
+	return h->row(t, row);
+}
+
+static int save(lindyn_host *h, const gd2_model *mo, const char *w1, const char *w2)
+{
+	int st = h->npy_write(h, w1, mo->d, mo->h, mo->W1->data);
+	return st ? st : h->npy_write(h, w2, mo->h, mo->m, mo->W2->data);
+}
+
+/* The TMLR columns of row k; updates the running checks (Theorem 3.1
+ * eqs. 9-12, eq. 131's drift bound, eqs. 17/20 bounds). */
+static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g2, double eta,
+                           const gd2_spectra *sp, double drift_step, double *row)
+{
+	const gd2_tmlr *T = &s->tmlr;
+	double mu_t = s->loss.mu * sp->smin2T;                      /* eq. (11) */
+	double K_t = gd2_tmlr_Kt(T, l, sp->smax2T, sp->smaxW, eta); /* eq. (12) */
+	double rho = gd2_tmlr_rho(mu_t, K_t, eta), rhobar = gd2_tmlr_rhobar(T, (double)k, eta);
+	double bound_eta0 = T->L0 * pow(T->rhobar0, (double)k);      /* eq. (17) */
+	if (tr->have_prev && tr->prev_L > s->floor && l > s->floor) {
+		double pL = tr->prev_L, pe = tr->prev_eta;
+		/* descent lemma: L(t+1) <= L(t) - (eta - K_t eta^2 / 2) ||grad L(t)||^2 */
+		tr->min_desc = fmin(tr->min_desc,
+		                    (pL - (pe - 0.5 * tr->prev_K * pe * pe) * tr->prev_g2 - l) / pL);
+		if (pe * tr->prev_K < 2.0) /* eq. (10) */
+			tr->min_rho_gap = fmin(tr->min_rho_gap, (tr->prev_rho * pL - l) / pL);
+		/* Lemma E.2: ||D(t+1) - D(t)||_F <= 2 K eta^2 sigma_max^2(T) L(t) */
+		double b = 2 * s->loss.K * pe * pe * tr->prev_s2T * pL + s->drift_tol;
+		tr->min_drift_slack = fmin(tr->min_drift_slack, (b - drift_step) / b);
+	}
+	if (l > s->floor) {
+		tr->min_pl = fmin(tr->min_pl, g2 / (2 * mu_t * l)); /* eq. (9) */
+		tr->max_r_rho = fmax(tr->max_r_rho, l / tr->bound_rho);
+		tr->max_r_rhobar = fmax(tr->max_r_rhobar, l / tr->bound_rhobar);
+		tr->max_r_eta0 = fmax(tr->max_r_eta0, l / bound_eta0);
+	}
+	if (tr->have_prev)
+		tr->min_eta_incr = fmin(tr->min_eta_incr, (eta - tr->prev_eta) / tr->prev_eta);
+	double v[] = { mu_t, K_t, gd2_tmlr_Kbar(T, (double)k), rho, rhobar, tr->bound_rho,
+	               tr->bound_rhobar, bound_eta0, sp->smin2T, sp->smax2T, sp->sminW, sp->smaxW,
+	               drift_step, tr->min_pl, tr->min_desc, tr->min_rho_gap, tr->min_drift_slack,
+	               tr->max_r_rho, tr->max_r_rhobar, tr->max_r_eta0, tr->min_eta_incr };
+	memcpy(row, v, sizeof v);
+	/* for the next step */
+	tr->bound_rho *= rho;
+	tr->bound_rhobar *= rhobar;
+	tr->prev_K = K_t;
+	tr->prev_rho = rho;
+	tr->prev_s2T = sp->smax2T;
+	return sizeof v / sizeof v[0];
+}
+
+/* The AISTATS columns: f(eta_t, t) (eq. 26), prod f L(0) and f(eta_0, 0)^t L(0)
+ * (eq. 32), and min over t of f - (1 - 1/kappa) (Proposition 3.1). */
+static size_t aistats_columns(gd2_state *s, tracker *tr, long k, double l, double eta,
+                              double *row)
+{
+	const gd2_aistats *A = &s->ais;
+	double f = gd2_aistats_f(A, l, eta);
+	if (k == 0)
+		tr->f_first = f;
+	double bound_f0 = A->L0 * pow(tr->f_first, (double)k);
+	if (l > s->floor)
+		tr->max_r_f = fmax(tr->max_r_f, l / tr->bound_f);
+	tr->min_f = fmin(tr->min_f, f - (1 - 1 / A->kappa));
+	double v[] = { f, tr->bound_f, bound_f0, tr->max_r_f, tr->min_f };
+	memcpy(row, v, sizeof v);
+	tr->bound_f *= f;
+	return sizeof v / sizeof v[0];
+}
+
+int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
+{
+	gd2_model *mo = &s->mo;
+	int full = s->stats_full, ais = full && s->have_ais;
+	lindyn_table *tl = loss_table(s, h, full, ais);
+	if (!tl)
+		return LINDYN_EINVAL;
+	int st = emit_summary(s, h);
+	if (!st)
+		st = gd2_constants_emit(s, h);
+	if (!st && s->save_weights)
+		st = save(h, mo, "w1_init", "w2_init");
+	if (st)
+		return st;
+
+	tracker tr = { .bound_rho = s->L0, .bound_rhobar = s->L0, .bound_f = s->L0,
+	               .min_pl = DBL_MAX, .min_desc = DBL_MAX, .min_rho_gap = DBL_MAX,
+	               .min_drift_slack = DBL_MAX, .min_eta_incr = DBL_MAX, .min_f = DBL_MAX };
+	gd2_spectra sp = { 0 };
+	double tsum = 0.0;
+	for (long k = 0;; k++) {
+		if (k > 0 && k % GD2_REFRESH == 0)
+			gd2_model_refresh(mo);
+		double g2, l = gd2_model_gradient(mo, &s->loss, &g2);
+		if (!isfinite(l) || !isfinite(g2))
+			return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss not finite at step %ld (step too large?)", k);
+		if (gd2_rule_needs_spectra(s) && (st = gd2_model_spectra(mo, &sp)))
+			return LINDYN_ERROR(h, LINDYN_ENUMERIC, "eigenvalues at step %ld: %s", k, gsl_strerror(st));
+		double eta;
+		if ((st = gd2_rule_step(s, h, k, l, g2, &sp, &eta)))
+			return st;
+		double loss = s->scale * l;
+		int stop = k == s->steps || (s->stop_loss > 0.0 && loss < s->stop_loss);
+		double drift_step = 0.0, drift = -1.0;
+		if (full)
+			drift = gd2_imbalance_drift(mo, &drift_step);
+		double row[GD2_MAXCOLS];
+		size_t nc = 0;
+		if (full) {
+			nc = 7;
+			nc += tmlr_columns(s, &tr, k, l, g2, eta, &sp, drift_step, row + nc);
+			if (ais)
+				nc += aistats_columns(s, &tr, k, l, eta, row + nc);
+		}
+		if (logged(s, k) || stop) {
+			/* flow time: the sum of the steps taken (exactly eta k for const) */
+			double t = s->rule == RULE_CONST ? s->eta_L * (double)k : tsum;
+			double base[] = { (double)k, t, loss, s->scale * sqrt(g2),
+			                  drift >= 0.0 ? drift : gd2_imbalance_drift(mo, NULL),
+			                  log10_loss(loss), eta / s->scale };
+			memcpy(row, base, sizeof base);
+			if (!full)
+				nc = 7;
+			if (s->wall_clock)
+				row[nc++] = elapsed(s);
+			if ((st = h->row(tl, row)))
+				return st;
+		}
+		if (stop)
+			break;
+		if ((st = h->progress(h, (double)k / (double)s->steps, k, loss)))
+			return st;
+		tr.have_prev = 1;
+		tr.prev_L = l;
+		tr.prev_eta = eta;
+		tr.prev_g2 = g2;
+		tsum += eta;
+		gd2_model_step(mo, eta);
+	}
+	if (s->save_weights)
+		st = save(h, mo, "w1_final", "w2_final");
+	return st;
+}
+
+/* GD on l(W) from W(0) = W1(0) W2(0) with eta = 1/K (TMLR Fig. 5's
+ * "non-overparametrized" baseline). */
+int gd2_run_nonover(gd2_state *s, lindyn_host *h)
+{
+	gd2_model *mo = &s->mo;
+	lindyn_table *tl = loss_table(s, h, 0, 0);
+	int st = tl ? emit_summary(s, h) : LINDYN_EINVAL;
+	if (st)
+		return st;
+	double eta = 1.0 / s->loss.K;
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1_0, mo->W2_0, 0.0, mo->W);
+	for (long k = 0;; k++) {
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W, 0.0, mo->Z);
+		double l = gd2_loss_eval(&s->loss, mo->Z, mo->Y, mo->W, mo->R);
+		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->X, mo->R, 0.0, mo->G);
+		if (s->loss.kind == LOSS_LOGISTIC) { /* + lambda W */
+			gsl_matrix_memcpy(mo->Wt, mo->W);
+			gsl_matrix_scale(mo->Wt, s->loss.lambda);
+			gsl_matrix_add(mo->G, mo->Wt);
+		}
+		double g2 = 0.0;
+		for (size_t i = 0; i < mo->d; i++)
+			for (size_t j = 0; j < mo->m; j++)
+				g2 += gsl_matrix_get(mo->G, i, j) * gsl_matrix_get(mo->G, i, j);
+		if (!isfinite(l) || !isfinite(g2))
+			return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss not finite at step %ld", k);
+		double loss = s->scale * l;
+		int stop = k == s->steps || (s->stop_loss > 0.0 && loss < s->stop_loss);
+		if (logged(s, k) || stop) {
+			double row[8] = { (double)k, eta * (double)k, loss, s->scale * sqrt(g2), 0.0,
+			                  log10_loss(loss), eta / s->scale };
+			size_t nc = 7;
+			if (s->wall_clock)
+				row[nc++] = elapsed(s);
+			if ((st = h->row(tl, row)))
+				return st;
+		}
+		if (stop)
+			break;
+		if ((st = h->progress(h, (double)k / (double)s->steps, k, loss)))
+			return st;
+		gsl_matrix_scale(mo->G, eta);
+		gsl_matrix_sub(mo->W, mo->G);
+	}
+	return LINDYN_OK;
+}
