@@ -1,0 +1,430 @@
+/* test_sink.c -- what a run leaves on disk (src/sink.c, src/run.c,
+ * src/provenance.c): the provenance header, rows in %.17g, weights as .npy,
+ * and the atomic commit: a failed, diverged or interrupted run leaves no
+ * file that looks complete, and says why. */
+#include <dlfcn.h>
+#include <regex.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <gsl/gsl_version.h>
+
+#include "lindyn/run.h"
+#include "../src/npy.h"
+#include "../src/sink.h"
+#include "fixtures/testutil.h"
+
+static char *dir;
+static char good_path[PATH_MAX], misbehave_path[PATH_MAX];
+static const lindyn_plugin *good, *diverge, *failing, *slow;
+
+static const lindyn_plugin *descriptor(const char *so, uint32_t index)
+{
+	void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		fail_msg("%s: %s (build the fixtures first)", so, dlerror());
+	lindyn_descriptor_fn fn;
+	*(void **)&fn = dlsym(h, "lindyn_plugin_descriptor");
+	assert_non_null(fn);
+	return fn(index);
+}
+
+static int load_fixtures(void **state)
+{
+	(void)state;
+	snprintf(good_path, sizeof good_path, "%s", tu_path("fixtures/good.so"));
+	snprintf(misbehave_path, sizeof misbehave_path, "%s", tu_path("fixtures/misbehave.so"));
+	good = descriptor(good_path, 0);
+	diverge = descriptor(misbehave_path, 0);
+	failing = descriptor(misbehave_path, 1);
+	slow = descriptor(misbehave_path, 2);
+	assert_string_equal(good->name, "fx_good");
+	assert_string_equal(diverge->name, "fx_diverge");
+	assert_string_equal(failing->name, "fx_fail");
+	assert_string_equal(slow->name, "fx_slow");
+	return 0;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = tu_tmpdir();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmtree(dir);
+	return 0;
+}
+
+static char *file_in(const char *name)
+{
+	static char p[PATH_MAX];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return p;
+}
+
+/* The line of `text` starting with `prefix`, copied into a static buffer. */
+static const char *line_with(const char *text, const char *prefix)
+{
+	static char line[4096];
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!strncmp(p, prefix, strlen(prefix))) {
+			snprintf(line, sizeof line, "%.*s", (int)len, p);
+			return line;
+		}
+		p = nl ? nl + 1 : p + len;
+	}
+	fail_msg("no line starting with '%s' in:\n%s", prefix, text);
+	return NULL;
+}
+
+static int matches(const char *text, const char *pattern)
+{
+	regex_t re;
+	assert_int_equal(regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB), 0);
+	int ok = regexec(&re, text, 0, NULL, 0) == 0;
+	regfree(&re);
+	return ok;
+}
+
+static lindyn_run *run_good(const char *outdir, const char *args, unsigned long seed)
+{
+	lindyn_run *r = lindyn_run_new(good, outdir);
+	char buf[512], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", args);
+	for (char *kv = strtok_r(buf, " ", &save); kv; kv = strtok_r(NULL, " ", &save))
+		assert_int_equal(lindyn_run_set(r, kv), LINDYN_OK);
+	lindyn_run_seed(r, seed);
+	return r;
+}
+
+static void test_provenance_header(void **state)
+{
+	(void)state;
+	lindyn_run *r = run_good(dir, "steps=3 rate=0.5", 2385);
+	lindyn_run_command(r, "lindyn run fx_good steps=3 rate=0.5 --seed 2385");
+	lindyn_run_plugin_path(r, good_path);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	assert_string_equal(lindyn_run_message(r), "");
+	lindyn_run_free(r);
+
+	char *text = tu_read(file_in("loss.tsv"));
+	assert_non_null(text);
+	/* Tool and revision. */
+	const char *l = line_with(text, "# lindyn ");
+	assert_true(matches(l, "^# lindyn " LINDYN_VERSION " \\(git [0-9a-f]{7,40}(-dirty)?\\) "
+	                       "abi 1\\.1$"));
+	/* The plugin, its version and the .so it came from. */
+	char want[PATH_MAX + 64];
+	snprintf(want, sizeof want, "# plugin: fx_good 2.3.1 (%s)", good_path);
+	assert_string_equal(line_with(text, "# plugin:"), want);
+	/* Every parameter, defaults filled in, in canonical text. */
+	assert_string_equal(line_with(text, "# params:"),
+	                    "# params: steps=3 rate=0.5 noise=0.125 centered=1 method=heun label= "
+	                    "init_npy= save_weights=0");
+	assert_string_equal(line_with(text, "# seed:"), "# seed: 2385");
+	assert_string_equal(line_with(text, "# command:"),
+	                    "# command: lindyn run fx_good steps=3 rate=0.5 --seed 2385");
+	/* Libraries: GSL's version, OpenBLAS, one BLAS thread. */
+	l = line_with(text, "# libs:");
+	assert_true(matches(l, "^# libs: gsl " GSL_VERSION "; blas OpenBLAS [0-9.]+.*; threads=1$"));
+	assert_string_equal(line_with(text, "# table:"), "# table: loss");
+	assert_string_equal(line_with(text, "# columns:"), "# columns: step loss");
+	free(text);
+
+	/* The second table carries the same header. */
+	text = tu_read(file_in("weights.tsv"));
+	assert_non_null(text);
+	assert_string_equal(line_with(text, "# seed:"), "# seed: 2385");
+	assert_string_equal(line_with(text, "# columns:"), "# columns: step w00 w12");
+	free(text);
+	/* Nothing else in the directory: no temporary files left. */
+	assert_int_equal(tu_count_entries(dir), 2);
+}
+
+/* Rows in the file are the in-memory values, bit for bit (%.17g). */
+static void test_rows_round_trip(void **state)
+{
+	(void)state;
+	lindyn_run *mem = run_good(NULL, "steps=7 noise=0.3", 99);
+	assert_int_equal(lindyn_run_exec(mem), LINDYN_OK);
+	assert_int_equal(lindyn_run_rows(mem, "loss"), 8);
+	assert_int_equal(tu_count_entries(dir), 0); /* memory mode writes nothing */
+
+	lindyn_run *disk = run_good(dir, "steps=7 noise=0.3", 99);
+	assert_int_equal(lindyn_run_exec(disk), LINDYN_OK);
+	assert_true(isnan(lindyn_run_value(disk, "loss", 0, "loss"))); /* values only on disk */
+	FILE *f = fopen(file_in("weights.tsv"), "r");
+	assert_non_null(f);
+	char line[1024];
+	size_t row = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#')
+			continue;
+		assert_true(row < 8);
+		char *p = line, *end;
+		static const char *cols[] = { "step", "w00", "w12" };
+		for (int c = 0; c < 3; c++) {
+			double x = strtod(p, &end), want = lindyn_run_value(mem, "weights", row, cols[c]);
+			assert_true(end > p);
+			assert_memory_equal(&x, &want, sizeof x);
+			p = end;
+		}
+		assert_string_equal(p, "\n");
+		row++;
+	}
+	fclose(f);
+	assert_int_equal(row, 8);
+	lindyn_run_free(mem);
+	lindyn_run_free(disk);
+}
+
+static void test_nested_output_directory_is_created(void **state)
+{
+	(void)state;
+	char sub[PATH_MAX];
+	snprintf(sub, sizeof sub, "%s/a/b/s0", dir);
+	lindyn_run *r = run_good(sub, "steps=1", 1);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	assert_true(tu_exists(file_in("a/b/s0/loss.tsv")));
+
+	/* Below a regular file no directory can be made: an i/o error naming it. */
+	tu_write(file_in("plain"), "x");
+	snprintf(sub, sizeof sub, "%s/plain/out", dir);
+	r = run_good(sub, "steps=1", 1);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EIO);
+	assert_contains(lindyn_run_message(r), sub);
+	assert_contains(lindyn_run_message(r), "cannot create output directory");
+	lindyn_run_free(r);
+}
+
+static void test_diverged_run_leaves_no_file(void **state)
+{
+	(void)state;
+	lindyn_run *r = lindyn_run_new(diverge, dir);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EDIVERGE);
+	assert_string_equal(lindyn_run_message(r),
+	                    "diverged: table 'trace' row 5: column 'growth' is inf");
+	lindyn_run_free(r);
+	assert_int_equal(tu_count_entries(dir), 0);
+
+	/* At the first row too, and with a non-default position. */
+	r = lindyn_run_new(diverge, dir);
+	assert_int_equal(lindyn_run_set(r, "blowup_at=0"), LINDYN_OK);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EDIVERGE);
+	assert_contains(lindyn_run_message(r), "table 'trace' row 1: column 'growth'");
+	lindyn_run_free(r);
+	assert_int_equal(tu_count_entries(dir), 0);
+
+	/* Past the last row nothing diverges: the file appears. */
+	r = lindyn_run_new(diverge, dir);
+	assert_int_equal(lindyn_run_set(r, "blowup_at=10"), LINDYN_OK);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	assert_true(tu_exists(file_in("trace.tsv")));
+}
+
+static void test_failed_run_leaves_no_file(void **state)
+{
+	(void)state;
+	lindyn_run *r = lindyn_run_new(failing, dir);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_ENUMERIC);
+	/* The plugin's message with the place it was raised. */
+	assert_true(matches(lindyn_run_message(r),
+	                    "^no root bracketed after 5 steps \\(tests/fixtures/misbehave\\.c:[0-9]+\\)$"));
+	lindyn_run_free(r);
+	assert_int_equal(tu_count_entries(dir), 0); /* neither loss.tsv nor w_init.npy */
+}
+
+/* A failed run into a directory holding an earlier complete run leaves the
+ * earlier file as it was (not truncated, not half-overwritten). */
+static void test_failed_rerun_keeps_previous_file(void **state)
+{
+	(void)state;
+	lindyn_run *r = run_good(dir, "steps=4", 5);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	char *before = tu_read(file_in("loss.tsv"));
+	r = lindyn_run_new(failing, dir);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_ENUMERIC);
+	lindyn_run_free(r);
+	char *after = tu_read(file_in("loss.tsv"));
+	assert_non_null(after);
+	assert_string_equal(after, before);
+	assert_int_equal(tu_count_entries(dir), 2);
+	free(before);
+	free(after);
+}
+
+/* Sends SIGINT to the parent once the run's temporary file exists. */
+static pid_t interrupt_when_started(void)
+{
+	pid_t parent = getpid(), pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 2000; i++) {
+			if (tu_count_entries(dir) > 0) {
+				kill(parent, SIGINT);
+				_exit(0);
+			}
+			nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
+		}
+		_exit(1);
+	}
+	return pid;
+}
+
+static void test_interrupted_run_leaves_no_file(void **state)
+{
+	(void)state;
+	lindyn_run *r = lindyn_run_new(slow, dir);
+	assert_int_equal(lindyn_run_set(r, "max_seconds=20"), LINDYN_OK);
+	pid_t child = interrupt_when_started();
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EINTR);
+	int st;
+	waitpid(child, &st, 0);
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_contains(lindyn_run_message(r), "interrupted by a signal at step");
+	lindyn_run_free(r);
+	assert_int_equal(tu_count_entries(dir), 0);
+	/* The previous disposition of SIGINT is back. */
+	struct sigaction sa;
+	sigaction(SIGINT, NULL, &sa);
+	assert_true(sa.sa_handler == SIG_DFL);
+	/* And the next run is not taken for interrupted. */
+	r = run_good(dir, "steps=2", 1);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+}
+
+static void test_weights_written_and_read(void **state)
+{
+	(void)state;
+	lindyn_run *r = run_good(dir, "steps=6 save_weights=yes", 31);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	double w0[6], w1[6];
+	char err[512];
+	assert_int_equal(npy_read(file_in("w_init.npy"), 2, 3, w0, err, sizeof err), 0);
+	assert_int_equal(npy_read(file_in("w_final.npy"), 2, 3, w1, err, sizeof err), 0);
+	assert_int_equal(tu_count_entries(dir), 4);
+
+	/* Starting from w_init.npy reproduces the seeded start: same rows. */
+	lindyn_run *seeded = run_good(NULL, "steps=6 noise=0", 31);
+	assert_int_equal(lindyn_run_exec(seeded), LINDYN_OK);
+	char kv[PATH_MAX + 16];
+	snprintf(kv, sizeof kv, "init_npy=%s", file_in("w_init.npy"));
+	lindyn_run *given = run_good(NULL, "steps=6 noise=0", 77);
+	assert_int_equal(lindyn_run_set(given, kv), LINDYN_OK);
+	assert_int_equal(lindyn_run_exec(given), LINDYN_OK);
+	assert_close(lindyn_run_value(given, "weights", 0, "w00"), w0[0], 0);
+	assert_close(lindyn_run_value(given, "weights", 0, "w12"), w0[5], 0);
+	for (size_t i = 0; i < 7; i++)
+		assert_close(lindyn_run_value(given, "loss", i, "loss"),
+		             lindyn_run_value(seeded, "loss", i, "loss"), 0);
+	lindyn_run_free(seeded);
+	lindyn_run_free(given);
+
+	/* A weights file of the wrong shape fails the run, naming the file. */
+	snprintf(kv, sizeof kv, "init_npy=%s", file_in("w_init.npy"));
+	char out[PATH_MAX];
+	snprintf(out, sizeof out, "%s/bad", dir);
+	FILE *f = fopen(file_in("w_init.npy"), "wb");
+	double six[6] = { 1, 2, 3, 4, 5, 6 };
+	npy_write(f, 3, 2, six);
+	fclose(f);
+	r = run_good(out, "", 1);
+	assert_int_equal(lindyn_run_set(r, kv), LINDYN_OK);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
+	assert_contains(lindyn_run_message(r), "w_init.npy: expected shape (2, 3), found (3, 2)");
+	lindyn_run_free(r);
+	assert_int_equal(tu_count_entries(out), 0);
+}
+
+static void test_same_seed_same_rows(void **state)
+{
+	(void)state;
+	lindyn_run *a = run_good(NULL, "steps=30", 4), *b = run_good(NULL, "steps=30", 4),
+	           *c = run_good(NULL, "steps=30", 5);
+	assert_int_equal(lindyn_run_exec(a), LINDYN_OK);
+	assert_int_equal(lindyn_run_exec(b), LINDYN_OK);
+	assert_int_equal(lindyn_run_exec(c), LINDYN_OK);
+	int differs = 0;
+	for (size_t i = 0; i <= 30; i++) {
+		double x = lindyn_run_value(a, "loss", i, "loss"), y = lindyn_run_value(b, "loss", i, "loss");
+		assert_memory_equal(&x, &y, sizeof x);
+		differs |= x != lindyn_run_value(c, "loss", i, "loss");
+	}
+	assert_true(differs);
+	lindyn_run_free(a);
+	lindyn_run_free(b);
+	lindyn_run_free(c);
+}
+
+/* The sink's own checks on table and column declarations. */
+static void test_table_declarations(void **state)
+{
+	(void)state;
+	char err[512];
+	sink *s = sink_new(NULL, "", err, sizeof err);
+	assert_non_null(s);
+	assert_null(sink_table(s, "Loss", "a b", err, sizeof err));
+	assert_string_equal(err, "table name 'Loss' must match [a-z][a-z0-9_]*");
+	assert_null(sink_table(s, "loss.tsv", "a b", err, sizeof err));
+	assert_null(sink_table(s, "loss", "  ", err, sizeof err));
+	assert_string_equal(err, "table 'loss' has no columns");
+	assert_null(sink_table(s, "loss", "step loss step", err, sizeof err));
+	assert_string_equal(err, "table 'loss': column 'step' declared twice");
+	lindyn_table *t = sink_table(s, "loss", " step\tloss  norm ", err, sizeof err);
+	assert_non_null(t);
+	assert_int_equal(sink_columns(s, "loss"), 3);
+	assert_string_equal(sink_column_name(s, "loss", 2), "norm");
+	assert_null(sink_table(s, "loss", "a", err, sizeof err));
+	assert_string_equal(err, "table 'loss' declared twice");
+
+	double row[3] = { 1, 2.385, 3 };
+	assert_int_equal(sink_row(t, row, err, sizeof err), LINDYN_OK);
+	row[1] = NAN;
+	assert_int_equal(sink_row(t, row, err, sizeof err), LINDYN_EDIVERGE);
+	assert_string_equal(err, "diverged: table 'loss' row 2: column 'loss' is nan");
+	row[1] = 2, row[2] = -INFINITY;
+	assert_int_equal(sink_row(t, row, err, sizeof err), LINDYN_EDIVERGE);
+	assert_string_equal(err, "diverged: table 'loss' row 2: column 'norm' is -inf");
+	assert_int_equal(sink_rows(s, "loss"), 1);
+	assert_close(sink_value(s, "loss", 0, "loss"), 2.385, 0);
+	assert_true(isnan(sink_value(s, "loss", 1, "loss")));
+	assert_true(isnan(sink_value(s, "loss", 0, "nope")));
+	assert_true(isnan(sink_value(s, "nope", 0, "loss")));
+	assert_int_equal(sink_npy(s, "W1", 1, 1, row, err, sizeof err), LINDYN_EINVAL);
+	assert_contains(err, "weights name 'W1'");
+	sink_free(s);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_provenance_header),
+		T(test_rows_round_trip),
+		T(test_nested_output_directory_is_created),
+		T(test_diverged_run_leaves_no_file),
+		T(test_failed_run_leaves_no_file),
+		T(test_failed_rerun_keeps_previous_file),
+		T(test_interrupted_run_leaves_no_file),
+		T(test_weights_written_and_read),
+		T(test_same_seed_same_rows),
+		T(test_table_declarations),
+	};
+	return cmocka_run_group_tests(tests, load_fixtures, NULL);
+}
