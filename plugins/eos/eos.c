@@ -47,6 +47,7 @@ static const lindyn_param eos_params[] = {
 
 #define DENSE_MAX_DIM 64
 #define DENSE_LIMIT_DIM 4096
+#define LANCZOS_LIMIT_DOUBLES ((size_t)1 << 28)
 
 static void eos_free(void *state)
 {
@@ -127,12 +128,17 @@ static int make_sharpness(eos_state *s, lindyn_host *h, gsl_rng *rng)
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
 		                    "hessian=dense needs a %zu x %zu matrix (D > %d); use hessian=lanczos",
 		                    D, D, DENSE_LIMIT_DIM);
+	size_t k = (size_t)h->get_int(h, "lanczos_steps");
+	if (lanczos && (k < D ? k : D) * D > LANCZOS_LIMIT_DOUBLES)
+		return LINDYN_ERROR(h, LINDYN_EINVAL,
+		                    "hessian=lanczos with lanczos_steps=%zu keeps %zu x %zu doubles "
+		                    "(over 2 GiB); lower lanczos_steps or the model size", k, k < D ? k : D, D);
 	double *start = malloc(D * sizeof *start);
 	if (!start)
 		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory for the Lanczos start");
 	for (size_t i = 0; i < D; i++)
 		start[i] = gsl_ran_gaussian(rng, 1.0);
-	s->sharp = eos_sharpness_new(D, lanczos, (size_t)h->get_int(h, "lanczos_steps"), start);
+	s->sharp = eos_sharpness_new(D, lanczos, k, start);
 	free(start);
 	if (!s->sharp)
 		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory for the sharpness routine");
