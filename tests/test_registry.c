@@ -1,0 +1,279 @@
+/* test_registry.c -- plugin loading (src/registry.c) against the fixture
+ * plugins of tests/fixtures: each way a .so can be wrong is rejected with a
+ * message naming the file and the reason, and the acceptable ones load. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "lindyn/run.h"
+#include "../src/registry.h"
+#include "fixtures/testutil.h"
+
+static registry reg;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&reg, 0, sizeof reg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	registry_free(&reg);
+	return 0;
+}
+
+/* Loads build/fixtures/<name>.so alone and returns its path. */
+static const char *add_fixture(const char *name)
+{
+	static char path[PATH_MAX];
+	char rel[128];
+	snprintf(rel, sizeof rel, "fixtures/%s.so", name);
+	snprintf(path, sizeof path, "%s", tu_path(rel));
+	assert_true(tu_exists(path));
+	registry_add_path(&reg, path);
+	return path;
+}
+
+/* The fixture is rejected with exactly one message: "plugin [<path>]<rest>". */
+static void expect_rejected(const char *name, const char *rest)
+{
+	const char *path = add_fixture(name);
+	assert_int_equal(reg.n, 0);
+	assert_int_equal(reg.nrejected, 1);
+	char want[PATH_MAX + 512];
+	snprintf(want, sizeof want, "plugin [%s]%s", path, rest);
+	assert_string_equal(reg.rejected[0], want);
+}
+
+static void test_valid_plugin_loads(void **state)
+{
+	(void)state;
+	const char *path = add_fixture("plain");
+	assert_int_equal(reg.nrejected, 0);
+	assert_int_equal(reg.n, 1);
+	const registry_entry *e = registry_find(&reg, "fx_plain");
+	assert_non_null(e);
+	assert_string_equal(e->desc.summary, "registry fixture");
+	assert_string_equal(e->desc.smoke_args, "steps=2");
+	char real[PATH_MAX];
+	assert_non_null(realpath(path, real));
+	assert_string_equal(e->path, real);
+	assert_null(registry_find(&reg, "fx_plan"));
+	/* Adding the same file again neither duplicates nor rejects it. */
+	registry_add_path(&reg, path);
+	assert_int_equal(reg.n, 1);
+	assert_int_equal(reg.nrejected, 0);
+}
+
+static void test_several_plugins_in_one_file(void **state)
+{
+	(void)state;
+	add_fixture("misbehave");
+	assert_int_equal(reg.nrejected, 0);
+	assert_int_equal(reg.n, 3);
+	assert_non_null(registry_find(&reg, "fx_diverge"));
+	assert_non_null(registry_find(&reg, "fx_fail"));
+	assert_non_null(registry_find(&reg, "fx_slow"));
+}
+
+static void test_not_loadable(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir(), path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/notes.so", dir);
+	tu_write(path, "this is a text file, not a shared object\n");
+	registry_add_path(&reg, path);
+	assert_int_equal(reg.n, 0);
+	assert_int_equal(reg.nrejected, 1);
+	char want[PATH_MAX + 64];
+	snprintf(want, sizeof want, "plugin [%s]: cannot load: ", path);
+	assert_memory_equal(reg.rejected[0], want, strlen(want));
+	assert_contains(reg.rejected[0], "notes.so");
+	tu_rmtree(dir);
+}
+
+static void test_missing_symbol(void **state)
+{
+	(void)state;
+	expect_rejected("no_symbol", ": no entry point lindyn_plugin_descriptor");
+}
+
+static void test_abi_major_2(void **state)
+{
+	(void)state;
+	expect_rejected("abi_major2", " #0: built for ABI 2.0, driver has 1.1");
+}
+
+static void test_newer_minor(void **state)
+{
+	(void)state;
+	expect_rejected("abi_newer_minor", " #0: built for ABI 1.2, driver has 1.1");
+}
+
+/* An ABI 1.0 descriptor loads; smoke_args, appended in 1.1 and past its
+ * struct_size, reads as NULL although the plugin's memory holds a string. */
+static void test_older_minor_loads_with_zero_tail(void **state)
+{
+	(void)state;
+	add_fixture("abi_older_minor");
+	assert_int_equal(reg.nrejected, 0);
+	const registry_entry *e = registry_find(&reg, "fx_abi_older_minor");
+	assert_non_null(e);
+	assert_int_equal(e->desc.abi_minor, 0);
+	assert_int_equal(e->desc.struct_size, offsetof(lindyn_plugin, smoke_args));
+	assert_null(e->desc.smoke_args);
+	/* And it runs. */
+	lindyn_run *r = lindyn_run_new(&e->desc, NULL);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	assert_int_equal(lindyn_run_rows(r, "out"), 3);
+	lindyn_run_free(r);
+}
+
+static void test_struct_too_small(void **state)
+{
+	(void)state;
+	char rest[128];
+	snprintf(rest, sizeof rest, " #0: descriptor struct_size %zu is smaller than ABI 1.0's",
+	         offsetof(lindyn_plugin, free));
+	expect_rejected("struct_too_small", rest);
+}
+
+static void test_duplicate_name(void **state)
+{
+	(void)state;
+	char first[PATH_MAX], real[PATH_MAX];
+	snprintf(first, sizeof first, "%s", add_fixture("plain"));
+	assert_non_null(realpath(first, real));
+	const char *second = add_fixture("duplicate");
+	assert_int_equal(reg.n, 1);
+	assert_int_equal(reg.nrejected, 1);
+	char want[3 * PATH_MAX];
+	snprintf(want, sizeof want, "plugin [%s]: name 'fx_plain' is already provided by %s",
+	         second, real);
+	assert_string_equal(reg.rejected[0], want);
+	/* The first one stays. */
+	assert_string_equal(registry_find(&reg, "fx_plain")->path, real);
+}
+
+static void test_default_outside_bounds(void **state)
+{
+	(void)state;
+	expect_rejected("bad_default",
+	                " #0: plugin 'fx_bad_default': malformed parameter table: bad default: "
+	                "parameter 'rate': 2.5 is out of range; expected a real number in [0, 1]");
+}
+
+static void test_unknown_kind(void **state)
+{
+	(void)state;
+	expect_rejected("bad_kind", " #0: plugin 'fx_bad_kind': malformed parameter table: "
+	                            "parameter 'mode': unknown kind 17");
+}
+
+static void test_missing_help(void **state)
+{
+	(void)state;
+	expect_rejected("no_help", " #0: plugin 'fx_no_help': malformed parameter table: "
+	                           "parameter 'tol': no help text");
+}
+
+static void test_missing_path(void **state)
+{
+	(void)state;
+	registry_add_path(&reg, "/nonexistent/plugins");
+	assert_int_equal(reg.nrejected, 1);
+	assert_string_equal(reg.rejected[0], "plugin path [/nonexistent/plugins]: does not exist");
+}
+
+/* A directory: every *.so in name order, the good ones kept, each bad one
+ * reported once. */
+static void test_directory_scan(void **state)
+{
+	(void)state;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", tu_path("fixtures"));
+	registry_add_path(&reg, dir);
+	static const char *loaded[] = { "fx_abi_older_minor", "fx_plain", "fx_good", "fx_diverge",
+	                                "fx_fail", "fx_slow", "fx_sloppy" };
+	assert_int_equal(reg.n, sizeof loaded / sizeof *loaded);
+	for (size_t i = 0; i < reg.n; i++)
+		assert_string_equal(reg.entries[i].desc.name, loaded[i]);
+	static const char *rejected[] = { "abi_major2.so", "abi_newer_minor.so", "bad_default.so",
+	                                  "bad_kind.so", "no_help.so", "no_symbol.so",
+	                                  "plain.so", "struct_too_small.so" };
+	assert_int_equal(reg.nrejected, sizeof rejected / sizeof *rejected);
+	for (size_t i = 0; i < reg.nrejected; i++) {
+		char want[PATH_MAX + 64];
+		snprintf(want, sizeof want, "plugin [%s/%s]", dir, rejected[i]);
+		assert_memory_equal(reg.rejected[i], want, strlen(want));
+	}
+}
+
+/* LINDYN_PLUGIN_PATH: colon-separated files and directories. */
+static void test_plugin_path_variable(void **state)
+{
+	(void)state;
+	char value[3 * PATH_MAX];
+	snprintf(value, sizeof value, "%s:", tu_path("fixtures/good.so"));
+	snprintf(value + strlen(value), sizeof value - strlen(value), "%s",
+	         tu_path("fixtures/misbehave.so"));
+	setenv("LINDYN_PLUGIN_PATH", value, 1);
+	registry_scan(&reg);
+	unsetenv("LINDYN_PLUGIN_PATH");
+	assert_non_null(registry_find(&reg, "fx_good"));
+	assert_non_null(registry_find(&reg, "fx_slow"));
+	assert_null(registry_find(&reg, "fx_plain"));
+	assert_int_equal(reg.nrejected, 0);
+}
+
+/* registry_check on descriptors built in place. */
+static void test_descriptor_checks(void **state)
+{
+	(void)state;
+	const registry_entry *e;
+	add_fixture("plain");
+	e = registry_find(&reg, "fx_plain");
+	lindyn_plugin d = e->desc;
+	char err[512];
+	assert_int_equal(registry_check(&d, err, sizeof err), 0);
+	d.name = "Fx-Plain";
+	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	assert_string_equal(err, "plugin name must match [a-z][a-z0-9_]*");
+	d.name = "";
+	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	d.name = NULL;
+	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	d = e->desc;
+	d.run = NULL;
+	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	assert_contains(err, "plugin 'fx_plain': descriptor lacks");
+	d = e->desc;
+	d.summary = NULL;
+	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	d = e->desc;
+	d.params = NULL;
+	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	assert_contains(err, "malformed parameter table: parameter table is NULL");
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_valid_plugin_loads),     T(test_several_plugins_in_one_file),
+		T(test_not_loadable),           T(test_missing_symbol),
+		T(test_abi_major_2),            T(test_newer_minor),
+		T(test_older_minor_loads_with_zero_tail), T(test_struct_too_small),
+		T(test_duplicate_name),         T(test_default_outside_bounds),
+		T(test_unknown_kind),           T(test_missing_help),
+		T(test_missing_path),           T(test_directory_scan),
+		T(test_plugin_path_variable),   T(test_descriptor_checks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
