@@ -45,9 +45,10 @@ static const lindyn_param params[] = {
 	{"reduce", LINDYN_P_ENUM, "svd", 0, 0, "none|svd|rowspace",
 	 "integrate W1,W2 | U1 = Phi1^T W1 and W2 (S1 eq. 7) | U1,W2 in the row space of "
 	 "[U1;W2^T](0), cost free of h"},
-	{"method", LINDYN_P_ENUM, "rk8pd", 0, 0, "rk4|rkf45|rk8pd",
-	 "classical RK4 at step dt | adaptive Runge-Kutta-Fehlberg 4(5) | Prince-Dormand 8(9)"},
-	{"dt", LINDYN_P_REAL, "1e-4", 1e-12, 1e6, NULL, "rk4: step; adaptive: first step"},
+	{"method", LINDYN_P_ENUM, "rk8pd", 0, 0, "rk4|rkf45|rk8pd|euler",
+	 "classical RK4 at step dt | adaptive Runge-Kutta-Fehlberg 4(5) | Prince-Dormand 8(9) | "
+	 "explicit Euler = the papers' GD with eta = dt n/2 (mean loss)"},
+	{"dt", LINDYN_P_REAL, "1e-4", 1e-12, 1e6, NULL, "rk4, euler: step; adaptive: first step"},
 	{"abs_tol", LINDYN_P_REAL, "1e-12", 0, 1, NULL, "adaptive: absolute tolerance per component"},
 	{"rel_tol", LINDYN_P_REAL, "1e-10", 0, 1, NULL, "adaptive: relative tolerance per component"},
 	{"t_end", LINDYN_P_REAL, "0.15", 0, 1e9, NULL, "final flow time of L = 1/2||Y - X W1 W2||^2"},
@@ -63,14 +64,14 @@ static const lindyn_param params[] = {
 
 typedef struct {
 	size_t n, d, m, h, w;
-	int method; /* 0 rk4, else adaptive */
+	enum { STEP_RK4, STEP_EULER, STEP_ADAPTIVE } method;
 	double dt, t_end, log_dt, scale, stop_loss, alpha, delta;
 	gsl_matrix *X, *Theta, *Y, *W1_0, *Q, *N;
 	gf_data g;
 	gf_flow f;
 	gf_observer o;
 	int have_g, have_f, have_o;
-	double *y;
+	double *y, *dydt; /* dydt: the Euler step's direction */
 	gsl_odeiv2_system sys;
 	gsl_odeiv2_driver *drv;
 	double z0, p0;
@@ -93,6 +94,7 @@ static void rk4_gf_free(void *state)
 	if (s->drv)
 		gsl_odeiv2_driver_free(s->drv);
 	free(s->y);
+	free(s->dydt);
 	free(s);
 }
 
@@ -208,19 +210,23 @@ static int make_integrator(rk4_gf *s, lindyn_host *h)
 	const char *method = h->get_str(h, "method");
 	double atol = h->get_real(h, "abs_tol"), rtol = h->get_real(h, "rel_tol");
 	const gsl_odeiv2_step_type *type = gsl_odeiv2_step_rk4;
-	s->method = strcmp(method, "rk4") != 0;
+	s->method = strcmp(method, "rk4") == 0     ? STEP_RK4
+	            : strcmp(method, "euler") == 0 ? STEP_EULER
+	                                           : STEP_ADAPTIVE;
 	if (strcmp(method, "rkf45") == 0)
 		type = gsl_odeiv2_step_rkf45;
 	else if (strcmp(method, "rk8pd") == 0)
 		type = gsl_odeiv2_step_rk8pd;
-	if (s->method && atol == 0.0 && rtol == 0.0)
+	if (s->method == STEP_EULER && !(s->dydt = malloc(s->f.dim * sizeof *s->dydt)))
+		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
+	if (s->method == STEP_ADAPTIVE && atol == 0.0 && rtol == 0.0)
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
 		                    "method=%s needs abs_tol > 0 or rel_tol > 0", method);
 	s->sys = (gsl_odeiv2_system){gf_flow_rhs, NULL, s->f.dim, &s->f};
 	/* The driver only bundles step, control and evolve; rk4 ignores the control. */
 	s->drv = gsl_odeiv2_driver_alloc_standard_new(&s->sys, type, s->dt,
-	                                              s->method ? atol : 1e-6,
-	                                              s->method ? rtol : 0.0, 1.0, 0.0);
+	                                              s->method == STEP_ADAPTIVE ? atol : 1e-6,
+	                                              s->method == STEP_ADAPTIVE ? rtol : 0.0, 1.0, 0.0);
 	if (!s->drv)
 		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory (integrator)");
 	return LINDYN_OK;
@@ -383,7 +389,7 @@ static int rk4_gf_run(void *state, lindyn_host *h)
 	                  "grad_evals steps");
 	lindyn_table *sum = h->table(h, "summary",
 	                             "h c c_margin delta_plus delta_minus excess0 lambda_r "
-	                             "lambda_1 loss_star t_stop loss_final dist_final null0 z0 "
+	                             "lambda_1 loss_star t_stop t_cross loss_final dist_final null0 z0 "
 	                             "p0 thm2_bound grad_evals steps stopped");
 	if (!L.loss || !sum)
 		return LINDYN_EIO;
@@ -399,13 +405,23 @@ static int rk4_gf_run(void *state, lindyn_host *h)
 	double t = 0.0, loss = s->scale * (ob0.excess + s->g.loss_star);
 	size_t next = 1;
 	int stopped = s->stop_loss > 0.0 && loss < s->stop_loss;
+	double t_cross = 0.0; /* when the loss crossed stop_loss */
 	while (t < s->t_end && !stopped) {
+		double t_prev = t, loss_prev = loss;
 		double target = fmin((double)next * s->log_dt, s->t_end);
-		if (s->method) {
+		if (s->method == STEP_ADAPTIVE) {
 			st = gsl_odeiv2_evolve_apply(D->e, D->c, D->s, &s->sys, &t, target, &D->h, s->y);
 		} else {
 			double step = target - t < s->dt * (1.0 + 1e-9) ? target - t : s->dt;
-			st = gsl_odeiv2_evolve_apply_fixed_step(D->e, NULL, D->s, &s->sys, &t, step, s->y);
+			if (s->method == STEP_RK4) {
+				st = gsl_odeiv2_evolve_apply_fixed_step(D->e, NULL, D->s, &s->sys, &t, step,
+				                                        s->y);
+			} else { /* one GD step: y <- y - eta' grad L = y + dt dy/dt */
+				st = gf_flow_rhs(t, s->y, s->dydt, &s->f);
+				for (size_t i = 0; i < s->f.dim; i++)
+					s->y[i] += step * s->dydt[i];
+				t += step;
+			}
 			if (fabs(target - t) <= 1e-9 * s->dt)
 				t = target;
 		}
@@ -417,6 +433,11 @@ static int rk4_gf_run(void *state, lindyn_host *h)
 		if (!isfinite(loss))
 			return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss is not finite at t=%g", t);
 		stopped = s->stop_loss > 0.0 && loss < s->stop_loss;
+		/* An adaptive step may overshoot the crossing: locate it assuming the
+		 * loss decays exponentially within the step. */
+		t_cross = stopped ? t_prev + (t - t_prev) * log(loss_prev / s->stop_loss) /
+		                                 log(loss_prev / loss)
+		                  : t;
 		if (t >= target || stopped) {
 			if ((st = log_row(s, h, &L, t, &ob)))
 				return st;
@@ -429,7 +450,7 @@ static int rk4_gf_run(void *state, lindyn_host *h)
 		ob = ob0;
 	double row[] = {(double)s->h, ob0.c, ob0.c_margin, ob0.delta_plus, ob0.delta_minus,
 	                s->scale * ob0.excess, s->o.lam_r, s->o.lam_1,
-	                s->scale * s->g.loss_star, t, loss, ob.dist, ob0.null_norm, s->z0, s->p0,
+	                s->scale * s->g.loss_star, t, t_cross, loss, ob.dist, ob0.null_norm, s->z0, s->p0,
 	                theorem2_bound(s), (double)s->f.evals, (double)L.steps, (double)stopped};
 	return h->row(sum, row);
 }
