@@ -147,6 +147,40 @@ static void test_net_pair_identities(void **state)
 	eos_model_free(m);
 }
 
+/* Eq. (42) on the valley reproduces the survey's orange curve as recovered
+ * in spec A4: lambda = 1.9760, 1.9301, 1.8477, 1.7170, 1.5497 at t = 1..5. */
+static void test_reduced_valley(void **state)
+{
+	(void)state;
+	const double expect[] = {1.9760, 1.9301, 1.8477, 1.7170, 1.5497};
+	eos_model *m = eos_valley_new();
+	eos_reduced r = {0.1, 2.0, 0.0};
+	for (int t = 0; t < 5; t++) {
+		m->ops->reduced_step(m, 1.2, &r);
+		assert_true(fabs(r.lambda - expect[t]) < 6e-5);
+	}
+	eos_model_free(m);
+}
+
+/* The logistic predictor's lambda update is the first-order change of the
+ * sharpness on M along its own step of p (eq. 37): checks dlambda and dL. */
+static void test_reduced_logistic_derivatives(void **state)
+{
+	(void)state;
+	eos_model *m = eos_logistic_new(1.35, 18.0 * M_PI / 180.0);
+	const double eta = 1e-6, starts[][2] = {{0.3, 0.3}, {0.8, 1.5}, {2.0, 0.0}};
+	for (size_t k = 0; k < 3; k++) {
+		double p0[2] = {starts[k][0], 0.0};
+		eos_reduced r = {starts[k][1], m->ops->sharpness_on_m(m, p0), p0[0]};
+		m->ops->reduced_step(m, eta, &r);
+		double p1[2] = {r.p, 0.0};
+		double exact = m->ops->sharpness_on_m(m, p1) - m->ops->sharpness_on_m(m, p0);
+		double predicted = r.lambda - m->ops->sharpness_on_m(m, p0);
+		assert_true(fabs(exact - predicted) <= 1e-5 * fabs(predicted));
+	}
+	eos_model_free(m);
+}
+
 /* ---- derivatives ------------------------------------------------------- */
 
 /* grad against central differences of the loss, hvp against central
@@ -482,6 +516,8 @@ int main(void)
 		cmocka_unit_test(test_scalar_two_cycle),
 		cmocka_unit_test(test_valley_theorem6),
 		cmocka_unit_test(test_net_pair_identities),
+		cmocka_unit_test(test_reduced_valley),
+		cmocka_unit_test(test_reduced_logistic_derivatives),
 		cmocka_unit_test(test_derivatives),
 		cmocka_unit_test(test_sharpness_analytic),
 		cmocka_unit_test(test_projection),
