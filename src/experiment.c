@@ -94,14 +94,14 @@ static int parse_axis(sweep_axis *a, const char *text, char *why, size_t whylen)
 		return -1;
 	}
 	*eq = 0;
-	a->nkeys = split(buf, ",", keys, 16);
-	for (size_t i = 0; i < a->nkeys; i++) {
+	size_t nkeys = split(buf, ",", keys, 16);
+	for (size_t i = 0; i < nkeys; i++) { /* a->nkeys counts the keys pushed so far */
 		if (!*keys[i] || strspn(keys[i], "abcdefghijklmnopqrstuvwxyz0123456789_") !=
 		                         strlen(keys[i])) {
 			snprintf(why, whylen, "sweep key '%s' is not a parameter name", keys[i]);
 			return -1;
 		}
-		if (push(&a->keys, &(size_t){ i }, keys[i]))
+		if (push(&a->keys, &a->nkeys, keys[i]))
 			return -1;
 	}
 	char *rhs = eq + 1;
