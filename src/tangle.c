@@ -288,7 +288,8 @@ int cmd_tangle(int argc, char **argv)
 			if (docs[i].blocks[b].kind != BLOCK_EXPERIMENT)
 				continue;
 			experiment e;
-			rc = experiment_parse(&e, &docs[i], &docs[i].blocks[b], o.quick, err, sizeof err);
+			rc = experiment_parse(&e, &docs[i], &docs[i].blocks[b], o.quick, err,
+			                      sizeof err) ? 1 : 0;
 			for (size_t k = 0; k < nexps && !rc; k++)
 				if (!strcmp(exps[k], e.name)) {
 					snprintf(err, sizeof err, "%s:%d: experiment name '%s' is used twice",
