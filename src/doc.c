@@ -148,6 +148,11 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 			cur = NULL;
 			continue;
 		}
+		if (!strncmp(t, "```", 3)) {
+			snprintf(err, errlen, "%s:%d: block is not closed with ``` (line %d opens a fence)",
+			         path, cur->line, lineno);
+			return -1;
+		}
 		char *hash = strstr(t, " #"); /* trailing comment (experiments only: prose
 		                                  * in claims and captions may hold '#') */
 		if (hash && cur->kind == BLOCK_EXPERIMENT)
