@@ -1,0 +1,465 @@
+/* test_tangle.c -- the literate pipeline's front end (src/doc.c,
+ * src/experiment.c, src/tangle.c): good documents become a make fragment
+ * with one target per run, aggregate and figure; every malformed block is
+ * an error naming the document and the line, and leaves no fragment. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include <cmocka.h>
+
+#include "../src/commands.h"
+#include "../src/doc.h"
+#include "../src/experiment.h"
+#include "fixtures/testutil.h"
+
+static char *dir;
+static char doc1[PATH_MAX], doc2[PATH_MAX], script[PATH_MAX], mk[PATH_MAX];
+static char data[PATH_MAX], blocks[PATH_MAX], figs[PATH_MAX];
+
+static int setup(void **state)
+{
+	(void)state;
+	dir = tu_tmpdir();
+	snprintf(doc1, sizeof doc1, "%s/first.md", dir);
+	snprintf(doc2, sizeof doc2, "%s/second.md", dir);
+	snprintf(script, sizeof script, "%s/fig.gp", dir);
+	snprintf(mk, sizeof mk, "%s/runs.mk", dir);
+	snprintf(data, sizeof data, "%s/data", dir);
+	snprintf(blocks, sizeof blocks, "%s/blocks", dir);
+	snprintf(figs, sizeof figs, "%s/figures", dir);
+	tu_write(script, "load 'figures/style.gp'\n");
+	setenv("LINDYN_PLUGIN_PATH", tu_path("fixtures/good.so"), 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unsetenv("LINDYN_PLUGIN_PATH");
+	tu_rmtree(dir);
+	return 0;
+}
+
+typedef struct {
+	int quick, ndocs;
+} tangle_call;
+
+static int call_tangle(void *arg)
+{
+	const tangle_call *c = arg;
+	char *argv[16];
+	int argc = 0;
+	if (c->quick)
+		argv[argc++] = "--quick";
+	argv[argc++] = "--data", argv[argc++] = data;
+	argv[argc++] = "--figures", argv[argc++] = figs;
+	argv[argc++] = "--blocks", argv[argc++] = blocks;
+	argv[argc++] = "--lindyn", argv[argc++] = "build/lindyn";
+	argv[argc++] = "-o", argv[argc++] = mk;
+	argv[argc++] = doc1;
+	if (c->ndocs == 2)
+		argv[argc++] = doc2;
+	argv[argc] = NULL;
+	return cmd_tangle(argc, argv);
+}
+
+/* Tangles; returns the fragment (caller frees), failing the test on error. */
+static char *tangle_ok(int quick, int ndocs)
+{
+	char *messages = NULL;
+	int rc = tu_capture(call_tangle, &(tangle_call){ quick, ndocs }, &messages);
+	if (rc)
+		fail_msg("tangle failed: %s", messages);
+	free(messages);
+	char *text = tu_read(mk);
+	assert_non_null(text);
+	return text;
+}
+
+/* Tangles a document expected to be malformed: the one-line message must be
+ * "lindyn tangle: <doc>:<line>: <what>", and no fragment may appear. */
+static void tangle_fails(const char *doc_text, int line, const char *what)
+{
+	tu_write(doc1, doc_text);
+	unlink(mk);
+	char *messages = NULL;
+	int rc = tu_capture(call_tangle, &(tangle_call){ 0, 1 }, &messages);
+	assert_int_equal(rc, 1);
+	char want[PATH_MAX + 256];
+	snprintf(want, sizeof want, "lindyn tangle: %s:%d: ", doc1, line);
+	if (strncmp(messages, want, strlen(want)))
+		fail_msg("expected a message starting with '%s', got '%s'", want, messages);
+	assert_contains(messages, what);
+	assert_int_equal(tu_lines(messages), 1);
+	assert_false(tu_exists(mk));
+	char tmp[PATH_MAX + 8];
+	snprintf(tmp, sizeof tmp, "%s.tmp", mk);
+	assert_false(tu_exists(tmp));
+	free(messages);
+}
+
+#define FENCE "```"
+
+static const char *good_doc =
+	"# A paper\n"
+	"\n"
+	"Prose with `inline code` and an ordinary fence:\n"
+	FENCE "c\nint main(void) { return 0; }\n" FENCE "\n"
+	"\n"
+	FENCE "lindyn-experiment\n"                                   /* line 8 */
+	"name: decay          # trailing comment\n"
+	"plugin: fx_good\n"
+	"seed: 2021\n"
+	"seeds: 2\n"
+	"set: rate=0.5 noise=0\n"
+	"set: method=euler\n"
+	"sweep: steps=2,4\n"
+	"aggregate: loss\n"
+	"quick: noise=0.25 seeds=1\n"
+	"quick-sweep: steps=3\n"
+	FENCE "\n"
+	"\n"
+	FENCE "lindyn-experiment\n"                                   /* line 21 */
+	"name: grid\n"
+	"plugin: fx_good\n"
+	"sweep: steps=1:5:2\n"
+	"sweep: rate,noise = 0.1,0.2 | 0.3,0.4\n"
+	"expect: diverge\n"
+	FENCE "\n"
+	"\n"
+	FENCE "lindyn-experiment\n"
+	"name: plainrun\n"
+	"plugin: fx_good\n"
+	FENCE "\n"
+	"\n"
+	FENCE "lindyn-figure\n"
+	"name: decay_fig\n"
+	"script: %s\n"
+	"uses: decay grid\n"
+	"caption: losses # with a hash in prose\n"
+	FENCE "\n"
+	"\n"
+	FENCE "lindyn-claim\n"
+	"id: c1\n"
+	"measure: 1\n"
+	"expect: true\n"
+	FENCE "\n";
+
+static void write_good_doc(void)
+{
+	char text[4096];
+	snprintf(text, sizeof text, good_doc, script);
+	tu_write(doc1, text);
+}
+
+static void test_document_blocks(void **state)
+{
+	(void)state;
+	write_good_doc();
+	doc d;
+	char err[512];
+	assert_int_equal(doc_load(&d, doc1, err, sizeof err), 0);
+	assert_string_equal(d.name, "first");
+	assert_int_equal(d.nblocks, 5);
+	assert_int_equal(d.blocks[0].kind, BLOCK_EXPERIMENT);
+	assert_int_equal(d.blocks[0].line, 8);
+	assert_int_equal(d.blocks[0].end_line, 19);
+	assert_string_equal(block_field_get(&d.blocks[0], "name")->value, "decay");
+	assert_int_equal(block_field_get(&d.blocks[0], "plugin")->line, 10);
+	assert_int_equal(d.blocks[3].kind, BLOCK_FIGURE);
+	assert_string_equal(block_field_get(&d.blocks[3], "caption")->value,
+	                    "losses # with a hash in prose");
+	assert_int_equal(d.blocks[4].kind, BLOCK_CLAIM);
+	assert_null(block_field_get(&d.blocks[4], "paper"));
+
+	experiment e;
+	assert_int_equal(experiment_parse(&e, &d, &d.blocks[1], 0, err, sizeof err), 0);
+	assert_int_equal(experiment_npoints(&e), 6);
+	assert_true(e.expect_diverge);
+	char point[256];
+	const char *keys[8], *values[8];
+	size_t nkv;
+	experiment_point(&e, 0, point, sizeof point, keys, values, &nkv);
+	assert_string_equal(point, "steps-1_rate-0.1_noise-0.2");
+	assert_int_equal(nkv, 3);
+	experiment_point(&e, 5, point, sizeof point, keys, values, &nkv);
+	assert_string_equal(point, "steps-5_rate-0.3_noise-0.4");
+	assert_string_equal(keys[2], "noise");
+	assert_string_equal(values[2], "0.4");
+	experiment_free(&e);
+
+	assert_int_equal(experiment_parse(&e, &d, &d.blocks[0], 1, err, sizeof err), 0);
+	assert_int_equal(e.seeds, 1);
+	assert_int_equal(experiment_npoints(&e), 1);
+	assert_string_equal(e.set[e.nset - 1], "noise=0.25"); /* quick overrides come last */
+	experiment_free(&e);
+	doc_free(&d);
+}
+
+static void test_run_seeds(void **state)
+{
+	(void)state;
+	/* Deterministic, distinct across seed indices and across nearby bases. */
+	assert_int_equal(experiment_run_seed(2021, 0), experiment_run_seed(2021, 0));
+	assert_int_not_equal(experiment_run_seed(2021, 0), experiment_run_seed(2021, 1));
+	assert_int_not_equal(experiment_run_seed(2021, 0), experiment_run_seed(2022, 0));
+	assert_int_not_equal(experiment_run_seed(1, 1), experiment_run_seed(2, 0));
+}
+
+static void test_fragment_targets(void **state)
+{
+	(void)state;
+	write_good_doc();
+	char *mkf = tangle_ok(0, 1);
+	char want[2 * PATH_MAX + 512];
+	/* One target per point and seed, each with the run's exact command. */
+	const char *so = tu_path("fixtures/good.so");
+	for (int steps = 2; steps <= 4; steps += 2)
+		for (long k = 0; k < 2; k++) {
+			snprintf(want, sizeof want, "EXP_decay += %s/decay/steps-%d/s%ld/.done\n", data,
+			         steps, k);
+			assert_contains(mkf, want);
+			snprintf(want, sizeof want, "%s/decay/steps-%d/s%ld/.done: %s/decay.blk %s\n", data,
+			         steps, k, blocks, so);
+			assert_contains(mkf, want);
+			snprintf(want, sizeof want,
+			         "OPENBLAS_NUM_THREADS=1 build/lindyn run fx_good rate=0.5 noise=0 "
+			         "method=euler steps=%d --seed %lu --out %s/decay/steps-%d/s%ld || rc=$$?; "
+			         "if [ $$rc -ne 0 ]; then exit $$rc; fi",
+			         steps, experiment_run_seed(2021, k), data, steps, k);
+			assert_contains(mkf, want);
+		}
+	/* Aggregates over seeds and over the sweep. */
+	snprintf(want, sizeof want, "%s/decay/steps-4/loss.agg.tsv: %s/decay/steps-4/s0/.done "
+	                            "%s/decay/steps-4/s1/.done\n", data, data, data);
+	assert_contains(mkf, want);
+	snprintf(want, sizeof want, "build/lindyn aggregate --seeds -o $@ %s/decay/steps-4/s0/loss.tsv "
+	                            "%s/decay/steps-4/s1/loss.tsv\n", data, data);
+	assert_contains(mkf, want);
+	snprintf(want, sizeof want, "build/lindyn aggregate --final -o $@ --point 'steps=2' "
+	                            "%s/decay/steps-2/s0/loss.tsv %s/decay/steps-2/s1/loss.tsv "
+	                            "--point 'steps=4'", data, data);
+	assert_contains(mkf, want);
+	/* Ranges, tuples and products of sweeps; diverging runs are expected. */
+	snprintf(want, sizeof want, "%s/grid/steps-3_rate-0.3_noise-0.4/s0/.done:", data);
+	assert_contains(mkf, want);
+	assert_contains(mkf, "fx_good steps=5 rate=0.1 noise=0.2 --seed");
+	assert_contains(mkf, "if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi");
+	assert_contains(mkf, "experiment grid: 6 points x 1 seeds");
+	/* No sweep: the point is "base", the seed defaults to 1. */
+	snprintf(want, sizeof want, "run fx_good --seed %lu --out %s/plainrun/base/s0 ",
+	         experiment_run_seed(1, 0), data);
+	assert_contains(mkf, want);
+	/* The figure, in PDF and PNG, after the runs of the experiments it uses. */
+	snprintf(want, sizeof want, "%s/decay_fig.pdf: %s figures/style.gp $(EXP_decay) $(EXP_grid)\n",
+	         figs, script);
+	assert_contains(mkf, want);
+	snprintf(want, sizeof want, "gnuplot -e \"datadir='%s'; outbase='%s/decay_fig'; term='png'\" %s",
+	         data, figs, script);
+	assert_contains(mkf, want);
+	assert_contains(mkf, "figures-first: $(FIGURES_first)");
+	free(mkf);
+
+	/* The block's stamp holds its text. */
+	char stamp[PATH_MAX];
+	snprintf(stamp, sizeof stamp, "%s/decay.blk", blocks);
+	char *blk = tu_read(stamp);
+	assert_non_null(blk);
+	assert_memory_equal(blk, "quick=0\nname: decay", 19);
+	free(blk);
+}
+
+static void test_quick_mode(void **state)
+{
+	(void)state;
+	write_good_doc();
+	char *mkf = tangle_ok(1, 1);
+	char want[PATH_MAX + 256];
+	snprintf(want, sizeof want, "%s/decay/steps-3/s0/.done:", data);
+	assert_contains(mkf, want);
+	snprintf(want, sizeof want, "%s/decay/steps-2/", data);
+	assert_null(strstr(mkf, want));
+	snprintf(want, sizeof want, "%s/decay/steps-3/s1/", data);
+	assert_null(strstr(mkf, want));
+	assert_contains(mkf, "run fx_good rate=0.5 noise=0 method=euler noise=0.25 steps=3 --seed");
+	free(mkf);
+}
+
+static long mtime_of(const char *path)
+{
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	return (long)st.st_mtime;
+}
+
+static void set_old_mtime(const char *path)
+{
+	struct timeval tv[2] = { { 1000, 0 }, { 1000, 0 } };
+	assert_int_equal(utimes(path, tv), 0);
+}
+
+/* Editing one block rewrites only that block's stamp, so make re-runs only
+ * that block's runs. */
+static void test_edit_rewrites_one_stamp(void **state)
+{
+	(void)state;
+	write_good_doc();
+	free(tangle_ok(0, 1));
+	char decay[PATH_MAX], grid[PATH_MAX];
+	snprintf(decay, sizeof decay, "%s/decay.blk", blocks);
+	snprintf(grid, sizeof grid, "%s/grid.blk", blocks);
+	set_old_mtime(decay);
+	set_old_mtime(grid);
+	free(tangle_ok(0, 1));
+	assert_int_equal(mtime_of(decay), 1000);
+	assert_int_equal(mtime_of(grid), 1000);
+
+	char text[4096], *edit;
+	snprintf(text, sizeof text, good_doc, script);
+	edit = strstr(text, "sweep: steps=1:5:2");
+	memcpy(edit, "sweep: steps=1:7:2", 18);
+	tu_write(doc1, text);
+	char *mkf = tangle_ok(0, 1);
+	assert_int_equal(mtime_of(decay), 1000);
+	assert_true(mtime_of(grid) > 1000);
+	assert_contains(mkf, "experiment grid: 8 points x 1 seeds");
+	free(mkf);
+	/* Quick mode is part of the stamp. */
+	set_old_mtime(decay);
+	free(tangle_ok(1, 1));
+	assert_true(mtime_of(decay) > 1000);
+}
+
+static void test_unknown_plugin(void **state)
+{
+	(void)state;
+	tangle_fails("text\n\n" FENCE "lindyn-experiment\nname: e1\nplugin: fx_nope\n" FENCE "\n", 3,
+	             "unknown plugin 'fx_nope'");
+}
+
+static void test_unknown_key(void **state)
+{
+	(void)state;
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nsed: 3\n" FENCE "\n", 4,
+	             "unknown key 'sed'");
+	tangle_fails(FENCE "lindyn-figure\nname: f\nscritp: x.gp\n" FENCE "\n", 3,
+	             "unknown key 'scritp'");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin fx_good\n" FENCE "\n", 3,
+	             "expected 'key: value'");
+	tangle_fails("\n" FENCE "lindyn-experimnet\nname: e1\n" FENCE "\n", 2,
+	             "unknown block 'lindyn-experimnet'");
+}
+
+static void test_unknown_parameter(void **state)
+{
+	(void)state;
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nset: stesp=3\n" FENCE "\n",
+	             1, "experiment 'e1': unknown parameter 'stesp'; did you mean 'steps'?");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nsweep: rate=0.5,1.5\n"
+	             FENCE "\n",
+	             1, "experiment 'e1': sweep: parameter 'rate': 1.5 is out of range");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nset: label=$(rm)\n"
+	             FENCE "\n",
+	             1, "value '$(rm)' may only hold");
+}
+
+static void test_bad_sweep(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *sweep, *what;
+	} bad[] = {
+		{ "steps=1:5", "bad sweep: range '1:5' is not lo:hi:step with three numbers" },
+		{ "steps=1:5:0", "bad sweep: range '1:5:0' needs step > 0 and lo <= hi" },
+		{ "steps=5:1:1", "needs step > 0 and lo <= hi" },
+		{ "steps=a:b:c", "is not lo:hi:step" },
+		{ "steps", "bad sweep: sweep 'steps' is not key=values" },
+		{ "steps=1,,3", "bad sweep: empty value in sweep" },
+		{ "steps=", "bad sweep: empty value in sweep" },
+		{ "rate,noise = 0.1,0.2 | 0.3", "bad sweep: tuple '0.3' has 1 values for 2 keys" },
+		{ "Rate=1,2", "bad sweep: sweep key 'Rate' is not a parameter name" },
+		{ "steps=1:100000:1", "has more than 4096 values" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char text[512];
+		snprintf(text, sizeof text,
+		         FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nset: rate=0.5\nsweep: %s\n"
+		         FENCE "\n", bad[i].sweep);
+		tangle_fails(text, 5, bad[i].what);
+	}
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nsweep: steps=1,2\n"
+	             "sweep: steps=3,4\n" FENCE "\n", 5, "key 'steps' is swept twice");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nseeds: 0\n" FENCE "\n", 4,
+	             "seeds must be an integer in [1, 10000]");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nseed: -4\n" FENCE "\n", 4,
+	             "seed must be a non-negative integer");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nexpect: converge\n" FENCE
+	             "\n", 4, "expect must be 'diverge'");
+}
+
+static void test_missing_keys_and_script(void **state)
+{
+	(void)state;
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\n" FENCE "\n", 1,
+	             "block lacks required key 'plugin'");
+	tangle_fails("\n\n" FENCE "lindyn-experiment\nplugin: fx_good\n" FENCE "\n", 3,
+	             "block lacks required key 'name'");
+	tangle_fails(FENCE "lindyn-experiment\nname: E-1\nplugin: fx_good\n" FENCE "\n", 2,
+	             "experiment name 'E-1' must match [a-z][a-z0-9_]*");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
+	             FENCE "lindyn-figure\nname: f\nscript: figures/no_such_script.gp\nuses: e1\n"
+	             FENCE "\n",
+	             8, "figure script 'figures/no_such_script.gp' does not exist");
+	char text[1024];
+	snprintf(text, sizeof text,
+	         FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
+	         FENCE "lindyn-figure\nname: f\nscript: %s\nuses: e1 e2\n" FENCE "\n", script);
+	tangle_fails(text, 9, "figure 'f' uses unknown experiment 'e2'");
+	tangle_fails(FENCE "lindyn-figure\nname: f\nuses: e1\n" FENCE "\n", 1,
+	             "block lacks required key 'script'");
+}
+
+static void test_unclosed_fence(void **state)
+{
+	(void)state;
+	tangle_fails("intro\n\n\n" FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n\n",
+	             4, "block is not closed with ```");
+	/* Running into the next block names the unclosed one, not the next. */
+	tangle_fails("intro\n" FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n\n"
+	             FENCE "lindyn-experiment\nname: e2\nplugin: fx_good\n" FENCE "\n",
+	             2, "block is not closed with ``` (line 6 opens a fence)");
+}
+
+static void test_duplicate_experiment_name(void **state)
+{
+	(void)state;
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
+	             FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nset: steps=3\n" FENCE "\n",
+	             6, "experiment name 'e1' is used twice");
+	/* Across documents too: the second document and its line are named. */
+	tu_write(doc1, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n");
+	tu_write(doc2, "\n" FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n");
+	char *messages = NULL;
+	assert_int_equal(tu_capture(call_tangle, &(tangle_call){ 0, 2 }, &messages), 1);
+	char want[PATH_MAX + 128];
+	snprintf(want, sizeof want, "lindyn tangle: %s:2: experiment name 'e1' is used twice\n", doc2);
+	assert_string_equal(messages, want);
+	free(messages);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_document_blocks),        T(test_run_seeds),
+		T(test_fragment_targets),       T(test_quick_mode),
+		T(test_edit_rewrites_one_stamp), T(test_unknown_plugin),
+		T(test_unknown_key),            T(test_unknown_parameter),
+		T(test_bad_sweep),              T(test_missing_keys_and_script),
+		T(test_unclosed_fence),         T(test_duplicate_experiment_name),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
