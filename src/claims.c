@@ -30,6 +30,24 @@ static int eval(expr_env *env, const char *text, double *v, claim_result *r, con
 	return 0;
 }
 
+/* The first ',' outside parentheses and quotes: A and B of "in [A, B]" may
+ * be calls with arguments of their own. */
+static char *top_level_comma(char *s)
+{
+	int depth = 0, quoted = 0;
+	for (; *s; s++) {
+		if (*s == '"')
+			quoted = !quoted;
+		else if (!quoted && *s == '(')
+			depth++;
+		else if (!quoted && *s == ')')
+			depth--;
+		else if (!quoted && !depth && *s == ',')
+			return s;
+	}
+	return NULL;
+}
+
 /* Decides the expect: forms of paper/FORMAT.md. */
 static void judge(expr_env *env, claim_result *r)
 {
@@ -52,8 +70,8 @@ static void judge(expr_env *env, claim_result *r)
 		}
 	if (!strncmp(e, "in", 2) && strchr(e, '[')) {
 		snprintf(buf, sizeof buf, "%s", strchr(e, '[') + 1);
-		char *comma = strchr(buf, ','), *close = strrchr(buf, ']');
-		if (!comma || !close) {
+		char *comma = top_level_comma(buf), *close = strrchr(buf, ']');
+		if (!comma || !close || close < comma) {
 			snprintf(r->detail, sizeof r->detail, "expect: 'in [A, B]' is malformed");
 			r->outcome = CLAIM_ERROR;
 			return;
