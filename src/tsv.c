@@ -65,6 +65,10 @@ int tsv_read(tsv *t, const char *path, char *err, size_t errlen)
 			t->v[t->nrows * t->ncols + j] = x;
 			p = end;
 		}
+		if (!rc && strspn(p, " \t\r\n") != strlen(p)) { /* extra values or junk */
+			snprintf(err, errlen, "%s:%ld: expected %zu numbers", path, lineno, t->ncols);
+			rc = -1;
+		}
 		if (rc)
 			break;
 		t->nrows++;
