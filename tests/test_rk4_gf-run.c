@@ -67,6 +67,27 @@ static void test_reduced_matches_full(void **unused)
 	lindyn_run_free(row);
 }
 
+/* method=euler is GD (dt = 2 eta / n on the mean loss): the same iterates in
+ * full and row-space coordinates, and a first-order approximation of the flow. */
+static void test_euler_is_gd(void **unused)
+{
+	(void)unused;
+	lindyn_run *full = RUN(0, SMALL, "method=euler", "dt=0.01", "reduce=none");
+	lindyn_run *row = RUN(0, SMALL, "method=euler", "dt=0.01", "reduce=rowspace");
+	lindyn_run *half = RUN(0, SMALL, "method=euler", "dt=0.005", "reduce=rowspace");
+	lindyn_run *flow = RUN(0, SMALL, "abs_tol=1e-13", "rel_tol=1e-12");
+	assert_rel(last(row, "loss"), last(full, "loss"), 1e-11);
+	assert_rel(last(row, "dist"), last(full, "dist"), 1e-11);
+	assert_true(last(full, "grad_evals") == 200.0 && last(full, "steps") == 200.0);
+	double e1 = fabs(last(row, "loss") - last(flow, "loss"));
+	double e2 = fabs(last(half, "loss") - last(flow, "loss"));
+	assert_true(e1 / e2 > 1.8 && e1 / e2 < 2.2);
+	lindyn_run_free(full);
+	lindyn_run_free(row);
+	lindyn_run_free(half);
+	lindyn_run_free(flow);
+}
+
 /* Lambda(t) = Lambda(0) along the flow: the drift follows the tolerance. */
 static void test_imbalance_conserved(void **unused)
 {
@@ -154,6 +175,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reduced_matches_full),
+		cmocka_unit_test(test_euler_is_gd),
 		cmocka_unit_test(test_imbalance_conserved),
 		cmocka_unit_test(test_invariant_set),
 		cmocka_unit_test(test_balanced),
