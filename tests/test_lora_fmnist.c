@@ -122,6 +122,22 @@ static void test_deterministic(void **state)
 	lindyn_run_free(c);
 }
 
+/* A fresh zero head predicts the uniform distribution before the first
+ * step: loss log 10, and the arg-max (the first class on ties) is class 0. */
+static void test_fresh_head_starts_uniform(void **state)
+{
+	(void)state;
+	lindyn_run *r = new_run(data_dir_arg, 3, "pretrain_classes=0", NULL);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	assert_int_equal(lindyn_run_rows(r, "pretrain"), 0);
+	assert_true(fabs(val(r, "epoch", 0, "train_loss") - log(10.0)) < 1e-12);
+	assert_true(fabs(val(r, "epoch", 0, "test_loss") - log(10.0)) < 1e-12);
+	/* the fixture's labels cycle, so a tenth of every split is class 0 */
+	assert_true(fabs(val(r, "epoch", 0, "train_acc") - 10.0) < 1e-9);
+	assert_true(val(r, "epoch", 10, "train_acc") > 80);
+	lindyn_run_free(r);
+}
+
 /* SGD from a small init: the factors turn towards the directions the
  * linearized dynamics amplify before they grow (paper App. H.2). */
 static void test_small_init_aligns_first(void **state)
@@ -188,6 +204,13 @@ static void test_bad_data(void **state)
 	              sizeof arg);
 	expect_failure(arg, "n_pretrain=200", LINDYN_EINVAL, "holds 599 labels, expected 600");
 
+	/* the pre-training split holds only classes 5..9 */
+	for (size_t i = 0; i < 300; i++)
+		labels[i] = (uint8_t)(5 + i % 5);
+	write_variant("unknown", "train-labels-idx1-ubyte.gz", 0x801, n600, 1, labels, 600, arg,
+	              sizeof arg);
+	expect_failure(arg, "rank=3", LINDYN_EINVAL, "hold none of the classes 0..4");
+
 	static uint8_t pixels[200 * 49];
 	uint32_t dims[3] = { 200, 7, 7 };
 	write_variant("shape", "t10k-images-idx3-ubyte.gz", 0x803, dims, 3, pixels, sizeof pixels,
@@ -203,6 +226,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_learns_the_unseen_classes),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_fresh_head_starts_uniform),
 		cmocka_unit_test(test_small_init_aligns_first),
 		cmocka_unit_test(test_bad_data),
 	};
