@@ -189,6 +189,28 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 	return 0;
 }
 
+/* The files a gnuplot script loads (`load 'x.gp'` lines), as make
+ * prerequisites, so editing a shared piece re-renders its figures. */
+static void script_loads(const char *script, char *deps, size_t len)
+{
+	FILE *f = fopen(script, "r");
+	char line[1024];
+	while (f && fgets(line, sizeof line, f)) {
+		char *p = line + strspn(line, " \t");
+		if (strncmp(p, "load", 4) || !strchr(" \t", p[4]))
+			continue;
+		p += 4 + strspn(p + 4, " \t");
+		char quote = *p, *end = quote == '\'' || quote == '"' ? strchr(p + 1, quote) : NULL;
+		if (!end)
+			continue;
+		*end = 0;
+		if (strcmp(p + 1, "figures/style.gp") && !access(p + 1, R_OK))
+			snprintf(deps + strlen(deps), len - strlen(deps), " %s", p + 1);
+	}
+	if (f)
+		fclose(f);
+}
+
 static int emit_figure(FILE *mk, const tangle_opts *o, const doc *d, const block *b,
                        char **exps, size_t nexps, char *err, size_t errlen)
 {
@@ -215,6 +237,7 @@ static int emit_figure(FILE *mk, const tangle_opts *o, const doc *d, const block
 		}
 		snprintf(deps + strlen(deps), sizeof deps - strlen(deps), " $(EXP_%s)", u);
 	}
+	script_loads(script->value, deps, sizeof deps);
 	for (int png = 0; png < 2; png++) {
 		const char *ext = png ? "png" : "pdf";
 		fprintf(mk, "FIGURES_%s += %s/%s.%s\n%s/%s.%s: %s figures/style.gp%s\n", d->name,
