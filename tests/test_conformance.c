@@ -1,0 +1,157 @@
+/* test_conformance.c -- the conformance suite (src/conformance.c) over
+ * every plugin built from a plugins/NAME folder tracked by git: it loads,
+ * its parameter table is well-formed, it runs with defaults + smoke_args,
+ * twice bit-identically, printing nothing, rejects an out-of-range value of
+ * every bounded parameter and (outside sanitizer builds, when valgrind is
+ * installed) frees what it allocates.  The suite itself is checked on the
+ * fixtures: a good plugin passes, broken ones fail for the right reasons. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "../src/conformance.h"
+#include "fixtures/testutil.h"
+
+/* Runs the suite on `path`; returns its report (caller frees) and failures. */
+static char *check(const char *path, const char *driver, int *failures)
+{
+	char *report = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&report, &len);
+	*failures = conformance_check(path, out, driver);
+	fclose(out);
+	return report;
+}
+
+static int has_valgrind(void)
+{
+	return system("command -v valgrind >/dev/null 2>&1") == 0;
+}
+
+static void test_plugin_conforms(void **state)
+{
+	const char *path = *state;
+	const char *driver = !tu_sanitized() && has_valgrind() ? tu_path("lindyn") : NULL;
+	char drv[PATH_MAX];
+	if (driver)
+		driver = strcpy(drv, driver);
+	int failures;
+	char *report = check(path, driver, &failures);
+	if (failures) {
+		fprintf(stderr, "%s", report);
+		fail_msg("%s: %d conformance check(s) failed", path, failures);
+	}
+	assert_contains(report, "deterministic for a fixed seed: two runs bit-identical");
+	assert_contains(report, "runs with defaults at a tiny size: ok");
+	if (driver && !strstr(report, "SKIP"))
+		assert_contains(report, "frees what it allocates: valgrind smoke run exit 0");
+	free(report);
+}
+
+static void test_good_fixture_passes(void **state)
+{
+	(void)state;
+	int failures;
+	char *report = check(tu_path("fixtures/good.so"), NULL, &failures);
+	assert_int_equal(failures, 0);
+	assert_contains(report, "PASS  fx_good: rejects out-of-range value: steps=10001 -> "
+	                        "parameter 'steps': 10001 is out of range");
+	assert_contains(report, "PASS  fx_good: rejects out-of-range value: rate=-1e-06");
+	assert_contains(report, "PASS  fx_good: rejects out-of-range value: method=not_a_choice");
+	assert_contains(report, "PASS  fx_good: emits finite numbers: 12 rows");
+	free(report);
+}
+
+static void test_sloppy_fixture_fails(void **state)
+{
+	(void)state;
+	int failures;
+	char *report = check(tu_path("fixtures/sloppy.so"), NULL, &failures);
+	assert_int_equal(failures, 3);
+	assert_contains(report, "FAIL  fx_sloppy: smoke arguments: missing");
+	assert_contains(report, "FAIL  fx_sloppy: deterministic for a fixed seed: two runs differ");
+	assert_contains(report, "FAIL  fx_sloppy: reports through the host: printed 14 bytes");
+	free(report);
+}
+
+static void test_misbehaving_fixtures_fail(void **state)
+{
+	(void)state;
+	int failures;
+	char *report = check(tu_path("fixtures/misbehave.so"), NULL, &failures);
+	assert_contains(report, "FAIL  fx_diverge: runs with defaults at a tiny size: diverged: "
+	                        "table 'trace' row 5: column 'growth' is inf");
+	assert_contains(report, "FAIL  fx_fail: runs with defaults at a tiny size: no root bracketed");
+	/* fx_slow's smoke size (max_seconds=0) emits nothing. */
+	assert_contains(report, "FAIL  fx_slow: emits finite numbers: 0 rows");
+	assert_int_equal(failures, 3);
+	free(report);
+
+	report = check(tu_path("fixtures/abi_major2.so"), NULL, &failures);
+	assert_int_equal(failures, 1);
+	assert_contains(report, "loads: plugin [");
+	assert_contains(report, "abi_major2.so] #0: built for ABI 2.0, driver has 1.1");
+	free(report);
+
+	report = check("/nonexistent/plugin.so", NULL, &failures);
+	assert_true(failures >= 1);
+	assert_contains(report, "FAIL");
+	free(report);
+}
+
+/* build/plugins/NAME.so whose plugins/NAME is tracked by git. */
+static size_t committed_plugins(char ***paths)
+{
+	char cmd[PATH_MAX + 64];
+	snprintf(cmd, sizeof cmd, "ls %s/*.so 2>/dev/null", tu_path("plugins"));
+	FILE *ls = popen(cmd, "r");
+	char line[PATH_MAX];
+	size_t n = 0;
+	*paths = NULL;
+	while (ls && fgets(line, sizeof line, ls)) {
+		line[strcspn(line, "\n")] = 0;
+		char name[256], git[512];
+		const char *base = strrchr(line, '/') ? strrchr(line, '/') + 1 : line;
+		snprintf(name, sizeof name, "%.*s", (int)(strlen(base) - 3), base);
+		snprintf(git, sizeof git, "git ls-files 'plugins/%s' 2>/dev/null | grep -q .", name);
+		if (system(git) != 0)
+			continue;
+		*paths = realloc(*paths, (n + 1) * sizeof **paths);
+		(*paths)[n++] = strdup(line);
+	}
+	if (ls)
+		pclose(ls);
+	return n;
+}
+
+int main(void)
+{
+	char **plugins;
+	size_t n = committed_plugins(&plugins);
+	struct CMUnitTest *tests = calloc(n + 3, sizeof *tests);
+	char **names = calloc(n + 1, sizeof *names);
+	tests[0] = (struct CMUnitTest)cmocka_unit_test(test_good_fixture_passes);
+	tests[1] = (struct CMUnitTest)cmocka_unit_test(test_sloppy_fixture_fails);
+	tests[2] = (struct CMUnitTest)cmocka_unit_test(test_misbehaving_fixtures_fail);
+	for (size_t i = 0; i < n; i++) {
+		if (asprintf(&names[i], "conformance of %s", plugins[i]) < 0)
+			return 1;
+		tests[3 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
+		                                    plugins[i] };
+	}
+	if (!n)
+		fprintf(stderr, "test_conformance: no committed plugin is built under %s\n",
+		        tu_path("plugins"));
+	int rc = _cmocka_run_group_tests("conformance", tests, n + 3, NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		free(names[i]);
+		free(plugins[i]);
+	}
+	free(names);
+	free(plugins);
+	free(tests);
+	return rc || !n;
+}
