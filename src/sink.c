@@ -211,7 +211,7 @@ int sink_row(lindyn_table *t, const double *v, char *err, size_t errlen)
 {
 	for (size_t j = 0; j < t->ncols; j++)
 		if (!isfinite(v[j])) {
-			snprintf(err, errlen, "diverged: table '%s' row %zu: column '%s' is %g",
+			snprintf(err, errlen, "non-finite value in table '%s' row %zu: column '%s' is %g",
 			         t->name, t->nrows + 1, t->colnames[j], v[j]);
 			return LINDYN_EDIVERGE;
 		}
