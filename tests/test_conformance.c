@@ -82,8 +82,8 @@ static void test_misbehaving_fixtures_fail(void **state)
 	(void)state;
 	int failures;
 	char *report = check(tu_path("fixtures/misbehave.so"), NULL, &failures);
-	assert_contains(report, "FAIL  fx_diverge: runs with defaults at a tiny size: diverged: "
-	                        "table 'trace' row 5: column 'growth' is inf");
+	assert_contains(report, "FAIL  fx_diverge: runs with defaults at a tiny size: "
+	                        "non-finite value in table 'trace' row 5: column 'growth' is inf");
 	assert_contains(report, "FAIL  fx_fail: runs with defaults at a tiny size: no root bracketed");
 	/* fx_slow's smoke size (max_seconds=0) emits nothing. */
 	assert_contains(report, "FAIL  fx_slow: emits finite numbers: 0 rows");

@@ -216,7 +216,7 @@ static void test_diverged_run_leaves_no_file(void **state)
 	lindyn_run *r = lindyn_run_new(diverge, dir);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_EDIVERGE);
 	assert_string_equal(lindyn_run_message(r),
-	                    "diverged: table 'trace' row 5: column 'growth' is inf");
+	                    "non-finite value in table 'trace' row 5: column 'growth' is inf");
 	lindyn_run_free(r);
 	assert_int_equal(tu_count_entries(dir), 0);
 
@@ -397,10 +397,10 @@ static void test_table_declarations(void **state)
 	assert_int_equal(sink_row(t, row, err, sizeof err), LINDYN_OK);
 	row[1] = NAN;
 	assert_int_equal(sink_row(t, row, err, sizeof err), LINDYN_EDIVERGE);
-	assert_string_equal(err, "diverged: table 'loss' row 2: column 'loss' is nan");
+	assert_string_equal(err, "non-finite value in table 'loss' row 2: column 'loss' is nan");
 	row[1] = 2, row[2] = -INFINITY;
 	assert_int_equal(sink_row(t, row, err, sizeof err), LINDYN_EDIVERGE);
-	assert_string_equal(err, "diverged: table 'loss' row 2: column 'norm' is -inf");
+	assert_string_equal(err, "non-finite value in table 'loss' row 2: column 'norm' is -inf");
 	assert_int_equal(sink_rows(s, "loss"), 1);
 	assert_close(sink_value(s, "loss", 0, "loss"), 2.385, 0);
 	assert_true(isnan(sink_value(s, "loss", 1, "loss")));
