@@ -50,6 +50,7 @@ LINDYN      := $(BUILD)/lindyn
 
 .PHONY: all deps check test figures verify paper bench install clean FORCE
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SECONDEXPANSION:
 
 all: $(LINDYN) $(PLUGIN_SOS)
