@@ -274,7 +274,9 @@ static const lindyn_plugin gd2_plugin = {
 	.smoke_args = "n=8 d=12 m=2 h=20 steps=50 log_every=10",
 };
 
+extern const lindyn_plugin gd2_toy_plugin; /* toy.c */
+
 LINDYN_EXPORT const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)
 {
-	return index == 0 ? &gd2_plugin : NULL;
+	return index == 0 ? &gd2_plugin : index == 1 ? &gd2_toy_plugin : NULL;
 }

@@ -51,7 +51,9 @@ typedef struct {
 	gsl_matrix *Dt;        /* k x k scratch */
 	gsl_matrix *W1Q, *U1Q, *W2Q; /* d x k, r x k, m x k scratch */
 	gsl_vector *eigD0;     /* the k eigenvalues of D(0), decreasing */
-	gsl_matrix *Dprev;     /* k x k: Dt at the previous step (per-step drift) */
+	gsl_matrix *Dprev;     /* k x k: Dt at the last drift call (per-step drift) */
+	gsl_matrix *Dold;      /* k x k: Dt at the call before */
+	gsl_matrix *Dpred, *GQ, *GW2Q; /* eq. (131): k x k, m x k, m x k */
 	/* Spectra of the small Gram matrices (Lemma A.2). */
 	gsl_matrix *Sdd, *Smm;  /* d x d, m x m scratch */
 	gsl_vector *ed, *em;
@@ -111,5 +113,10 @@ void gd2_imbalance_levels(const gd2_model *mo, gd2_levels *out);
 /* ||W1^T W1 - W2 W2^T - D(0)||_F from k x k matrices; with step != NULL
  * also ||D(t) - D(t')||_F for t' the previous call (Dprev). */
 double gd2_imbalance_drift(gd2_model *mo, double *step);
+/* The step's D(t+1) - D(t) from eq. (131), before the step is taken. */
+void gd2_imbalance_predict(gd2_model *mo, double eta);
+/* ||D(t+1) - D(t) - eq. (131)||_F / (||eq. (131)||_F + tol), after the
+ * drift of the next step was taken with step != NULL. */
+double gd2_imbalance_predict_error(const gd2_model *mo, double tol);
 
 #endif

@@ -129,7 +129,36 @@ double gd2_imbalance_drift(gd2_model *mo, double *step)
 	reduced_imbalance(mo, mo->W1, mo->W2, mo->Dt);
 	if (step) {
 		*step = frob_diff(mo->Dt, mo->Dprev);
+		gsl_matrix_memcpy(mo->Dold, mo->Dprev);
 		gsl_matrix_memcpy(mo->Dprev, mo->Dt);
 	}
 	return frob_diff(mo->Dt, mo->D0);
+}
+
+/* eq. (131) in the basis Q0: D(t+1) - D(t) = eta^2 (W2 G^T G W2^T - W1^T G G^T W1)
+ * (h x h), i.e. eta^2 (W2Q^T (G^T G) W2Q - (G^T W1Q)^T (G^T W1Q)) with
+ * W1Q = W1 Q0, W2Q = W2^T Q0 (needs r == d: the full row space).  Uses the
+ * gradient products of the current step; writes Dpred. */
+void gd2_imbalance_predict(gd2_model *mo, double eta)
+{
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->Q0, 0.0, mo->W1Q);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W2, mo->Q0, 0.0, mo->W2Q);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->G, mo->W1Q, 0.0, mo->GQ); /* m x k */
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->GtG, mo->W2Q, 0.0, mo->GW2Q);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, eta * eta, mo->W2Q, mo->GW2Q, 0.0, mo->Dpred);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, -eta * eta, mo->GQ, mo->GQ, 1.0, mo->Dpred);
+}
+
+double gd2_imbalance_predict_error(const gd2_model *mo, double tol)
+{
+	/* called after gd2_imbalance_drift(mo, &step): Dt is D(t+1), Dprev too */
+	double e = 0.0, p = 0.0;
+	for (size_t i = 0; i < mo->k; i++)
+		for (size_t j = 0; j < mo->k; j++) {
+			double pr = gsl_matrix_get(mo->Dpred, i, j);
+			double v = gsl_matrix_get(mo->Dt, i, j) - gsl_matrix_get(mo->Dold, i, j) - pr;
+			e += v * v;
+			p += pr * pr;
+		}
+	return sqrt(e) / (sqrt(p) + tol);
 }

@@ -53,6 +53,10 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 	mo->W2Q = mat(m, k, &fail);
 	mo->eigD0 = gsl_vector_calloc(k);
 	mo->Dprev = mat(k, k, &fail);
+	mo->Dold = mat(k, k, &fail);
+	mo->Dpred = mat(k, k, &fail);
+	mo->GQ = mat(m, k, &fail);
+	mo->GW2Q = mat(m, k, &fail);
 	mo->Sdd = mat(d, d, &fail);
 	mo->Smm = mat(m, m, &fail);
 	mo->ed = gsl_vector_calloc(d);
@@ -80,7 +84,7 @@ void gd2_model_free(gd2_model *mo)
 	gsl_matrix **all[] = { &mo->X, &mo->Y, &mo->Theta, &mo->Phi1, &mo->W1, &mo->W2,
 	                       &mo->W1_0, &mo->W2_0, &mo->P, &mo->Z, &mo->R, &mo->G,
 	                       &mo->XG, &mo->gW2, &mo->W, &mo->GtG, &mo->W2tW2, &mo->Q0,
-	                       &mo->D0, &mo->Dt, &mo->W1Q, &mo->U1Q, &mo->W2Q, &mo->Dprev,
+	                       &mo->D0, &mo->Dt, &mo->W1Q, &mo->U1Q, &mo->W2Q, &mo->Dprev, &mo->Dold, &mo->Dpred, &mo->GQ, &mo->GW2Q,
 	                       &mo->Sdd, &mo->Smm, &mo->Z1, &mo->Z2, &mo->Zt, &mo->Rt, &mo->V1,
 	                       &mo->V2, &mo->Wt, &mo->Mmm };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {

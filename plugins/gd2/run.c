@@ -13,23 +13,32 @@
 #define GD2_REFRESH 64
 
 /* The most columns a row of the loss table has. */
-#define GD2_MAXCOLS 48
+#define GD2_MAXCOLS 64
+
+/* Relative tolerance of the running checks: L is accurate to ~1e-4 above
+ * the floor (constants.c), so an inequality holds when it holds to 1e-3. */
+#define CHECK_TOL 1e-3
 
 static const char *const COLS_BASE = "step t loss grad_norm imbalance_drift log10_loss eta";
-/* TMLR Theorem 3.1/3.2/E.1 along the run, and running checks (min/max over
- * the steps where L is above the rounding floor; DBL_MAX / 0 before the first). */
+/* TMLR Theorem 3.1/3.2/E.1 along the run, then running checks over every
+ * step so far (those with L above the rounding floor for the L-based ones):
+ * min/max values (DBL_MAX / 0 before the first) and 0/1 verdicts. */
 static const char *const COLS_TMLR =
 	" mu_t K_t Kbar_t rho rhobar bound_rho bound_rhobar bound_eta0 smin2_T smax2_T smin_W"
 	" smax_W drift_step min_pl_ratio min_descent_gap min_rho_gap min_drift_slack"
-	" max_ratio_rho max_ratio_rhobar max_ratio_eta0 min_eta_incr";
-static const char *const COLS_AISTATS = " f_xu bound_f bound_f0 max_ratio_f min_f_minus_floor";
+	" max_ratio_rho max_ratio_rhobar max_ratio_eta0 min_eta_incr max_eq131_err"
+	" ok_pl ok_descent ok_rho ok_drift ok_bound_rho ok_bound_rhobar ok_bound_eta0"
+	" ok_lemma31 ok_mubar ok_kbar ok_eta_nondecr";
+static const char *const COLS_AISTATS =
+	" f_xu bound_f bound_f0 max_ratio_f min_f_minus_floor min_f_gap ok_f ok_fstep ok_bound_f";
 
 typedef struct {
 	double bound_rho, bound_rhobar, bound_f;  /* L(0) prod_{j<k} rate_j */
 	int have_prev;
-	double prev_L, prev_eta, prev_K, prev_g2, prev_rho, prev_s2T;
-	double min_pl, min_desc, min_rho_gap, min_drift_slack, min_eta_incr, min_f;
-	double max_r_rho, max_r_rhobar, max_r_eta0, max_r_f;
+	double prev_L, prev_eta, prev_K, prev_g2, prev_rho, prev_s2T, prev_f;
+	double min_pl, min_desc, min_rho_gap, min_drift_slack, min_eta_incr, min_f, min_f_gap;
+	double max_r_rho, max_r_rhobar, max_r_eta0, max_r_f, max_eq131;
+	int ok_lemma31, ok_mubar, ok_kbar;
 	double f_first;                           /* f(eta_0, 0) for eq. (32) */
 } tracker;
 
@@ -94,13 +103,14 @@ static int save(lindyn_host *h, const gd2_model *mo, const char *w1, const char 
 }
 
 /* The TMLR columns of row k; updates the running checks (Theorem 3.1
- * eqs. 9-12, eq. 131's drift bound, eqs. 17/20 bounds). */
+ * eqs. 9-12, Lemma E.2 / eq. 131, Lemma 3.1, eqs. 16-17 and 20). */
 static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g2, double eta,
                            const gd2_spectra *sp, double drift_step, double *row)
 {
 	const gd2_tmlr *T = &s->tmlr;
 	double mu_t = s->loss.mu * sp->smin2T;                      /* eq. (11) */
 	double K_t = gd2_tmlr_Kt(T, l, sp->smax2T, sp->smaxW, eta); /* eq. (12) */
+	double Kbar = gd2_tmlr_Kbar(T, (double)k);
 	double rho = gd2_tmlr_rho(mu_t, K_t, eta), rhobar = gd2_tmlr_rhobar(T, (double)k, eta);
 	double bound_eta0 = T->L0 * pow(T->rhobar0, (double)k);      /* eq. (17) */
 	if (tr->have_prev && tr->prev_L > s->floor && l > s->floor) {
@@ -110,9 +120,14 @@ static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g
 		                    (pL - (pe - 0.5 * tr->prev_K * pe * pe) * tr->prev_g2 - l) / pL);
 		if (pe * tr->prev_K < 2.0) /* eq. (10) */
 			tr->min_rho_gap = fmin(tr->min_rho_gap, (tr->prev_rho * pL - l) / pL);
+	}
+	if (tr->have_prev) {
 		/* Lemma E.2: ||D(t+1) - D(t)||_F <= 2 K eta^2 sigma_max^2(T) L(t) */
-		double b = 2 * s->loss.K * pe * pe * tr->prev_s2T * pL + s->drift_tol;
+		double b = 2 * s->loss.K * tr->prev_eta * tr->prev_eta * tr->prev_s2T * tr->prev_L +
+		           s->drift_tol;
 		tr->min_drift_slack = fmin(tr->min_drift_slack, (b - drift_step) / b);
+		tr->max_eq131 = fmax(tr->max_eq131, gd2_imbalance_predict_error(&s->mo, s->drift_tol));
+		tr->min_eta_incr = fmin(tr->min_eta_incr, (eta - tr->prev_eta) / tr->prev_eta);
 	}
 	if (l > s->floor) {
 		tr->min_pl = fmin(tr->min_pl, g2 / (2 * mu_t * l)); /* eq. (9) */
@@ -120,12 +135,20 @@ static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g
 		tr->max_r_rhobar = fmax(tr->max_r_rhobar, l / tr->bound_rhobar);
 		tr->max_r_eta0 = fmax(tr->max_r_eta0, l / bound_eta0);
 	}
-	if (tr->have_prev)
-		tr->min_eta_incr = fmin(tr->min_eta_incr, (eta - tr->prev_eta) / tr->prev_eta);
-	double v[] = { mu_t, K_t, gd2_tmlr_Kbar(T, (double)k), rho, rhobar, tr->bound_rho,
-	               tr->bound_rhobar, bound_eta0, sp->smin2T, sp->smax2T, sp->sminW, sp->smaxW,
-	               drift_step, tr->min_pl, tr->min_desc, tr->min_rho_gap, tr->min_drift_slack,
-	               tr->max_r_rho, tr->max_r_rhobar, tr->max_r_eta0, tr->min_eta_incr };
+	/* Lemma 3.1 (22)-(23) and mu_bar <= mu_t <= K_t <= Kbar_t (Theorem 3.2) */
+	double lo = 1 - CHECK_TOL, hi = 1 + CHECK_TOL;
+	tr->ok_lemma31 &= sp->smin2T >= lo * T->sig_lo && sp->smax2T <= hi * T->sig_hi &&
+	                  sp->sminW >= lo * T->beta1 && sp->smaxW <= hi * T->beta2;
+	tr->ok_mubar &= T->mu_bar <= hi * mu_t;
+	tr->ok_kbar &= K_t <= hi * Kbar;
+	double v[] = { mu_t, K_t, Kbar, rho, rhobar, tr->bound_rho, tr->bound_rhobar, bound_eta0,
+	               sp->smin2T, sp->smax2T, sp->sminW, sp->smaxW, drift_step, tr->min_pl,
+	               tr->min_desc, tr->min_rho_gap, tr->min_drift_slack, tr->max_r_rho,
+	               tr->max_r_rhobar, tr->max_r_eta0, tr->min_eta_incr, tr->max_eq131,
+	               tr->min_pl >= lo, tr->min_desc >= -CHECK_TOL, tr->min_rho_gap >= -CHECK_TOL,
+	               tr->min_drift_slack >= 0.0, tr->max_r_rho <= hi, tr->max_r_rhobar <= hi,
+	               tr->max_r_eta0 <= hi, tr->ok_lemma31, tr->ok_mubar, tr->ok_kbar,
+	               tr->min_eta_incr >= -CHECK_TOL };
 	memcpy(row, v, sizeof v);
 	/* for the next step */
 	tr->bound_rho *= rho;
@@ -137,7 +160,7 @@ static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g
 }
 
 /* The AISTATS columns: f(eta_t, t) (eq. 26), prod f L(0) and f(eta_0, 0)^t L(0)
- * (eq. 32), and min over t of f - (1 - 1/kappa) (Proposition 3.1). */
+ * (eq. 32), L(t+1) <= f L(t) (Theorem 3.2) and f >= 1 - 1/kappa (Prop. 3.1). */
 static size_t aistats_columns(gd2_state *s, tracker *tr, long k, double l, double eta,
                               double *row)
 {
@@ -146,12 +169,17 @@ static size_t aistats_columns(gd2_state *s, tracker *tr, long k, double l, doubl
 	if (k == 0)
 		tr->f_first = f;
 	double bound_f0 = A->L0 * pow(tr->f_first, (double)k);
+	if (tr->have_prev && tr->prev_L > s->floor && l > s->floor)
+		tr->min_f_gap = fmin(tr->min_f_gap, (tr->prev_f * tr->prev_L - l) / tr->prev_L);
 	if (l > s->floor)
 		tr->max_r_f = fmax(tr->max_r_f, l / tr->bound_f);
 	tr->min_f = fmin(tr->min_f, f - (1 - 1 / A->kappa));
-	double v[] = { f, tr->bound_f, bound_f0, tr->max_r_f, tr->min_f };
+	double v[] = { f, tr->bound_f, bound_f0, tr->max_r_f, tr->min_f, tr->min_f_gap,
+	               tr->min_f >= -CHECK_TOL, tr->min_f_gap >= -CHECK_TOL,
+	               tr->max_r_f <= 1 + CHECK_TOL };
 	memcpy(row, v, sizeof v);
 	tr->bound_f *= f;
+	tr->prev_f = f;
 	return sizeof v / sizeof v[0];
 }
 
@@ -172,7 +200,8 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 
 	tracker tr = { .bound_rho = s->L0, .bound_rhobar = s->L0, .bound_f = s->L0,
 	               .min_pl = DBL_MAX, .min_desc = DBL_MAX, .min_rho_gap = DBL_MAX,
-	               .min_drift_slack = DBL_MAX, .min_eta_incr = DBL_MAX, .min_f = DBL_MAX };
+	               .min_drift_slack = DBL_MAX, .min_eta_incr = DBL_MAX, .min_f = DBL_MAX,
+	               .min_f_gap = DBL_MAX, .ok_lemma31 = 1, .ok_mubar = 1, .ok_kbar = 1 };
 	gd2_spectra sp = { 0 };
 	double tsum = 0.0;
 	for (long k = 0;; k++) {
@@ -221,6 +250,8 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 		tr.prev_L = l;
 		tr.prev_eta = eta;
 		tr.prev_g2 = g2;
+		if (full)
+			gd2_imbalance_predict(mo, eta);
 		tsum += eta;
 		gd2_model_step(mo, eta);
 	}

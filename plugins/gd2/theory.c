@@ -108,14 +108,23 @@ int gd2_tmlr_init(gd2_tmlr *T, double K, double mu, double L0, double c, double 
 }
 
 /* eq. (12): K_t = K s2T + sqrt(2KL) + 6K^2 sW L eta^2 + 3K s2T sqrt(2KL) eta */
+/* L is l - l*, which rounding can push just below 0 at the bottom of a
+ * shifted (logistic) loss; the formulas take it as 0 there. */
+static double nonneg(double L)
+{
+	return L > 0.0 ? L : 0.0;
+}
+
 double gd2_tmlr_Kt(const gd2_tmlr *T, double L, double s2T, double sW, double eta)
 {
+	L = nonneg(L);
 	double s = sqrt(2 * T->K * L);
 	return T->K * s2T + s + 6 * T->K * T->K * sW * L * eta * eta + 3 * T->K * s2T * s * eta;
 }
 
 int gd2_tmlr_eta_K(const gd2_tmlr *T, double L, double s2T, double sW, double *eta)
 {
+	L = nonneg(L);
 	double s = sqrt(2 * T->K * L);
 	double c[4] = { -1.0, T->K * s2T + s, 3 * T->K * s2T * s, 6 * T->K * T->K * sW * L };
 	return gd2_root_increasing_poly(c, 3, eta);
@@ -181,6 +190,7 @@ int gd2_aistats_init(gd2_aistats *A, double sminX, double smaxX, double L0, doub
 void gd2_aistats_coeffs(const gd2_aistats *A, double L, double a[5])
 {
 	double s = A->sminX, k = A->kappa, cb = A->c2 * A->beta0;
+	L = nonneg(L);
 	a[0] = 1.0;
 	a[1] = 2 * A->c1 * A->alpha0 * s * s;
 	a[2] = 2 * sqrt(2 * k * L * pow(s, 6)) * A->p2 + k * pow(s, 4) * cb * cb;
