@@ -186,7 +186,7 @@ static void test_wrong_shape(void **state)
 	(void)state;
 	expect_rejected(&(raw_npy){ .dict = DICT("(4, 3)", "<f8", "False"), .nvalues = 12 },
 	                "expected shape (3, 4), found (4, 3)");
-	expect_rejected(&(raw_npy){ .dict = DICT("(3, 5)", "<f8", "False"), .nvalues = 15 },
+	expect_rejected(&(raw_npy){ .dict = DICT("(3, 5)", "<f8", "False"), .nvalues = 12 },
 	                "expected shape (3, 4), found (3, 5)");
 	expect_rejected(&(raw_npy){ .dict = DICT("(3, 4, 1)", "<f8", "False"), .nvalues = 12 },
 	                "expected shape (3, 4), found (3, 4, 1)");
