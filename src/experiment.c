@@ -253,7 +253,7 @@ int experiment_parse(experiment *e, const doc *d, const block *b, int quick, cha
 				char *end;
 				errno = 0;
 				e->base_seed = strtoul(f->value, &end, 10);
-				if (*end || errno || f->value[0] == '-') {
+				if (!*f->value || *end || errno || f->value[0] == '-') {
 					snprintf(err, errlen, "%s:%d: seed must be a non-negative integer",
 					         d->path, f->line);
 					return -1;
