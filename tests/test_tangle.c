@@ -396,6 +396,10 @@ static void test_bad_sweep(void **state)
 	             "seeds must be an integer in [1, 10000]");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nseed: -4\n" FENCE "\n", 4,
 	             "seed must be a non-negative integer");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nseed:\n" FENCE "\n", 4,
+	             "seed must be a non-negative integer");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nseeds: two\n" FENCE "\n", 4,
+	             "seeds must be an integer in [1, 10000]");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nexpect: converge\n" FENCE
 	             "\n", 4, "expect must be 'diverge'");
 }
