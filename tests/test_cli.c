@@ -2,6 +2,7 @@
  * every bad input gives a one-line message and exit 1 with nothing
  * written; failures exit 2, divergence 3, SIGINT/SIGTERM 130, each leaving
  * no data file; a good run's header holds the command that reproduces it. */
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -275,6 +276,52 @@ static void test_quiet_without_terminal(void **state)
 	tu_result_free(&r);
 }
 
+/* On a terminal, a run longer than a second shows step, elapsed time and
+ * loss on one line rewritten in place. */
+static void test_progress_on_terminal(void **state)
+{
+	(void)state;
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	char *argv[] = { lindyn, "run", "fx_slow", "max_seconds=1.6", "--out", out, NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+		dup2(slave, 2);
+		putenv(plugin_path);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	char text[8192];
+	size_t len = 0;
+	int st = 0;
+	for (;;) {
+		struct pollfd p = { master, POLLIN, 0 };
+		if (poll(&p, 1, 100) > 0 && (p.revents & POLLIN)) {
+			ssize_t n = read(master, text + len, sizeof text - 1 - len);
+			if (n > 0)
+				len += (size_t)n;
+		}
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			break;
+	}
+	struct pollfd p = { master, POLLIN, 0 };
+	while (poll(&p, 1, 100) > 0 && (p.revents & POLLIN)) {
+		ssize_t n = read(master, text + len, sizeof text - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	text[len] = 0;
+	close(master);
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_contains(text, "\rfx_slow: step ");
+	assert_contains(text, " s  loss ");
+	assert_true(text[len - 1] == '\n' || (len > 1 && text[len - 2] == '\r'));
+}
+
 /* The header's command, run again, gives the same rows. */
 static void test_header_command_reproduces(void **state)
 {
@@ -315,6 +362,7 @@ int main(void)
 		T(test_unknown_plugin),         T(test_list_help_version),
 		T(test_failures_leave_nothing), T(test_sigint_leaves_nothing),
 		T(test_sigterm_leaves_nothing), T(test_quiet_without_terminal),
+		T(test_progress_on_terminal),
 		T(test_header_command_reproduces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
