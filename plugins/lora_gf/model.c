@@ -100,15 +100,17 @@ static void structured_directions(const lora_config *cfg, size_t k, size_t pair,
 	}
 }
 
+/* Full-coordinate intermediates of lora_problem_new, freed before it returns. */
 typedef struct {
-	gsl_matrix *Ypre, *U, *V, *Gk, *W2, *W1, *A1, *A2, *M, *H;
+	gsl_matrix *Ypre, *U, *V, *Gk, *W2, *W1, *A1, *A2, *M, *H, *Gr;
 	gsl_vector *s;
 	size_t *pi;
 } scratch;
 
 static void scratch_free(scratch *w)
 {
-	gsl_matrix *ms[] = { w->Ypre, w->U, w->V, w->Gk, w->W2, w->W1, w->A1, w->A2, w->M, w->H };
+	gsl_matrix *ms[] = { w->Ypre, w->U, w->V, w->Gk, w->W2, w->W1, w->A1, w->A2, w->M, w->H,
+		             w->Gr };
 	for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
 		gsl_matrix_free(ms[i]);
 	gsl_vector_free(w->s);
@@ -187,7 +189,7 @@ static void init_adapters(const lora_config *cfg, gsl_rng *rng, scratch *w, lora
 		gsl_vector_view uj = gsl_matrix_column(w->U, i), gj = gsl_matrix_column(w->Gk, i),
 		                vj = gsl_matrix_column(w->V, i);
 		gsl_matrix_set_col(p->Ur, j, &uj.vector);
-		gsl_matrix_set_col(w->H, j, &gj.vector); /* Gr in full coordinates */
+		gsl_matrix_set_col(w->Gr, j, &gj.vector);
 		gsl_matrix_set_col(p->Vr, j, &vj.vector);
 		gsl_vector_view a1 = gsl_matrix_row(w->A1, j), a2 = gsl_matrix_row(w->A2, j);
 		gsl_blas_daxpy(s[r + j], &vj.vector, &a1.vector);
@@ -236,7 +238,7 @@ static int alloc_problem(const lora_config *cfg, size_t k, size_t hw, lora_probl
 	return GSL_SUCCESS;
 }
 
-static int alloc_scratch(const lora_config *cfg, size_t k, size_t q, scratch *w)
+static int alloc_scratch(const lora_config *cfg, size_t k, int reduce, scratch *w)
 {
 	size_t m = cfg->m, n = cfg->n, h = cfg->h, r = cfg->r;
 	w->Ypre = gsl_matrix_alloc(m, n);
@@ -249,10 +251,14 @@ static int alloc_scratch(const lora_config *cfg, size_t k, size_t q, scratch *w)
 	w->A1 = gsl_matrix_calloc(r, n);
 	w->A2 = gsl_matrix_calloc(r, h);
 	w->M = gsl_matrix_alloc(h, k + r);
-	w->H = gsl_matrix_calloc(h, q > r ? q : r);
+	w->H = reduce ? gsl_matrix_alloc(h, k + r) : NULL;
+	w->Gr = cfg->init != LORA_INIT_RANDOM ? gsl_matrix_alloc(h, r) : NULL;
 	w->pi = calloc(r, sizeof *w->pi);
-	return w->Ypre && w->U && w->V && w->s && w->Gk && w->W2 && w->W1 && w->A1 &&
-	       w->A2 && w->M && w->H && w->pi ? GSL_SUCCESS : GSL_ENOMEM;
+	if (!w->Ypre || !w->U || !w->V || !w->s || !w->Gk || !w->W2 || !w->W1 || !w->A1 ||
+	    !w->A2 || !w->M || !w->pi || (reduce && !w->H) ||
+	    (cfg->init != LORA_INIT_RANDOM && !w->Gr))
+		return GSL_ENOMEM;
+	return GSL_SUCCESS;
 }
 
 /* dst := H^T src (H == NULL: copy) for the h-indexed side of a matrix. */
@@ -283,7 +289,7 @@ int lora_problem_new(const lora_config *cfg, gsl_rng *rng, lora_problem **out)
 	*out = NULL;
 	int status = p ? alloc_problem(cfg, k, hw, p) : GSL_ENOMEM;
 	if (!status)
-		status = alloc_scratch(cfg, k, reduce ? k + r : 0, &w);
+		status = alloc_scratch(cfg, k, reduce, &w);
 	if (!status)
 		status = pretrained(cfg, rng, &w);
 	if (status)
@@ -304,17 +310,6 @@ int lora_problem_new(const lora_config *cfg, gsl_rng *rng, lora_problem **out)
 		structured_directions(cfg, k, p->pair, w.pi);
 	init_adapters(cfg, rng, &w, p);
 
-	/* Gr (in w.H for now) must leave w.H before the basis overwrites it. */
-	gsl_matrix *Gr_full = NULL;
-	if (p->structured) {
-		gsl_matrix_view gr = gsl_matrix_submatrix(w.H, 0, 0, h, r);
-		Gr_full = gsl_matrix_alloc(h, r);
-		if (!Gr_full) {
-			status = GSL_ENOMEM;
-			goto done;
-		}
-		gsl_matrix_memcpy(Gr_full, &gr.matrix);
-	}
 	const gsl_matrix *H = NULL;
 	if (reduce) {
 		status = working_basis(&w);
@@ -324,7 +319,7 @@ int lora_problem_new(const lora_config *cfg, gsl_rng *rng, lora_problem **out)
 		to_working_cols(H, w.W2, p->W2);
 		to_working_rows(H, w.W1, p->W1);
 		if (p->structured)
-			to_working_rows(H, Gr_full, p->Gr);
+			to_working_rows(H, w.Gr, p->Gr);
 		/* y0: A1, B1 (= 0), A2 in working coordinates, B2 (= 0). */
 		gsl_matrix_view A1 = gsl_matrix_view_array(p->y0, r, n);
 		gsl_matrix_view A2 = gsl_matrix_view_array(p->y0 + r * n + hw * r, r, hw);
@@ -340,7 +335,6 @@ int lora_problem_new(const lora_config *cfg, gsl_rng *rng, lora_problem **out)
 		gsl_vector_memcpy(&bot.vector, &v.vector);
 		gsl_vector_scale(p->gamma1, M_SQRT1_2);
 	}
-	gsl_matrix_free(Gr_full);
 done:
 	scratch_free(&w);
 	if (status)
