@@ -42,7 +42,7 @@ static void scalar_init(scalar *s, double y, gf_reduce mode)
 	assert_int_equal(gf_data_init(&s->g, s->X, s->Y), 0);
 	assert_int_equal(gf_flow_init(&s->f, &s->g, mode, 1), 0);
 	s->N = gsl_matrix_calloc(1, 1); /* X = 1 has no null space */
-	assert_int_equal(gf_observer_init(&s->o, &s->f, 1, NULL, s->N, s->N), 0);
+	assert_int_equal(gf_observer_init(&s->o, &s->f, NULL, s->N, s->N), 0);
 }
 
 static void scalar_free(scalar *s)

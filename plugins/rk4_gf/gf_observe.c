@@ -19,13 +19,12 @@ static double frob(const gsl_matrix *M)
 	return sqrt(s);
 }
 
-int gf_observer_init(gf_observer *o, const gf_flow *f, size_t h, const gsl_matrix *Q,
+int gf_observer_init(gf_observer *o, const gf_flow *f, const gsl_matrix *Q,
                      const gsl_matrix *N, const gsl_matrix *W1_0)
 {
 	const gf_data *g = f->g;
 	size_t r = g->r, m = g->m, d = g->d, w = f->w;
 	size_t k = Q ? Q->size2 : w, lo = r < m ? r : m, hi = r < m ? m : r;
-	(void)h;
 	*o = (gf_observer){.f = f, .k = k, .Q = Q, .N = N, .W1_0 = W1_0};
 	o->U1 = gsl_matrix_alloc(r, w);
 	o->Ctop = gsl_matrix_alloc(r, k);

@@ -48,7 +48,7 @@ typedef struct {
 
 /* Q, N and W1_0 are borrowed (NULL when not used by the mode).
  * The first gf_observe() call fixes Lambda(0). */
-int gf_observer_init(gf_observer *o, const gf_flow *f, size_t h, const gsl_matrix *Q,
+int gf_observer_init(gf_observer *o, const gf_flow *f, const gsl_matrix *Q,
                      const gsl_matrix *N, const gsl_matrix *W1_0);
 void gf_observer_free(gf_observer *o);
 

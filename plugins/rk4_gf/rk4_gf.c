@@ -155,7 +155,7 @@ static int make_state(rk4_gf *s, lindyn_host *h, gf_reduce mode, const gsl_matri
 {
 	const gf_data *g = &s->g;
 	size_t r = g->r, m = s->m, d = s->d, hw = s->h, k = r + m;
-	gsl_matrix *U1 = gsl_matrix_alloc(r, hw), *Nh = NULL;
+	gsl_matrix *U1 = gsl_matrix_alloc(r, hw);
 	int st = LINDYN_ENOMEM;
 	if (!U1)
 		goto out;
@@ -180,26 +180,25 @@ static int make_state(rk4_gf *s, lindyn_host *h, gf_reduce mode, const gsl_matri
 		if (!(s->W1_0 = gsl_matrix_alloc(d, hw)))
 			goto out;
 		gsl_matrix_memcpy(s->W1_0, W1);
-	} else {
-		if (!(Nh = gsl_matrix_alloc(d, hw)) || !(s->N = gsl_matrix_alloc(d, s->w)))
+	} else if (s->w == hw) {
+		if (!(s->N = gsl_matrix_alloc(d, hw)))
 			goto out;
-		gf_data_null_part(g, W1, U1, Nh); /* overwrites U1 with Phi1^T W1 again */
-		if (s->w == hw) {
-			gsl_matrix_memcpy(&A.matrix, U1);
-			gsl_matrix_memcpy(&B.matrix, W2);
-			gsl_matrix_memcpy(s->N, Nh);
-		} else { /* coordinates: U1 Q, Q^T W2, N Q */
-			gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, U1, s->Q, 0.0, &A.matrix);
-			gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, s->Q, W2, 0.0, &B.matrix);
-			gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, Nh, s->Q, 0.0, s->N);
-			gsl_matrix_free(s->Q); /* the coordinates are the row space itself */
-			s->Q = NULL;
-		}
+		gsl_matrix_memcpy(&A.matrix, U1);
+		gsl_matrix_memcpy(&B.matrix, W2);
+		gf_data_null_part(g, W1, U1, s->N); /* U1 is recomputed as scratch */
+	} else { /* coordinates U1 Q, Q^T W2; null part N Q = W1 Q - Phi1 (U1 Q) */
+		if (!(s->N = gsl_matrix_alloc(d, s->w)))
+			goto out;
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, U1, s->Q, 0.0, &A.matrix);
+		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, s->Q, W2, 0.0, &B.matrix);
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, W1, s->Q, 0.0, s->N);
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, g->Phi1, &A.matrix, 1.0, s->N);
+		gsl_matrix_free(s->Q); /* the coordinates are the row space itself */
+		s->Q = NULL;
 	}
 	st = LINDYN_OK;
 out:
 	gsl_matrix_free(U1);
-	gsl_matrix_free(Nh);
 	if (st == LINDYN_ENOMEM)
 		st = LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory (d=%zu h=%zu)", d, hw);
 	return st;
@@ -258,20 +257,19 @@ static void *rk4_gf_alloc(lindyn_host *h)
 	                 : strcmp(reduce, "svd") == 0 ? GF_SVD
 	                                              : GF_ROWSPACE;
 	gsl_matrix *W1 = NULL, *W2 = NULL;
-	int st = LINDYN_OK;
 
 	if (strcmp(data, "identity") == 0 && s->n != s->d) {
-		st = LINDYN_ERROR(h, LINDYN_EINVAL, "data=identity needs n == d (n=%zu, d=%zu)",
+		LINDYN_ERROR(h, LINDYN_EINVAL, "data=identity needs n == d (n=%zu, d=%zu)",
 		                  s->n, s->d);
 		goto fail;
 	}
 	if (strcmp(data, "orthonormal") == 0 && s->n > s->d) {
-		st = LINDYN_ERROR(h, LINDYN_EINVAL, "data=orthonormal needs n <= d (n=%zu, d=%zu)",
+		LINDYN_ERROR(h, LINDYN_EINVAL, "data=orthonormal needs n <= d (n=%zu, d=%zu)",
 		                  s->n, s->d);
 		goto fail;
 	}
 	if (s->t_end / s->log_dt > 1e7) {
-		st = LINDYN_ERROR(h, LINDYN_EINVAL,
+		LINDYN_ERROR(h, LINDYN_EINVAL,
 		                  "t_end/log_dt = %g rows; at most 1e7 (raise log_dt)",
 		                  s->t_end / s->log_dt);
 		goto fail;
@@ -282,32 +280,31 @@ static void *rk4_gf_alloc(lindyn_host *h)
 	W1 = gsl_matrix_alloc(s->d, s->h);
 	W2 = gsl_matrix_alloc(s->h, s->m);
 	if (!s->X || !s->Theta || !s->Y || !W1 || !W2) {
-		st = LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
+		LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((st = make_problem(s, h, W1, W2)) || (st = make_state(s, h, mode, W1, W2)))
+	if (make_problem(s, h, W1, W2) || make_state(s, h, mode, W1, W2))
 		goto fail;
 	if (gf_flow_init(&s->f, &s->g, mode, s->w)) {
-		st = LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
+		LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
 		goto fail;
 	}
 	s->have_f = 1;
-	if (gf_observer_init(&s->o, &s->f, s->h, s->Q, s->N, s->W1_0)) {
-		st = LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
+	if (gf_observer_init(&s->o, &s->f, s->Q, s->N, s->W1_0)) {
+		LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
 		goto fail;
 	}
 	s->have_o = 1;
 	if (gf_observe_lemma1(&s->o, &s->f, s->y, &s->z0, &s->p0)) {
-		st = LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
+		LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((st = make_integrator(s, h)))
+	if (make_integrator(s, h))
 		goto fail;
 	gsl_matrix_free(W1);
 	gsl_matrix_free(W2);
 	return s;
-fail:
-	(void)st;
+fail: /* the reason was reported through LINDYN_ERROR */
 	gsl_matrix_free(W1);
 	gsl_matrix_free(W2);
 	rk4_gf_free(s);
@@ -337,7 +334,6 @@ typedef struct {
 
 static int log_row(rk4_gf *s, lindyn_host *h, run_log *L, double t, gf_obs *ob)
 {
-	(void)h;
 	gf_observe(&s->o, &s->f, s->y, ob);
 	double lr = s->o.lam_r;
 	double row[] = {t,
