@@ -11,11 +11,11 @@ alphas = '1e-3 1e-4 1e-5'
 col(i) = (i == 1 ? c1 : i == 2 ? c2 : c3)
 steps(t) = t / 1e-4
 
-set multiplot layout 1,3 margins 0.06,0.98,0.16,0.9 spacing 0.07,0
+set multiplot layout 1,3 margins 0.05,0.95,0.16,0.9 spacing 0.08,0
 set xlabel 'GD steps (η = 10^{-4})'
 set format x '%.0s%c'
 
-set title 'loss'
+set title 'loss (GD, η = 10^{-4})'
 set ylabel 'log_{10} L'
 set xrange [0:50000]
 set yrange [-28:3]
