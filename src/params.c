@@ -97,6 +97,12 @@ static int parse_value(param_value *v, const char *text, char *err, size_t errle
 		         d->key, sizeof v->text - 1);
 		return -1;
 	}
+	for (const char *c = text; *c; c++)
+		if (iscntrl((unsigned char)*c)) { /* would break the one-line provenance header */
+			snprintf(err, errlen, "parameter '%s': value holds a control character (code %d)",
+			         d->key, *c);
+			return -1;
+		}
 	char *end;
 	switch (d->kind) {
 	case LINDYN_P_INT: {
