@@ -183,6 +183,12 @@ static void test_string_values(void **state)
 	longval[sizeof longval - 1] = 0;
 	assert_int_equal(set(longval), -1);
 	assert_contains(err, "parameter 'init_npy': value is longer than 255 characters");
+	/* A newline or tab would break the data files' one-line header. */
+	assert_int_equal(set("init_npy=w.npy\n0 1"), -1);
+	assert_string_equal(err, "parameter 'init_npy': value holds a control character (code 10)");
+	assert_int_equal(set("init_npy=a\tb"), -1);
+	assert_contains(err, "control character (code 9)");
+	assert_int_equal(set("init_npy=data dir/w.npy"), 0); /* spaces are fine */
 }
 
 static void test_unknown_key_suggests_nearest(void **state)
