@@ -170,6 +170,13 @@ static void test_list_help_version(void **state)
 	assert_contains(r.out, "fx_good        2.3.1    decaying 2 x 3 weights with seeded noise\n");
 	assert_contains(r.out, "fx_slow ");
 	tu_result_free(&r);
+	/* Without LINDYN_PLUGIN_PATH, the plugins next to the driver. */
+	char *argv[] = { lindyn, "list", NULL }, *env[] = { "LINDYN_PLUGIN_PATH=", NULL };
+	r = tu_spawn(argv, env);
+	assert_int_equal(r.code, 0);
+	assert_contains(r.out, "gd2 ");
+	assert_null(strstr(r.out, "fx_good"));
+	tu_result_free(&r);
 	r = LINDYN("help", "fx_good");
 	assert_int_equal(r.code, 0);
 	static const char *lines[] = {
