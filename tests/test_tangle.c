@@ -17,7 +17,7 @@
 
 static char *dir;
 static char doc1[PATH_MAX], doc2[PATH_MAX], script[PATH_MAX], mk[PATH_MAX];
-static char data[PATH_MAX], blocks[PATH_MAX], figs[PATH_MAX];
+static char data[PATH_MAX], blocks[PATH_MAX], figs[PATH_MAX], lindyn[PATH_MAX];
 
 static int setup(void **state)
 {
@@ -30,6 +30,7 @@ static int setup(void **state)
 	snprintf(data, sizeof data, "%s/data", dir);
 	snprintf(blocks, sizeof blocks, "%s/blocks", dir);
 	snprintf(figs, sizeof figs, "%s/figures", dir);
+	snprintf(lindyn, sizeof lindyn, "%s", tu_path("lindyn"));
 	tu_write(script, "load 'figures/style.gp'\n");
 	setenv("LINDYN_PLUGIN_PATH", tu_path("fixtures/good.so"), 1);
 	return 0;
@@ -57,7 +58,7 @@ static int call_tangle(void *arg)
 	argv[argc++] = "--data", argv[argc++] = data;
 	argv[argc++] = "--figures", argv[argc++] = figs;
 	argv[argc++] = "--blocks", argv[argc++] = blocks;
-	argv[argc++] = "--lindyn", argv[argc++] = "build/lindyn";
+	argv[argc++] = "--lindyn", argv[argc++] = lindyn;
 	argv[argc++] = "-o", argv[argc++] = mk;
 	argv[argc++] = doc1;
 	if (c->ndocs == 2)
@@ -226,22 +227,22 @@ static void test_fragment_targets(void **state)
 			         steps, k, blocks, so);
 			assert_contains(mkf, want);
 			snprintf(want, sizeof want,
-			         "OPENBLAS_NUM_THREADS=1 build/lindyn run fx_good rate=0.5 noise=0 "
+			         "OPENBLAS_NUM_THREADS=1 %s run fx_good rate=0.5 noise=0 "
 			         "method=euler steps=%d --seed %lu --out %s/decay/steps-%d/s%ld || rc=$$?; "
 			         "if [ $$rc -ne 0 ]; then exit $$rc; fi",
-			         steps, experiment_run_seed(2021, k), data, steps, k);
+			         lindyn, steps, experiment_run_seed(2021, k), data, steps, k);
 			assert_contains(mkf, want);
 		}
 	/* Aggregates over seeds and over the sweep. */
 	snprintf(want, sizeof want, "%s/decay/steps-4/loss.agg.tsv: %s/decay/steps-4/s0/.done "
 	                            "%s/decay/steps-4/s1/.done\n", data, data, data);
 	assert_contains(mkf, want);
-	snprintf(want, sizeof want, "build/lindyn aggregate --seeds -o $@ %s/decay/steps-4/s0/loss.tsv "
-	                            "%s/decay/steps-4/s1/loss.tsv\n", data, data);
+	snprintf(want, sizeof want, "%s aggregate --seeds -o $@ %s/decay/steps-4/s0/loss.tsv "
+	                            "%s/decay/steps-4/s1/loss.tsv\n", lindyn, data, data);
 	assert_contains(mkf, want);
-	snprintf(want, sizeof want, "build/lindyn aggregate --final -o $@ --point 'steps=2' "
+	snprintf(want, sizeof want, "%s aggregate --final -o $@ --point 'steps=2' "
 	                            "%s/decay/steps-2/s0/loss.tsv %s/decay/steps-2/s1/loss.tsv "
-	                            "--point 'steps=4'", data, data);
+	                            "--point 'steps=4'", lindyn, data, data);
 	assert_contains(mkf, want);
 	/* Ranges, tuples and products of sweeps; diverging runs are expected. */
 	snprintf(want, sizeof want, "%s/grid/steps-3_rate-0.3_noise-0.4/s0/.done:", data);
@@ -331,6 +332,62 @@ static void test_edit_rewrites_one_stamp(void **state)
 	set_old_mtime(decay);
 	free(tangle_ok(1, 1));
 	assert_true(mtime_of(decay) > 1000);
+}
+
+/* make over the fragment: runs and aggregates appear; nothing is redone
+ * when nothing changed; after one block is edited only its runs are. */
+static void test_make_reruns_only_edited_block(void **state)
+{
+	(void)state;
+	char wrapper[PATH_MAX], cmd[3 * PATH_MAX], text[4096];
+	snprintf(wrapper, sizeof wrapper, "%s/Makefile", dir);
+	snprintf(text, sizeof text, "include %s\nruns: $(ALL_RUNS)\n", mk);
+	tu_write(wrapper, text);
+	snprintf(text, sizeof text, good_doc, script);
+	tu_write(doc1, text);
+	tangle_call call = { 0, 1 };
+	char *messages = NULL;
+	unsetenv("MAKEFLAGS"); /* not the options or jobserver of a make running this test */
+	unsetenv("MFLAGS");
+	unsetenv("MAKELEVEL");
+	assert_int_equal(tu_capture(call_tangle, &call, &messages), 0);
+	free(messages);
+	snprintf(cmd, sizeof cmd, "make -s -f '%s' runs > '%s/make.log' 2>&1", wrapper, dir);
+	if (system(cmd)) {
+		snprintf(cmd, sizeof cmd, "%s/make.log", dir);
+		fail_msg("make failed: %s", tu_read(cmd));
+	}
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/decay/steps-4/s1/loss.tsv", data);
+	assert_true(tu_exists(path));
+	snprintf(path, sizeof path, "%s/decay/steps-4/loss.agg.tsv", data);
+	assert_true(tu_exists(path));
+	snprintf(path, sizeof path, "%s/decay/loss.final.tsv", data);
+	assert_true(tu_exists(path));
+	snprintf(path, sizeof path, "%s/grid/steps-5_rate-0.3_noise-0.4/s0/loss.tsv", data);
+	assert_true(tu_exists(path));
+
+	/* Nothing changed: make has nothing to do. */
+	assert_int_equal(tu_capture(call_tangle, &call, &messages), 0);
+	free(messages);
+	snprintf(cmd, sizeof cmd, "make -q -f '%s' runs", wrapper);
+	assert_int_equal(system(cmd), 0);
+
+	/* Edit the grid block: only grid's runs are redone. */
+	memcpy(strstr(text, "sweep: steps=1:5:2"), "sweep: steps=1:5:4", 18);
+	tu_write(doc1, text);
+	assert_int_equal(tu_capture(call_tangle, &call, &messages), 0);
+	free(messages);
+	snprintf(cmd, sizeof cmd, "make -n -f '%s' runs", wrapper);
+	FILE *p = popen(cmd, "r");
+	char line[4096];
+	int grid = 0, other = 0;
+	while (fgets(line, sizeof line, p))
+		if (strstr(line, " run fx_good "))
+			strstr(line, "/grid/") ? grid++ : other++;
+	pclose(p);
+	assert_int_equal(grid, 4); /* steps 1, 5 x two tuples */
+	assert_int_equal(other, 0);
 }
 
 static void test_unknown_plugin(void **state)
@@ -460,7 +517,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_document_blocks),        T(test_run_seeds),
 		T(test_fragment_targets),       T(test_quick_mode),
-		T(test_edit_rewrites_one_stamp), T(test_unknown_plugin),
+		T(test_edit_rewrites_one_stamp), T(test_make_reruns_only_edited_block),
+		T(test_unknown_plugin),
 		T(test_unknown_key),            T(test_unknown_parameter),
 		T(test_bad_sweep),              T(test_missing_keys_and_script),
 		T(test_unclosed_fence),         T(test_duplicate_experiment_name),
