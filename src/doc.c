@@ -94,7 +94,7 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 	if (dot)
 		*dot = 0;
 	if (!(d->source = read_file(path, err, errlen)))
-		return -1;
+		goto fail;
 
 	block *cur = NULL;
 	const char *keys = NULL;
@@ -108,7 +108,7 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 		if (len >= sizeof line) {
 			snprintf(err, errlen, "%s:%d: line longer than %zu characters", path, lineno,
 			         sizeof line - 1);
-			return -1;
+			goto fail;
 		}
 		memcpy(line, p, len);
 		line[len] = 0;
@@ -126,12 +126,12 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 				snprintf(err, errlen,
 				         "%s:%d: unknown block '%s' (expected lindyn-experiment, lindyn-figure or lindyn-claim)",
 				         path, lineno, info);
-				return -1;
+				goto fail;
 			}
 			block *grown = realloc(d->blocks, (d->nblocks + 1) * sizeof *grown);
 			if (!grown) {
 				snprintf(err, errlen, "out of memory");
-				return -1;
+				goto fail;
 			}
 			d->blocks = grown;
 			cur = &d->blocks[d->nblocks++];
@@ -151,7 +151,7 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 		if (!strncmp(t, "```", 3)) {
 			snprintf(err, errlen, "%s:%d: block is not closed with ``` (line %d opens a fence)",
 			         path, cur->line, lineno);
-			return -1;
+			goto fail;
 		}
 		char *hash = strstr(t, " #"); /* trailing comment (experiments only: prose
 		                                  * in claims and captions may hold '#') */
@@ -161,13 +161,16 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 		if (*t == 0 || *t == '#')
 			continue;
 		if (add_field(d, cur, keys, t, lineno, err, errlen))
-			return -1;
+			goto fail;
 	}
 	if (cur) {
 		snprintf(err, errlen, "%s:%d: block is not closed with ```", path, cur->line);
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail: /* nothing of a document that failed to load stays allocated */
+	doc_free(d);
+	return -1;
 }
 
 void doc_free(doc *d)
