@@ -315,6 +315,14 @@ static void test_verify_table_and_exit_code(void **state)
 	assert_contains(out, "nodata/exp/base/s0/loss.tsv: cannot open");
 	assert_contains(out, "claims: 1 passed, 0 failed, 1 errors");
 	free(out);
+
+	/* A malformed document: exit 1 and the document's line (and, under
+	 * ASan, nothing of it left allocated). */
+	tu_write(path, "```lindyn-claim\nid: x\nmeasure: 1\n");
+	assert_int_equal(tu_capture(call_verify, &(verify_call){ path, dir }, &out), 1);
+	assert_contains(out, "lindyn verify: ");
+	assert_contains(out, "paper.md:1: block is not closed with ```");
+	free(out);
 }
 
 static int call_weave(void *arg)
