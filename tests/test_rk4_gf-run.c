@@ -125,8 +125,15 @@ static void test_invariant_set(void **unused)
 	assert_true(last(gau, "excess") < 1e-20);
 	assert_true(last(gau, "dist") > 1e-3);
 	assert_rel(last(gau, "dist"), last(gau, "null_norm"), 1e-6); /* S1 eq. 14 */
+	/* V(0) U2(0)^T = 0 alone: starts with no null-space part, ends with one. */
+	lindyn_run *half = RUN(0, SMALL, "init=vperp", "sigma_u=0.5", "sigma_v=0.5", "t_end=400",
+	                       "log_dt=100", "reduce=rowspace");
+	assert_true(lindyn_run_value(half, "loss", 0, "null_norm") <= 1e-13);
+	assert_true(last(half, "excess") < 1e-20);
+	assert_true(last(half, "null_norm") > 1e-3);
 	lindyn_run_free(inv);
 	lindyn_run_free(gau);
+	lindyn_run_free(half);
 }
 
 /* The balanced init has Lambda = 0 and the Gaussian draw's W1 W2. */
@@ -168,6 +175,7 @@ static void test_bad_input(void **unused)
 	lindyn_run_free(RUN(LINDYN_EINVAL, "init=npy", "n=3", "d=4", "h=5"));
 	lindyn_run_free(RUN(LINDYN_EINVAL, "method=rkf45", "abs_tol=0", "rel_tol=0", "n=3",
 	                    "d=4", "h=5"));
+	lindyn_run_free(RUN(LINDYN_EINVAL, "init=vperp", "n=3", "d=6", "h=5"));
 	lindyn_run_free(RUN(LINDYN_EINVAL, "t_end=1e9", "log_dt=1e-3", "n=3", "d=4", "h=5"));
 }
 

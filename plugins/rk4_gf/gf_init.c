@@ -42,6 +42,35 @@ int gf_init_invariant(const gf_data *g, gsl_matrix *W1)
 	return GSL_SUCCESS;
 }
 
+int gf_init_v_perp_u2(const gf_data *g, const gsl_matrix *W1, gsl_matrix *W2)
+{
+	size_t d = W1->size1, h = W1->size2;
+	gsl_matrix *N = gsl_matrix_alloc(d, h), *tmp = gsl_matrix_alloc(g->r, h);
+	gsl_matrix *Nt = gsl_matrix_alloc(h, d);
+	gsl_vector *tau = gsl_vector_alloc(d);
+	int status = GSL_ENOMEM;
+	if (!N || !tmp || !Nt || !tau)
+		goto out;
+	/* N = Phi2 U2 has the row space of U2; its QR basis may hold r extra
+	 * directions (rank d - r), which removes a little more than needed. */
+	gf_data_null_part(g, W1, tmp, N);
+	gsl_matrix_transpose_memcpy(Nt, N);
+	status = gsl_linalg_QR_decomp(Nt, tau);
+	for (size_t j = 0; !status && j < W2->size2; j++) {
+		gsl_vector_view col = gsl_matrix_column(W2, j);
+		gsl_linalg_QR_QTvec(Nt, tau, &col.vector);
+		gsl_vector_view top = gsl_vector_subvector(&col.vector, 0, d);
+		gsl_vector_set_zero(&top.vector);
+		status = gsl_linalg_QR_Qvec(Nt, tau, &col.vector);
+	}
+out:
+	gsl_matrix_free(N);
+	gsl_matrix_free(tmp);
+	gsl_matrix_free(Nt);
+	gsl_vector_free(tau);
+	return status;
+}
+
 int gf_rowspace_basis(const gsl_matrix *U1, const gsl_matrix *W2, gsl_matrix *Q)
 {
 	size_t r = U1->size1, h = U1->size2, m = W2->size2, k = r + m;

@@ -32,11 +32,11 @@ static const lindyn_param params[] = {
 	{"noise", LINDYN_P_REAL, "0.01", 0, 1e6, NULL, "std of the label noise: Y = X Theta + noise*eps"},
 	{"xavier", LINDYN_P_BOOL, "0", 0, 0, NULL,
 	 "scale X by 1/sqrt(m h): the network (1/sqrt(mh)) U V^T of S2 S5.1"},
-	{"init", LINDYN_P_ENUM, "gauss", 0, 0, "gauss|lemma1|balanced|invariant|npy",
+	{"init", LINDYN_P_ENUM, "gauss", 0, 0, "gauss|lemma1|balanced|invariant|vperp|npy",
 	 "W1 ~ N(0,sigma_u^2), W2 ~ N(0,sigma_v^2) | both N(0,h^-2alpha) | balanced, same "
-	 "end-to-end matrix | U2(0) = 0 | w1_npy, w2_npy"},
-	{"sigma_u", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of W1 = U (init=gauss|balanced|invariant)"},
-	{"sigma_v", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of W2 = V^T (init=gauss|balanced|invariant)"},
+	 "end-to-end matrix | U2(0) = 0 | only V(0) U2(0)^T = 0 (h > d) | w1_npy, w2_npy"},
+	{"sigma_u", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of W1 = U (init=gauss|balanced|invariant|vperp)"},
+	{"sigma_v", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of W2 = V^T (init=gauss|balanced|invariant|vperp)"},
 	{"alpha", LINDYN_P_REAL, "0.5", 0.25, 0.5, NULL, "init=lemma1: entries N(0, h^(-2 alpha)); also Theorem 2's alpha"},
 	{"warm", LINDYN_P_REAL, "0", 0, 1, NULL,
 	 "init=balanced: end-to-end matrix (1-warm) W1 W2 + warm Theta_hat (margin)"},
@@ -144,6 +144,13 @@ static int make_problem(rk4_gf *s, lindyn_host *h, gsl_matrix *W1, gsl_matrix *W
 	} else if (strcmp(init, "invariant") == 0) {
 		if ((st = gf_init_invariant(&s->g, W1)))
 			return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
+	} else if (strcmp(init, "vperp") == 0) {
+		if (s->h <= s->d)
+			return LINDYN_ERROR(h, LINDYN_EINVAL, "init=vperp needs h > d (h=%zu, d=%zu)",
+			                    s->h, s->d);
+		if ((st = gf_init_v_perp_u2(&s->g, W1, W2)))
+			return LINDYN_ERROR(h, LINDYN_ENUMERIC, "init=vperp failed (%s)",
+			                    gsl_strerror(st));
 	}
 	return LINDYN_OK;
 }
