@@ -266,19 +266,18 @@ static void *rk4_gf_alloc(lindyn_host *h)
 	gsl_matrix *W1 = NULL, *W2 = NULL;
 
 	if (strcmp(data, "identity") == 0 && s->n != s->d) {
-		LINDYN_ERROR(h, LINDYN_EINVAL, "data=identity needs n == d (n=%zu, d=%zu)",
-		                  s->n, s->d);
+		LINDYN_ERROR(h, LINDYN_EINVAL, "data=identity needs n == d (n=%zu, d=%zu)", s->n,
+		             s->d);
 		goto fail;
 	}
 	if (strcmp(data, "orthonormal") == 0 && s->n > s->d) {
-		LINDYN_ERROR(h, LINDYN_EINVAL, "data=orthonormal needs n <= d (n=%zu, d=%zu)",
-		                  s->n, s->d);
+		LINDYN_ERROR(h, LINDYN_EINVAL, "data=orthonormal needs n <= d (n=%zu, d=%zu)", s->n,
+		             s->d);
 		goto fail;
 	}
 	if (s->t_end / s->log_dt > 1e7) {
-		LINDYN_ERROR(h, LINDYN_EINVAL,
-		                  "t_end/log_dt = %g rows; at most 1e7 (raise log_dt)",
-		                  s->t_end / s->log_dt);
+		LINDYN_ERROR(h, LINDYN_EINVAL, "t_end/log_dt = %g rows; at most 1e7 (raise log_dt)",
+		             s->t_end / s->log_dt);
 		goto fail;
 	}
 	s->X = gsl_matrix_alloc(s->n, s->d);
