@@ -42,8 +42,8 @@ int registry_check(const lindyn_plugin *d, char *err, size_t errlen)
 		         d->struct_size, LINDYN_ABI_MAJOR);
 		return -1;
 	}
-	if (!d->name || !*d->name || strspn(d->name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-	                                     strlen(d->name)) {
+	if (!d->name || !*d->name || !strchr("abcdefghijklmnopqrstuvwxyz", *d->name) ||
+	    strspn(d->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(d->name)) {
 		snprintf(err, errlen, "plugin name must match [a-z][a-z0-9_]*");
 		return -1;
 	}
