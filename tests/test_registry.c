@@ -247,6 +247,12 @@ static void test_descriptor_checks(void **state)
 	assert_string_equal(err, "plugin name must match [a-z][a-z0-9_]*");
 	d.name = "";
 	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	d.name = "9lives";
+	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	d.name = "_hidden";
+	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	d.name = "gd2_v2";
+	assert_int_equal(registry_check(&d, err, sizeof err), 0);
 	d.name = NULL;
 	assert_int_equal(registry_check(&d, err, sizeof err), -1);
 	d = e->desc;
