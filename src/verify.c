@@ -8,6 +8,18 @@
 #include "commands.h"
 #include "doc.h"
 
+/* The line of an earlier claim block of d with this id, or 0. */
+static int earlier_claim(const doc *d, size_t before, const char *id)
+{
+	for (size_t k = 0; k < before; k++) {
+		const block_field *f =
+			d->blocks[k].kind == BLOCK_CLAIM ? block_field_get(&d->blocks[k], "id") : NULL;
+		if (f && !strcmp(f->value, id))
+			return d->blocks[k].line;
+	}
+	return 0;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	const char *data = "data";
@@ -34,6 +46,12 @@ int cmd_verify(int argc, char **argv)
 				continue;
 			claim_result r;
 			claim_eval(&d, &d.blocks[b], data, &r);
+			int twin = *r.id ? earlier_claim(&d, b, r.id) : 0;
+			if (twin) { /* ids are unique within a document */
+				r.outcome = CLAIM_ERROR;
+				snprintf(r.detail, sizeof r.detail, "%s:%d: claim id '%s' is already used at line %d",
+				         d.path, d.blocks[b].line, r.id, twin);
+			}
 			printf("%-18s %-26s %-14.6g %-26s %s\n", d.name, r.id, r.measured,
 			       r.outcome == CLAIM_ERROR ? r.expect : *r.detail ? r.detail : r.expect,
 			       claim_outcome_name(r.outcome));
