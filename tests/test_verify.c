@@ -316,6 +316,14 @@ static void test_verify_table_and_exit_code(void **state)
 	assert_contains(out, "claims: 1 passed, 0 failed, 1 errors");
 	free(out);
 
+	/* Claim ids are unique within a document: a second one is an ERROR. */
+	tu_write(path, "```lindyn-claim\nid: same\nmeasure: 1\nexpect: true\n```\n\n"
+	               "```lindyn-claim\nid: same\nmeasure: 2\nexpect: true\n```\n");
+	assert_int_equal(tu_capture(call_verify, &(verify_call){ path, dir }, &out), 1);
+	assert_contains(out, "paper.md:7: claim id 'same' is already used at line 1");
+	assert_contains(out, "claims: 1 passed, 0 failed, 1 errors");
+	free(out);
+
 	/* A malformed document: exit 1 and the document's line (and, under
 	 * ASan, nothing of it left allocated). */
 	tu_write(path, "```lindyn-claim\nid: x\nmeasure: 1\n");
