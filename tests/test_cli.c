@@ -225,6 +225,28 @@ static void test_failures_leave_nothing(void **state)
 	tu_result_free(&r);
 }
 
+/* A weights file that is not a valid .npy: one line naming it, exit 1, no data. */
+static void test_bad_weights_file(void **state)
+{
+	(void)state;
+	char npy[PATH_MAX + 16], kv[PATH_MAX + 32], want[2 * PATH_MAX];
+	snprintf(npy, sizeof npy, "%s/w.npy", dir);
+	tu_write(npy, "not numpy\n");
+	snprintf(kv, sizeof kv, "init_npy=%s", npy);
+	tu_result r = LINDYN("run", "fx_good", kv, "--out", out);
+	assert_int_equal(r.code, 1);
+	snprintf(want, sizeof want, "lindyn: fx_good: error: %s: not a .npy file (bad magic)\n", npy);
+	assert_string_equal(r.err, want);
+	tu_result_free(&r);
+	assert_int_equal(tu_count_entries(out), 0);
+	snprintf(kv, sizeof kv, "init_npy=%s/none.npy", dir);
+	r = LINDYN("run", "fx_good", kv, "--out", out);
+	assert_int_equal(r.code, 1);
+	assert_contains(r.err, "none.npy: cannot open: No such file or directory");
+	assert_int_equal(tu_lines(r.err), 1);
+	tu_result_free(&r);
+}
+
 /* Starts a run, waits until its temporary file exists, sends sig. */
 static void interrupt_run(int sig)
 {
@@ -367,7 +389,8 @@ int main(void)
 		T(test_unknown_command),        T(test_unknown_key_suggests),
 		T(test_bad_values),             T(test_bad_options),
 		T(test_unknown_plugin),         T(test_list_help_version),
-		T(test_failures_leave_nothing), T(test_sigint_leaves_nothing),
+		T(test_failures_leave_nothing), T(test_bad_weights_file),
+		T(test_sigint_leaves_nothing),
 		T(test_sigterm_leaves_nothing), T(test_quiet_without_terminal),
 		T(test_progress_on_terminal),
 		T(test_header_command_reproduces),
