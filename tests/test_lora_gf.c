@@ -19,7 +19,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "lindyn/run.h"
-#include "../plugins/lora_gf/lora.h"
+#include "../plugins/lora_gf/lora_gf.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -211,15 +211,38 @@ static void test_gd_small_step_matches_adaptive_flow(void **unused)
 	lindyn_run_free(ref);
 }
 
-/* GSL's fixed-step rk4 at eta agrees with the adaptive flow to many digits. */
+/* ---- the logging grid ----------------------------------------------------- */
+
+static void test_log_grid(void **unused)
+{
+	(void)unused;
+	long grid[20];
+	/* More points than steps: every step once, no duplicates. */
+	assert_int_equal(lora_log_grid(10, 20, 0, grid), 10);
+	for (long i = 0; i < 10; i++)
+		assert_int_equal(grid[i], i + 1);
+	assert_int_equal(lora_log_grid(1000, 3, 1, grid), 3);
+	assert_int_equal(grid[0], 10);
+	assert_int_equal(grid[1], 100);
+	assert_int_equal(grid[2], 1000);
+	assert_int_equal(lora_log_grid(50000, 4, 0, grid), 4);
+	assert_int_equal(grid[3], 50000);
+}
+
+/* GSL's fixed-step rk4 at eta agrees with the adaptive flow to many digits,
+ * and runs with equal eta log at bit-identical times. */
 static void test_rk4_matches_adaptive_flow(void **unused)
 {
 	(void)unused;
 	lindyn_run *a = run_with("alpha=1e-2 t_end=0.8 log_points=8 solver=rk4 eta=1e-3", 2);
 	lindyn_run *b = run_with("alpha=1e-2 t_end=0.8 log_points=8 solver=rkf45 eta=1e-3 "
 	                         "rtol=1e-12 atol=1e-15", 2);
-	for (size_t i = 0; i <= 8; i++)
+	for (size_t i = 0; i <= 8; i++) {
+		assert_true(val(a, "loss", i, "t") == val(b, "loss", i, "t"));
 		assert_true(fabs(val(a, "loss", i, "log10_loss") - val(b, "loss", i, "log10_loss")) < 1e-6);
+	}
+	/* GSL's rk4 estimates its error by step doubling: 11 evaluations a step. */
+	assert_double_equal(val(a, "loss", 8, "evals"), 1 + 11 * 800, 0);
 	lindyn_run_free(a);
 	lindyn_run_free(b);
 }
@@ -397,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_gradient_matches_finite_differences),
 		cmocka_unit_test(test_pretrained_model_is_exact),
 		cmocka_unit_test(test_reduction_is_exact),
+		cmocka_unit_test(test_log_grid),
 		cmocka_unit_test(test_gd_small_step_matches_adaptive_flow),
 		cmocka_unit_test(test_rk4_matches_adaptive_flow),
 		cmocka_unit_test(test_imbalance_conserved_by_flow),
