@@ -80,7 +80,7 @@ $(BUILD)/plugins/%.so: $$(call plugin_objs,$$*)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -shared -Wl,--no-undefined -o $@ $^ $(LIBS)
 
-$(BUILD)/fixtures/%.so: tests/fixtures/%.c include/lindyn/plugin.h | $(BUILD)/.deps
+$(BUILD)/fixtures/%.so: tests/fixtures/%.c $(wildcard tests/fixtures/*.h) include/lindyn/plugin.h | $(BUILD)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -shared $(FIXTURE_CFLAGS_$*) -o $@ $< -lm
 

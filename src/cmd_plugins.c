@@ -119,12 +119,42 @@ static char *command_line(int argc, char **argv)
 	return out;
 }
 
+/* PLUGIN is a name, or a path (containing '/') to a .so, which is then the
+ * only file loaded: PATH.so for its single plugin, PATH.so:NAME for one of
+ * several. */
+static const registry_entry *load_plugin(registry *reg, const char *plugin)
+{
+	const char *slash = strrchr(plugin, '/');
+	if (!slash) {
+		registry_scan(reg);
+		return find_or_complain(reg, plugin);
+	}
+	char path[4096];
+	snprintf(path, sizeof path, "%s", plugin);
+	char *colon = strchr(path + (slash - plugin), ':');
+	if (colon)
+		*colon++ = 0;
+	registry_add_path(reg, path);
+	if (colon)
+		return find_or_complain(reg, colon);
+	print_rejected(reg);
+	if (reg->n > 1)
+		fprintf(stderr, "lindyn: %s holds %zu plugins; run %s:NAME\n", path, reg->n, path);
+	return reg->n == 1 ? &reg->entries[0] : NULL;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	if (argc < 1 || argv[0][0] == '-') {
-		fprintf(stderr, "usage: lindyn run PLUGIN key=value... [--out DIR] [--seed N]\n");
+		fprintf(stderr, "usage: lindyn run PLUGIN|PATH.so key=value... [--out DIR] [--seed N]\n");
 		return 1;
 	}
+	for (int i = 0; i < argc; i++)
+		for (const char *c = argv[i]; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+				fprintf(stderr, "lindyn run: argument %d holds a control character\n", i + 1);
+				return 1;
+			}
 	const char *out = NULL;
 	unsigned long seed = 1;
 	for (int i = 1; i < argc; i++) {
@@ -146,8 +176,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	registry reg = { 0 };
-	registry_scan(&reg);
-	const registry_entry *e = find_or_complain(&reg, argv[0]);
+	const registry_entry *e = load_plugin(&reg, argv[0]);
 	if (!e) {
 		registry_free(&reg);
 		return 1;

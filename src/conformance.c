@@ -129,11 +129,13 @@ static void check_bounds(report *rep, const lindyn_plugin *p)
 static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path,
                            const char *driver)
 {
+	char target[4200];
+	snprintf(target, sizeof target, "%s:%s", path, p->name);
 	pid_t pid = fork();
 	if (pid == 0) {
 		char *argv[64] = { "valgrind", "-q", "--leak-check=full",
 		                   "--errors-for-leak-kinds=definite", "--error-exitcode=99",
-		                   (char *)driver, "run", (char *)p->name };
+		                   (char *)driver, "run", target };
 		int argc = 8;
 		char args[2048], *save = NULL;
 		snprintf(args, sizeof args, "%s", p->smoke_args ? p->smoke_args : "");
@@ -141,7 +143,6 @@ static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path
 		     kv = strtok_r(NULL, " \t", &save))
 			argv[argc++] = kv;
 		argv[argc] = NULL;
-		setenv("LINDYN_PLUGIN_PATH", path, 1);
 		int devnull = open("/dev/null", O_WRONLY);
 		dup2(devnull, 1);
 		execvp("valgrind", argv);

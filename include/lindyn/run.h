@@ -10,7 +10,7 @@
  * With outdir == NULL the tables live only in memory (for tests and the
  * conformance suite); otherwise they are written to outdir/<table>.tsv with
  * the provenance header, under a temporary name renamed when the run
- * succeeds, and lindyn_run_rows/value see nothing. */
+ * succeeds, and lindyn_run_value reads NaN (rows are still counted). */
 #ifndef LINDYN_RUN_H
 #define LINDYN_RUN_H
 
