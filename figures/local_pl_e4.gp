@@ -11,7 +11,7 @@ col(n) = sum [i = 1:words(hdr)] (word(hdr, i) eq n ? i : 0)
 ahdr = system("grep -m1 '^# columns:' ".f0.'aistats.agg.tsv'." | cut -d: -f2")
 ca = sum [i = 1:words(ahdr)] (word(ahdr, i) eq 'alpha0_ratio_mean' ? i : 0)
 cl = col('log10_loss_mean'); cs = col('log10_loss_std')
-cf = col('bound_f_mean'); cf0 = col('bound_f0_mean')
+cf = col('log10_bound_f_mean'); cf0 = col('log10_bound_f0_mean')
 SU = '0.1 2 10'
 SV = '10 0.5 0.1'
 X = 'gauss orthonormal'
@@ -27,10 +27,10 @@ do for [i = 1:2] {
     set ylabel (j == 1 ? 'log_{10} L(t)' : '')
     if (i == 1 && j == 1) { set key bottom left font ',7' } else { set key off }
     plot pt(xk, su, sv, 'xu-fixed').'loss.agg.tsv' using 1:cl with lines lw 1.5 lc rgb c1 title 'fixed step, Thm 3.2', \
-         '' using 1:(log10(column(cf0))) with lines dt 2 lc rgb c1 title 'bound f(η,0)^t L(0)', \
+         '' using 1:cf0 with lines dt 2 lc rgb c1 title 'bound f(η,0)^t L(0)', \
          pt(xk, su, sv, 'xu-adaptive').'loss.agg.tsv' using 1:(column(cl)-column(cs)):(column(cl)+column(cs)) with filledcurves lc rgb c2 notitle, \
          '' using 1:cl with lines lw 1.5 lc rgb c2 title 'adaptive step, Algorithm 1', \
-         '' using 1:(log10(column(cf))) with lines dt 2 lc rgb c2 title 'bound ∏ f(η_k,k) L(0)'
+         '' using 1:cf with lines dt 2 lc rgb c2 title 'bound ∏ f(η_k,k) L(0)'
   }
 }
 unset multiplot

@@ -12,7 +12,7 @@ col(n) = sum [i = 1:words(hdr)] (word(hdr, i) eq n ? i : 0)
 thdr = system("grep -m1 '^# columns:' ".pt(500, '0.01', 'rho').'tmlr.agg.tsv'." | cut -d: -f2")
 tcol(n) = sum [i = 1:words(thdr)] (word(thdr, i) eq n ? i : 0)
 cl = col('log10_loss_mean'); cs = col('log10_loss_std')
-cb0 = col('bound_eta0_mean'); cbr = col('bound_rhobar_mean'); cbg = col('bound_rho_mean')
+cb0 = col('log10_bound_eta0_mean'); cbr = col('log10_bound_rhobar_mean'); cbg = col('log10_bound_rho_mean')
 ca = tcol('alpha_ratio_mean')
 set multiplot layout 3,3 margins 0.06,0.99,0.09,0.95 spacing 0.05,0.07
 set xrange [0:49]
@@ -32,13 +32,13 @@ do for [i = 1:3] {
     if (i == 1 && j == 1) { set key top right font ',7' samplen 1.5 } else { set key off }
     plot pt(h, s, 'eta0').'loss.agg.tsv' using 1:(column(cl)-column(cs)):(column(cl)+column(cs)) with filledcurves lc rgb c1 notitle, \
          '' using 1:cl with lines lw 1.5 lc rgb c1 title 'constant step η_0', \
-         '' using 1:(log10(column(cb0))) every 4 with linespoints pt 8 ps 0.7 lc rgb c1 title 'eq. (17)', \
+         '' using 1:cb0 every 4 with linespoints pt 8 ps 0.7 lc rgb c1 title 'eq. (17)', \
          pt(h, s, 'rhobar').'loss.agg.tsv' using 1:(column(cl)-column(cs)):(column(cl)+column(cs)) with filledcurves lc rgb c2 notitle, \
          '' using 1:cl with lines lw 1.5 lc rgb c2 title 'eq. (19), h = ρ̄', \
-         '' using 1:(log10(column(cbr))) every 4 with linespoints pt 8 ps 0.7 lc rgb c2 title 'eq. (20), h = ρ̄', \
+         '' using 1:cbr every 4 with linespoints pt 8 ps 0.7 lc rgb c2 title 'eq. (20), h = ρ̄', \
          pt(h, s, 'rho').'loss.agg.tsv' using 1:(column(cl)-column(cs)):(column(cl)+column(cs)) with filledcurves lc rgb c3 notitle, \
          '' using 1:cl with lines lw 1.5 lc rgb c3 title 'eq. (19), h = ρ', \
-         '' using 1:(log10(column(cbg))) every 4 with linespoints pt 8 ps 0.7 lc rgb c3 title 'eq. (20), h = ρ'
+         '' using 1:cbg every 4 with linespoints pt 8 ps 0.7 lc rgb c3 title 'eq. (20), h = ρ'
   }
 }
 unset multiplot

@@ -24,16 +24,19 @@ static const char *const COLS_BASE = "step t loss grad_norm imbalance_drift log1
  * step so far (those with L above the rounding floor for the L-based ones):
  * min/max values (DBL_MAX / 0 before the first) and 0/1 verdicts. */
 static const char *const COLS_TMLR =
-	" mu_t K_t Kbar_t rho rhobar bound_rho bound_rhobar bound_eta0 smin2_T smax2_T smin_W"
+	" mu_t K_t Kbar_t rho rhobar bound_rho bound_rhobar bound_eta0 log10_bound_rho"
+	" log10_bound_rhobar log10_bound_eta0 smin2_T smax2_T smin_W"
 	" smax_W drift_step min_pl_ratio min_descent_gap min_rho_gap min_drift_slack"
 	" max_ratio_rho max_ratio_rhobar max_ratio_eta0 min_eta_incr max_eq131_err"
 	" ok_pl ok_descent ok_rho ok_drift ok_bound_rho ok_bound_rhobar ok_bound_eta0"
 	" ok_lemma31 ok_mubar ok_kbar ok_eta_nondecr";
 static const char *const COLS_AISTATS =
-	" f_xu bound_f bound_f0 max_ratio_f min_f_minus_floor min_f_gap ok_f ok_fstep ok_bound_f";
+	" f_xu bound_f bound_f0 log10_bound_f log10_bound_f0 max_ratio_f min_f_minus_floor min_f_gap"
+	" ok_f ok_fstep ok_bound_f";
 
 typedef struct {
 	double bound_rho, bound_rhobar, bound_f;  /* L(0) prod_{j<k} rate_j */
+	double lg_rho, lg_rhobar, lg_f;           /* their log10, summed (no underflow) */
 	int have_prev;
 	double prev_L, prev_eta, prev_K, prev_g2, prev_rho, prev_s2T, prev_f;
 	double min_pl, min_desc, min_rho_gap, min_drift_slack, min_eta_incr, min_f, min_f_gap;
@@ -60,11 +63,20 @@ static int logged(const gd2_state *s, long k)
 	return floor(q * log10((double)k)) > floor(q * log10((double)(k - 1)));
 }
 
-/* log10 of the loss, reported at 1e-300 when the loss is 0 or below (the
- * shifted logistic loss can round below its minimum). */
+/* log10 of a positive quantity, reported at 1e-300 when it is 0 or below
+ * (a rate factor of a bound; the theory makes them positive). */
 static double log10_loss(double l)
 {
 	return log10(fmax(l, 1e-300));
+}
+
+/* log10 of the reported loss.  The shifted logistic loss l - l* is rounding
+ * noise below the check floor (and can fall below 0): it is reported at the
+ * floor there. */
+static double log10_reported(const gd2_state *s, double loss)
+{
+	double f = s->loss.kind == LOSS_LOGISTIC ? s->scale * s->floor : 0.0;
+	return log10_loss(fmax(loss, f));
 }
 
 static lindyn_table *loss_table(gd2_state *s, lindyn_host *h, int tmlr, int aistats)
@@ -142,6 +154,7 @@ static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g
 	tr->ok_mubar &= T->mu_bar <= hi * mu_t;
 	tr->ok_kbar &= K_t <= hi * Kbar;
 	double v[] = { mu_t, K_t, Kbar, rho, rhobar, tr->bound_rho, tr->bound_rhobar, bound_eta0,
+	               tr->lg_rho, tr->lg_rhobar, log10_loss(T->L0) + (double)k * log10_loss(T->rhobar0),
 	               sp->smin2T, sp->smax2T, sp->sminW, sp->smaxW, drift_step, tr->min_pl,
 	               tr->min_desc, tr->min_rho_gap, tr->min_drift_slack, tr->max_r_rho,
 	               tr->max_r_rhobar, tr->max_r_eta0, tr->min_eta_incr, tr->max_eq131,
@@ -153,6 +166,8 @@ static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g
 	/* for the next step */
 	tr->bound_rho *= rho;
 	tr->bound_rhobar *= rhobar;
+	tr->lg_rho += log10_loss(rho);
+	tr->lg_rhobar += log10_loss(rhobar);
 	tr->prev_K = K_t;
 	tr->prev_rho = rho;
 	tr->prev_s2T = sp->smax2T;
@@ -174,11 +189,13 @@ static size_t aistats_columns(gd2_state *s, tracker *tr, long k, double l, doubl
 	if (l > s->floor)
 		tr->max_r_f = fmax(tr->max_r_f, l / tr->bound_f);
 	tr->min_f = fmin(tr->min_f, f - (1 - 1 / A->kappa));
-	double v[] = { f, tr->bound_f, bound_f0, tr->max_r_f, tr->min_f, tr->min_f_gap,
+	double v[] = { f, tr->bound_f, bound_f0, tr->lg_f,
+	               log10_loss(A->L0) + (double)k * log10_loss(tr->f_first), tr->max_r_f, tr->min_f, tr->min_f_gap,
 	               tr->min_f >= -CHECK_TOL, tr->min_f_gap >= -CHECK_TOL,
 	               tr->max_r_f <= 1 + CHECK_TOL };
 	memcpy(row, v, sizeof v);
 	tr->bound_f *= f;
+	tr->lg_f += log10_loss(f);
 	tr->prev_f = f;
 	return sizeof v / sizeof v[0];
 }
@@ -198,7 +215,9 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 	if (st)
 		return st;
 
+	double lg0 = log10_loss(s->L0);
 	tracker tr = { .bound_rho = s->L0, .bound_rhobar = s->L0, .bound_f = s->L0,
+	               .lg_rho = lg0, .lg_rhobar = lg0, .lg_f = lg0,
 	               .min_pl = DBL_MAX, .min_desc = DBL_MAX, .min_rho_gap = DBL_MAX,
 	               .min_drift_slack = DBL_MAX, .min_eta_incr = DBL_MAX, .min_f = DBL_MAX,
 	               .min_f_gap = DBL_MAX, .ok_lemma31 = 1, .ok_mubar = 1, .ok_kbar = 1 };
@@ -233,7 +252,7 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 			double t = s->rule == RULE_CONST ? s->eta_L * (double)k : tsum;
 			double base[] = { (double)k, t, loss, s->scale * sqrt(g2),
 			                  drift >= 0.0 ? drift : gd2_imbalance_drift(mo, NULL),
-			                  log10_loss(loss), eta / s->scale };
+			                  log10_reported(s, loss), eta / s->scale };
 			memcpy(row, base, sizeof base);
 			if (!full)
 				nc = 7;
@@ -290,7 +309,7 @@ int gd2_run_nonover(gd2_state *s, lindyn_host *h)
 		int stop = k == s->steps || (s->stop_loss > 0.0 && loss < s->stop_loss);
 		if (logged(s, k) || stop) {
 			double row[8] = { (double)k, eta * (double)k, loss, s->scale * sqrt(g2), 0.0,
-			                  log10_loss(loss), eta / s->scale };
+			                  log10_reported(s, loss), eta / s->scale };
 			size_t nc = 7;
 			if (s->wall_clock)
 				row[nc++] = elapsed(s);
