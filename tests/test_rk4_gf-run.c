@@ -1,14 +1,19 @@
 /* test_rk4_gf-run.c -- the rk4_gf plugin through the in-process run API:
  * the SVD-reduced and row-space flows against the unreduced flow, the
  * conservation of the imbalance and of U2, the invariant-set and balanced
- * initializations, the stop rule, and bad input. */
+ * initializations, the stop rule, the inputs it saves for another program,
+ * and bad input. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+
+#include "../src/npy.h"
 
 #include "lindyn/run.h"
 
@@ -167,6 +172,56 @@ static void test_stop_loss(void **unused)
 	lindyn_run_free(r);
 }
 
+/* save_inputs writes the problem another program needs: the loss it gives
+ * at t = 0 is the plugin's, and init=npy from the saved weights retraces the
+ * run that drew them. */
+static void test_save_inputs(void **unused)
+{
+	(void)unused;
+	char dir[] = "/tmp/test_rk4_gf-XXXXXX", path[64], err[256];
+	assert_non_null(mkdtemp(dir));
+	lindyn_run *saver = lindyn_run_new(lindyn_plugin_descriptor(0), dir);
+	assert_non_null(saver);
+	lindyn_run_seed(saver, 11);
+	const char *args[] = {SMALL, "save_inputs=1"};
+	for (size_t i = 0; i < sizeof args / sizeof *args; i++)
+		assert_int_equal(lindyn_run_set(saver, args[i]), 0);
+	assert_int_equal(lindyn_run_exec(saver), 0);
+	lindyn_run_free(saver);
+
+	enum { N = 12, D = 30, M = 2, H = 40 };
+	static double X[N * D], Y[N * M], W1[D * H], W2[H * M];
+	struct { const char *name; size_t rows, cols; double *data; } files[] = {
+		{"x", N, D, X}, {"y", N, M, Y}, {"w1_init", D, H, W1}, {"w2_init", H, M, W2}};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "%s/%s.npy", dir, files[i].name);
+		if (npy_read(path, files[i].rows, files[i].cols, files[i].data, err, sizeof err))
+			fail_msg("%s", err);
+	}
+	double loss0 = 0; /* 1/2 ||Y - X W1 W2||^2 from the files alone */
+	for (size_t i = 0; i < N; i++)
+		for (size_t j = 0; j < M; j++) {
+			double p = 0;
+			for (size_t a = 0; a < D; a++)
+				for (size_t b = 0; b < H; b++)
+					p += X[i * D + a] * W1[a * H + b] * W2[b * M + j];
+			loss0 += 0.5 * (Y[i * M + j] - p) * (Y[i * M + j] - p);
+		}
+	lindyn_run *drawn = RUN(0, SMALL);
+	char w1[80], w2[80];
+	snprintf(w1, sizeof w1, "w1_npy=%s/w1_init.npy", dir);
+	snprintf(w2, sizeof w2, "w2_npy=%s/w2_init.npy", dir);
+	lindyn_run *loaded = RUN(0, SMALL, "init=npy", w1, w2);
+	assert_rel(lindyn_run_value(drawn, "loss", 0, "loss"), loss0, 1e-12);
+	assert_true(last(loaded, "loss") == last(drawn, "loss"));
+	lindyn_run_free(drawn);
+	lindyn_run_free(loaded);
+
+	char cmd[80];
+	snprintf(cmd, sizeof cmd, "rm -r %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_bad_input(void **unused)
 {
 	(void)unused;
@@ -188,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_invariant_set),
 		cmocka_unit_test(test_balanced),
 		cmocka_unit_test(test_stop_loss),
+		cmocka_unit_test(test_save_inputs),
 		cmocka_unit_test(test_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,8 @@ static const lindyn_param params[] = {
 	 "stop once the reported loss is below this (0: run to t_end)"},
 	{"delta", LINDYN_P_REAL, "0.1", 1e-12, 0.999999, NULL,
 	 "failure probability delta in the Theorem 2 bound (summary)"},
+	{"save_inputs", LINDYN_P_BOOL, "0", 0, 0, NULL,
+	 "write x, y, w1_init, w2_init .npy: the problem for another program to start from"},
 	{NULL, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -153,6 +155,20 @@ static int make_problem(rk4_gf *s, lindyn_host *h, gsl_matrix *W1, gsl_matrix *W
 			                    gsl_strerror(st));
 	}
 	return LINDYN_OK;
+}
+
+/* X (after xavier), Y and the initial W1, W2, row-major as the host's .npy. */
+static int save_inputs(const rk4_gf *s, lindyn_host *h, const gsl_matrix *W1,
+                       const gsl_matrix *W2)
+{
+	int st = h->npy_write(h, "x", s->n, s->d, s->X->data);
+	if (!st)
+		st = h->npy_write(h, "y", s->n, s->m, s->Y->data);
+	if (!st)
+		st = h->npy_write(h, "w1_init", s->d, s->h, W1->data);
+	if (!st)
+		st = h->npy_write(h, "w2_init", s->h, s->m, W2->data);
+	return st;
 }
 
 /* Packs the initial state y(0) for the chosen reduction and the matrices the
@@ -289,7 +305,9 @@ static void *rk4_gf_alloc(lindyn_host *h)
 		LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if (make_problem(s, h, W1, W2) || make_state(s, h, mode, W1, W2))
+	if (make_problem(s, h, W1, W2) ||
+	    (h->get_bool(h, "save_inputs") && save_inputs(s, h, W1, W2)) ||
+	    make_state(s, h, mode, W1, W2))
 		goto fail;
 	if (gf_flow_init(&s->f, &s->g, mode, s->w)) {
 		LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
