@@ -2,7 +2,7 @@
  * against finite differences, the working-subspace reduction against the full
  * problem, GD with a small step against the adaptive flow, conservation of the
  * imbalances, the spectral init against the scalar ODE (eq. 17), the App. G
- * stationary point, and bad input. */
+ * stationary point, the inputs it saves for another program, and bad input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +20,7 @@
 
 #include "lindyn/run.h"
 #include "../plugins/lora_gf/lora_gf.h"
+#include "../src/npy.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -377,6 +378,97 @@ static void test_appendix_g_stationary_point(void **unused)
 	lindyn_run_free(move);
 }
 
+/* ---- save_inputs ---------------------------------------------------------- */
+
+static gsl_matrix *load_npy(const char *dir, const char *name, size_t rows, size_t cols)
+{
+	char path[128], err[256];
+	gsl_matrix *M = gsl_matrix_alloc(rows, cols);
+	snprintf(path, sizeof path, "%s/%s.npy", dir, name);
+	if (npy_read(path, rows, cols, M->data, err, sizeof err))
+		fail_msg("%s", err);
+	return M;
+}
+
+/* 1/2 ||dY - F||^2 with F = (W2 + B2 A2)(W1 + B1 A1) - W2 W1 (eq. 2); with
+ * eta > 0 also one GD step on the adapters. */
+static double lora_loss_step(const gsl_matrix *W1, const gsl_matrix *W2, const gsl_matrix *dY,
+                             gsl_matrix *A1, gsl_matrix *B1, gsl_matrix *A2, gsl_matrix *B2,
+                             double eta)
+{
+	size_t m = W2->size1, h = W2->size2, n = W1->size2, r = A1->size1;
+	gsl_matrix *P = gsl_matrix_alloc(m, h), *Q = gsl_matrix_alloc(h, n);
+	gsl_matrix *R = gsl_matrix_alloc(m, n), *PtR = gsl_matrix_alloc(h, n);
+	gsl_matrix *RQt = gsl_matrix_alloc(m, h);
+	gsl_matrix *gA1 = gsl_matrix_alloc(r, n), *gB1 = gsl_matrix_alloc(h, r);
+	gsl_matrix *gA2 = gsl_matrix_alloc(r, h), *gB2 = gsl_matrix_alloc(m, r);
+	gsl_matrix_memcpy(P, W2);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, B2, A2, 1.0, P);
+	gsl_matrix_memcpy(Q, W1);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, B1, A1, 1.0, Q);
+	gsl_matrix_memcpy(R, dY); /* R = F - dY = P Q - W2 W1 - dY */
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, W2, W1, 1.0, R);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, P, Q, -1.0, R);
+	double loss = 0;
+	for (size_t i = 0; i < m * n; i++)
+		loss += 0.5 * R->data[i] * R->data[i];
+	if (eta > 0) {
+		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, P, R, 0.0, PtR);
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, R, Q, 0.0, RQt);
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, PtR, A1, 0.0, gB1);
+		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, B1, PtR, 0.0, gA1);
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, RQt, A2, 0.0, gB2);
+		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, B2, RQt, 0.0, gA2);
+		gsl_matrix *x[] = { A1, B1, A2, B2 }, *g[] = { gA1, gB1, gA2, gB2 };
+		for (size_t i = 0; i < 4; i++) {
+			gsl_matrix_scale(g[i], eta);
+			gsl_matrix_sub(x[i], g[i]);
+		}
+	}
+	gsl_matrix *all[] = { P, Q, R, PtR, RQt, gA1, gB1, gA2, gB2 };
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+		gsl_matrix_free(all[i]);
+	return loss;
+}
+
+/* The files of save_inputs=true reduce=false describe the full problem: two
+ * GD steps taken from them by the formulas of eq. 2 give the losses of the
+ * (reduced) run with the same seed. */
+static void test_save_inputs(void **unused)
+{
+	(void)unused;
+	const char *args[] = { "m=4", "n=3", "h=9", "r=2", "alpha=0.3", "eta=0.05", "t_end=0.1",
+		               "log_points=2", "reduce=false", "save_inputs=true" };
+	char dir[] = "/tmp/test_lora_gf-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	lindyn_run *saver = lindyn_run_new(lindyn_plugin_descriptor(0), dir);
+	for (size_t i = 0; i < sizeof args / sizeof *args; i++)
+		assert_int_equal(lindyn_run_set(saver, args[i]), 0);
+	lindyn_run_seed(saver, 5);
+	assert_int_equal(lindyn_run_exec(saver), 0);
+	lindyn_run_free(saver);
+
+	size_t m = 4, n = 3, h = 9, r = 2;
+	gsl_matrix *W1 = load_npy(dir, "w1", h, n), *W2 = load_npy(dir, "w2", m, h);
+	gsl_matrix *dY = load_npy(dir, "dy", m, n), *A1 = load_npy(dir, "a1_init", r, n);
+	gsl_matrix *B1 = load_npy(dir, "b1_init", h, r), *A2 = load_npy(dir, "a2_init", r, h);
+	gsl_matrix *B2 = load_npy(dir, "b2_init", m, r);
+	lindyn_run *run = run_with("m=4 n=3 h=9 r=2 alpha=0.3 eta=0.05 t_end=0.1 log_points=2", 5);
+	assert_int_equal(lindyn_run_rows(run, "loss"), 3);
+	for (size_t k = 0; k < 3; k++) {
+		double loss = lora_loss_step(W1, W2, dY, A1, B1, A2, B2, 0.05);
+		assert_double_equal(val(run, "loss", k, "loss"), loss, 1e-12 * loss);
+	}
+	assert_true(val(run, "loss", 2, "loss") < val(run, "loss", 0, "loss"));
+	lindyn_run_free(run);
+	gsl_matrix *all[] = { W1, W2, dY, A1, B1, A2, B2 };
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+		gsl_matrix_free(all[i]);
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "rm -r %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* ---- bad input and determinism ---------------------------------------------- */
 
 static void test_bad_input(void **unused)
@@ -426,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_imbalance_conserved_by_flow),
 		cmocka_unit_test(test_spectral_init_follows_scalar_ode),
 		cmocka_unit_test(test_appendix_g_stationary_point),
+		cmocka_unit_test(test_save_inputs),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_same_seed_same_numbers),
 	};

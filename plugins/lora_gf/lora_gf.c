@@ -45,6 +45,9 @@ static const lindyn_param lora_params[] = {
 	  "integrate in the (min(m,n)+r)-dim subspace of R^h the adapters never leave (exact)" },
 	{ "max_evals", LINDYN_P_INT, "1000000000", 1, 1e15, NULL,
 	  "fail after this many gradient evaluations" },
+	{ "save_inputs", LINDYN_P_BOOL, "false", 0, 0, NULL,
+	  "write w1, w2, dy, a1_init, b1_init, a2_init, b2_init .npy (h-side in working "
+	  "coordinates: reduce=false for the full h)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -142,6 +145,22 @@ static int alloc_solver(lora_state *s)
 	return s->control && s->evolve ? LINDYN_OK : LINDYN_ENOMEM;
 }
 
+/* The frozen model, the target and the initial adapters, for another program
+ * to start from the same problem (eq. 2). */
+static int save_inputs(const lora_problem *p, lindyn_host *h)
+{
+	lora_views v = lora_views_of(p, p->y0);
+	const gsl_matrix *ms[] = { p->W1, p->W2, p->dY, &v.A1.matrix, &v.B1.matrix,
+		                   &v.A2.matrix, &v.B2.matrix };
+	const char *names[] = { "w1", "w2", "dy", "a1_init", "b1_init", "a2_init", "b2_init" };
+	for (size_t i = 0; i < sizeof ms / sizeof *ms; i++) {
+		int status = h->npy_write(h, names[i], ms[i]->size1, ms[i]->size2, ms[i]->data);
+		if (status)
+			return status;
+	}
+	return LINDYN_OK;
+}
+
 static void *lora_alloc(lindyn_host *h)
 {
 	lora_state *s = calloc(1, sizeof *s);
@@ -174,6 +193,8 @@ static void *lora_alloc(lindyn_host *h)
 	if (!s->probe || !s->y || !s->dy)
 		goto nomem;
 	memcpy(s->y, s->p->y0, s->p->dim * sizeof *s->y);
+	if (h->get_bool(h, "save_inputs") && save_inputs(s->p, h) != LINDYN_OK)
+		goto fail;
 	if (s->solver != LORA_SOLVER_GD && alloc_solver(s) != LINDYN_OK)
 		goto nomem;
 	return s;
