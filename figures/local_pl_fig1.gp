@@ -31,13 +31,13 @@ do for [i = 1:3] {
     set ylabel (j == 1 ? 'log_{10} L(t)' : '')
     if (i == 1 && j == 1) { set key top right font ',7' samplen 1.5 } else { set key off }
     plot pt(h, s, 'eta0').'loss.agg.tsv' using 1:(column(cl)-column(cs)):(column(cl)+column(cs)) with filledcurves lc rgb c1 notitle, \
-         '' using 1:cl with lines lw 1.5 lc rgb c1 title 'constant step η_0', \
+         '' using 1:cl with lines lw 4 lc rgb c1 title 'constant step η_0', \
          '' using 1:cb0 every 4 with linespoints pt 8 ps 0.7 lc rgb c1 title 'eq. (17)', \
          pt(h, s, 'rhobar').'loss.agg.tsv' using 1:(column(cl)-column(cs)):(column(cl)+column(cs)) with filledcurves lc rgb c2 notitle, \
-         '' using 1:cl with lines lw 1.5 lc rgb c2 title 'eq. (19), h = ρ̄', \
+         '' using 1:cl with lines lw 2.5 lc rgb c2 title 'eq. (19), h = ρ̄', \
          '' using 1:cbr every 4 with linespoints pt 8 ps 0.7 lc rgb c2 title 'eq. (20), h = ρ̄', \
          pt(h, s, 'rho').'loss.agg.tsv' using 1:(column(cl)-column(cs)):(column(cl)+column(cs)) with filledcurves lc rgb c3 notitle, \
-         '' using 1:cl with lines lw 1.5 lc rgb c3 title 'eq. (19), h = ρ', \
+         '' using 1:cl with lines lw 1 lc rgb c3 title 'eq. (19), h = ρ', \
          '' using 1:cbg every 4 with linespoints pt 8 ps 0.7 lc rgb c3 title 'eq. (20), h = ρ'
   }
 }

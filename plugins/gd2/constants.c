@@ -207,10 +207,34 @@ static double lemma_a2_error(gd2_state *s)
 	return err;
 }
 
+/* Table d0_spectrum: the k nonzero-candidate eigenvalues of D(0), decreasing,
+ * from the k x k matrix of imbalance.c (the other h - k are 0). */
+static int emit_spectrum(gd2_state *s, lindyn_host *h)
+{
+	lindyn_table *t = h->table(h, "d0_spectrum", "i lambda");
+	if (!t)
+		return LINDYN_EINVAL;
+	int st = LINDYN_OK;
+	for (size_t i = 0; i < s->mo.k && !st; i++) {
+		double row[] = { (double)(i + 1), gsl_vector_get(s->mo.eigD0, i) };
+		st = h->row(t, row);
+	}
+	return st;
+}
+
 /* Tables tmlr and aistats: one row each, led by step = 0 so that runs of
- * several seeds aggregate (the first column must agree). */
+ * several seeds aggregate (the first column must agree); d0_spectrum; and
+ * W* as wstar.npy when weights are saved. */
 int gd2_constants_emit(gd2_state *s, lindyn_host *h)
 {
+	int st;
+	if (s->have_tmlr || s->have_ais) {
+		if ((st = emit_spectrum(s, h)))
+			return st;
+		if (s->save_weights &&
+		    (st = h->npy_write(h, "wstar", s->mo.d, s->mo.m, s->Wstar->data)))
+			return st;
+	}
 	if (s->have_tmlr) {
 		const gd2_tmlr *T = &s->tmlr;
 		lindyn_table *t = h->table(h, "tmlr",
@@ -227,8 +251,7 @@ int gd2_constants_emit(gd2_state *s, lindyn_host *h)
 		                 T->eta01, T->eta02, T->eta02_found, T->eta03, T->eta0, T->mu_bar,
 		                 T->rhobar0, gd2_tmlr_Kbar(T, 0), kinf, T->sig_lo, T->sig_hi,
 		                 T->sminWs, T->smaxWs, T->dist0, s->floor, lemma_a2_error(s) };
-		int st = h->row(t, row);
-		if (st)
+		if ((st = h->row(t, row)))
 			return st;
 	}
 	if (s->have_ais) {
