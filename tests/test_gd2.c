@@ -8,7 +8,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -313,6 +315,56 @@ static void test_stop_loss(void **state)
 	lindyn_run_free(full);
 }
 
+/* save_weights writes W1, W2 as .npy; init=npy restarts from them exactly
+ * (the same seed draws the same data).  Log-spaced logging adds the steps
+ * where floor(q log10 k) changes. */
+static void test_weights_round_trip(void **state)
+{
+	(void)state;
+	lindyn_run *a = new_run(small_e1);
+	assert_int_equal(lindyn_run_set(a, "log_per_decade=2"), LINDYN_OK);
+	assert_int_equal(lindyn_run_exec(a), LINDYN_OK);
+	/* steps 0..400 every 50, plus 1, 4, 10, 32, 317: the first k with
+	 * floor(2 log10 k) = 0, 1, 2, 3, 5 (100 is a multiple of 50) */
+	assert_int_equal(lindyn_run_rows(a, "loss"), 9 + 5);
+	assert_true(lindyn_run_value(a, "loss", 2, "step") == 4.0);
+	assert_true(lindyn_run_value(a, "loss", 11, "step") == 317.0);
+	double lend = lindyn_run_value(a, "loss", 13, "loss");
+	lindyn_run_free(a);
+
+	char dir[] = "/tmp/test_gd2_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	lindyn_run *r = lindyn_run_new(lindyn_plugin_descriptor(0), dir);
+	for (const char *const *kv = small_e1; *kv; kv++)
+		assert_int_equal(lindyn_run_set(r, *kv), LINDYN_OK);
+	assert_int_equal(lindyn_run_set(r, "save_weights=true"), LINDYN_OK);
+	lindyn_run_seed(r, 7);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+
+	char w1[96], w2[96], k1[128], k2[128];
+	snprintf(w1, sizeof w1, "%s/w1_final.npy", dir);
+	snprintf(w2, sizeof w2, "%s/w2_final.npy", dir);
+	snprintf(k1, sizeof k1, "w1_npy=%s", w1);
+	snprintf(k2, sizeof k2, "w2_npy=%s", w2);
+	lindyn_run *q = new_run(small_e1);
+	assert_int_equal(lindyn_run_set(q, "init=npy"), LINDYN_OK);
+	assert_int_equal(lindyn_run_set(q, k1), LINDYN_OK);
+	assert_int_equal(lindyn_run_set(q, k2), LINDYN_OK);
+	assert_int_equal(lindyn_run_set(q, "steps=0"), LINDYN_OK);
+	assert_int_equal(lindyn_run_exec(q), LINDYN_OK);
+	assert_true(fabs(lindyn_run_value(q, "loss", 0, "loss") - lend) < 1e-12 * lend);
+	lindyn_run_free(q);
+	lindyn_run_free(r);
+	const char *files[] = { "w1_init.npy", "w2_init.npy", "w1_final.npy", "w2_final.npy",
+	                        "loss.tsv", "summary.tsv" };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char f[128];
+		snprintf(f, sizeof f, "%s/%s", dir, files[i]);
+		assert_int_equal(remove(f), 0);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* Cross-parameter constraints are rejected in alloc with a message. */
 static void test_bad_input(void **state)
 {
@@ -343,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_levels_dense),
 		cmocka_unit_test(test_e1_contract),
 		cmocka_unit_test(test_stop_loss),
+		cmocka_unit_test(test_weights_round_trip),
 		cmocka_unit_test(test_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
