@@ -52,19 +52,36 @@ static void make_model(gd2_model *mo, size_t n, size_t d, size_t m, size_t h, un
 
 /* --- roots ------------------------------------------------------------------ */
 
+/* The Brent workspace every root finder takes (the plugin owns one per run). */
+static gsl_root_fsolver *solver;
+
+static int setup_solver(void **state)
+{
+	(void)state;
+	solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+	return solver ? 0 : -1;
+}
+
+static int teardown_solver(void **state)
+{
+	(void)state;
+	gsl_root_fsolver_free(solver);
+	return 0;
+}
+
 static void test_poly_root_against_gsl_cubic(void **state)
 {
 	(void)state;
 	double c[4] = { -1.0, 2.0, 3.0, 3.0 }; /* 3x^3 + 3x^2 + 2x - 1 */
 	double r, x0, x1, x2;
-	assert_int_equal(gd2_root_increasing_poly(c, 3, &r), GSL_SUCCESS);
+	assert_int_equal(gd2_root_increasing_poly(solver, c, 3, &r), GSL_SUCCESS);
 	int nr = gsl_poly_solve_cubic(1.0, 2.0 / 3.0, -1.0 / 3.0, &x0, &x1, &x2);
 	double pos = nr == 1 ? x0 : (x2 > 0 ? (x1 > 0 ? (x0 > 0 ? x0 : x1) : x2) : x0);
 	assert_true(fabs(r - pos) < 1e-13);
 	assert_true(fabs(gsl_poly_eval(c, 4, r)) < 1e-14);
 	/* badly scaled, as the eta_K cubic is: root near 7.7e-4 */
 	double c2[4] = { -1.0, 1300.0, 390.0, 0.9 };
-	assert_int_equal(gd2_root_increasing_poly(c2, 3, &r), GSL_SUCCESS);
+	assert_int_equal(gd2_root_increasing_poly(solver, c2, 3, &r), GSL_SUCCESS);
 	assert_true(fabs(gsl_poly_eval(c2, 4, r)) < 1e-13);
 	assert_true(r > 7.0e-4 && r < 7.7e-4);
 }
@@ -74,9 +91,9 @@ static void test_poly_no_positive_root(void **state)
 	(void)state;
 	double r;
 	double c[3] = { 0.5, 1.0, 2.0 };   /* p(0) > 0, increasing: no positive root */
-	assert_int_equal(gd2_root_increasing_poly(c, 2, &r), GSL_EDOM);
+	assert_int_equal(gd2_root_increasing_poly(solver, c, 2, &r), GSL_EDOM);
 	double z[3] = { -1.0, 0.0, 0.0 };  /* constant -1 */
-	assert_int_equal(gd2_root_increasing_poly(z, 2, &r), GSL_EDOM);
+	assert_int_equal(gd2_root_increasing_poly(solver, z, 2, &r), GSL_EDOM);
 }
 
 /* --- TMLR ------------------------------------------------------------------- */
@@ -86,7 +103,7 @@ static gd2_tmlr hand_tmlr(double L0)
 	gd2_levels lv = { .lam_plus = 800, .lam_minus = 600, .delta = 700, .delta_plus = 100,
 	                  .delta_minus = 60 };
 	gd2_tmlr T;
-	int st = gd2_tmlr_init(&T, 1.0, 1.0, L0, 0.5, 1.01, &lv, 8.0, 100.0, 0.3);
+	int st = gd2_tmlr_init(&T, solver, 1.0, 1.0, L0, 0.5, 1.01, &lv, 8.0, 100.0, 0.3);
 	assert_int_equal(st, GSL_SUCCESS);
 	return T;
 }
@@ -141,14 +158,14 @@ static void test_tmlr_alpha1_nonpositive(void **state)
 	gd2_levels lv = { 0 };
 	gd2_tmlr T;
 	/* no imbalance and beta1 = max(0, 1 - 10) = 0: alpha1 = 0, no step size */
-	assert_int_equal(gd2_tmlr_init(&T, 1.0, 1.0, 1.0, 0.5, 1.01, &lv, 1.0, 2.0, 10.0), GSL_EDOM);
+	assert_int_equal(gd2_tmlr_init(&T, solver, 1.0, 1.0, 1.0, 0.5, 1.01, &lv, 1.0, 2.0, 10.0), GSL_EDOM);
 }
 
 /* eta_K: eta K_t(eta) = 1 for K_t of eq. (12), by hand on 3x^3 + 3x^2 + 2x = 1. */
 static void test_eta_K(void **state)
 {
 	(void)state;
-	gd2_tmlr T = { .K = 1.0 };
+	gd2_tmlr T = { .solver = solver, .K = 1.0 };
 	double eta;
 	assert_int_equal(gd2_tmlr_eta_K(&T, 0.5, 1.0, 1.0, &eta), GSL_SUCCESS);
 	assert_true(fabs(eta * gd2_tmlr_Kt(&T, 0.5, 1.0, 1.0, eta) - 1) < 1e-14);
@@ -229,7 +246,7 @@ static void test_aistats(void **state)
 	gd2_levels lv = { .lam_plus = 3, .lam_minus = 2, .delta = 2.5, .delta_plus = 0.5,
 	                  .delta_minus = 0.25 };
 	gd2_aistats A;
-	assert_int_equal(gd2_aistats_init(&A, 0.9, 1.2, 0.7, 0.5, 1.5, &lv, 2.0, 3.0, 1.1), GSL_SUCCESS);
+	assert_int_equal(gd2_aistats_init(&A, solver, 0.9, 1.2, 0.7, 0.5, 1.5, &lv, 2.0, 3.0, 1.1), GSL_SUCCESS);
 	assert_true(fabs(A.p1 - 0.9 / 1.2) < 1e-15 && fabs(A.p2 - 4.1 / 0.9) < 1e-14);
 	double a[5];
 	gd2_aistats_coeffs(&A, 0.7, a);
@@ -250,7 +267,7 @@ static void test_aistats(void **state)
 		assert_true(gd2_aistats_f(&A, 0.7, e) >= 1 - 1 / A.kappa - 1e-12);
 	/* no margin and no imbalance: alpha0 = 0, no step size */
 	gd2_levels zero = { 0 };
-	assert_int_equal(gd2_aistats_init(&A, 0.9, 1.2, 0.7, 0.5, 1.5, &zero, 1.0, 3.0, 1.5), GSL_EDOM);
+	assert_int_equal(gd2_aistats_init(&A, solver, 0.9, 1.2, 0.7, 0.5, 1.5, &zero, 1.0, 3.0, 1.5), GSL_EDOM);
 }
 
 /* --- the rules on hand-checked cases ------------------------------------------ */
@@ -492,5 +509,5 @@ int main(void)
 		cmocka_unit_test(test_logistic),
 		cmocka_unit_test(test_bad_theory_input),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup_solver, teardown_solver);
 }

@@ -84,7 +84,7 @@ static int tmlr_init(gd2_state *s, lindyn_host *h)
 	double smin, smax, dist;
 	int st = wstar_numbers(s, &smin, &smax, &dist);
 	if (!st)
-		st = gd2_tmlr_init(&s->tmlr, s->loss.K, s->loss.mu, s->L0, h->get_real(h, "c_exp"),
+		st = gd2_tmlr_init(&s->tmlr, s->solver, s->loss.K, s->loss.mu, s->L0, h->get_real(h, "c_exp"),
 		                   h->get_real(h, "d_exp"), &s->levels, smin, smax, dist);
 	if (st == GSL_EDOM)
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC,
@@ -106,7 +106,7 @@ static int aistats_init(gd2_state *s, lindyn_host *h)
 		return LINDYN_ERROR(h, LINDYN_EINVAL, "rule=xu_fixed|xu_adaptive|arora need loss=squared");
 	const gd2_model *mo = &s->mo;
 	double smin = gsl_vector_get(mo->sx, mo->r - 1), smax = gsl_vector_get(mo->sx, 0);
-	int st = gd2_aistats_init(&s->ais, smin, smax, s->L0, h->get_real(h, "c1"),
+	int st = gd2_aistats_init(&s->ais, s->solver, smin, smax, s->L0, h->get_real(h, "c1"),
 	                          h->get_real(h, "c2"), &s->levels, s->sminY, s->normY, s->normE0);
 	if (st == GSL_EDOM)
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC,

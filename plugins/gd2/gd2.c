@@ -84,6 +84,8 @@ static void gd2_free(void *state)
 		return;
 	gd2_model_free(&s->mo);
 	gsl_matrix_free(s->Wstar);
+	if (s->solver)
+		gsl_root_fsolver_free(s->solver);
 	free(s);
 }
 
@@ -205,10 +207,9 @@ static void *gd2_alloc(lindyn_host *h)
 	if (check_params(h, n, d, m, hw))
 		return NULL;
 	gd2_state *s = calloc(1, sizeof *s);
-	if (!s || gd2_model_alloc(&s->mo, n, d, m, hw) || !(s->Wstar = gsl_matrix_calloc(d, m))) {
-		if (s)
-			gd2_model_free(&s->mo);
-		free(s);
+	if (!s || gd2_model_alloc(&s->mo, n, d, m, hw) || !(s->Wstar = gsl_matrix_calloc(d, m)) ||
+	    !(s->solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent))) {
+		gd2_free(s);
 		LINDYN_ERROR(h, LINDYN_ENOMEM, "cannot allocate the workspaces for n=%ld d=%ld m=%ld h=%ld",
 		             n, d, m, hw);
 		return NULL;

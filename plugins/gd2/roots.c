@@ -9,13 +9,10 @@
 
 #define ROOT_MAXITER 200
 
-int gd2_root_brent(double (*f)(double, void *), void *params, double lo, double hi,
-                   double *root)
+int gd2_root_brent(gsl_root_fsolver *s, double (*f)(double, void *), void *params, double lo,
+                   double hi, double *root)
 {
 	gsl_function F = { f, params };
-	gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-	if (!s)
-		return GSL_ENOMEM;
 	int status = gsl_root_fsolver_set(s, &F, lo, hi);
 	for (int it = 0; !status && it < ROOT_MAXITER; it++) {
 		status = gsl_root_fsolver_iterate(s);
@@ -29,7 +26,6 @@ int gd2_root_brent(double (*f)(double, void *), void *params, double lo, double 
 			status = it + 1 == ROOT_MAXITER ? GSL_EMAXITER : GSL_SUCCESS;
 	}
 	*root = gsl_root_fsolver_root(s);
-	gsl_root_fsolver_free(s);
 	return status;
 }
 
@@ -44,7 +40,7 @@ static double poly_eval(double x, void *p)
 	return gsl_poly_eval(q->c, q->len, x);
 }
 
-int gd2_root_increasing_poly(const double *c, int deg, double *root)
+int gd2_root_increasing_poly(gsl_root_fsolver *s, const double *c, int deg, double *root)
 {
 	if (!(c[0] < 0.0))
 		return GSL_EDOM;
@@ -63,5 +59,5 @@ int gd2_root_increasing_poly(const double *c, int deg, double *root)
 		*root = b;
 		return GSL_SUCCESS;
 	}
-	return gd2_root_brent(poly_eval, &q, 0.0, b, root);
+	return gd2_root_brent(s, poly_eval, &q, 0.0, b, root);
 }

@@ -31,6 +31,7 @@ typedef struct {
 	gsl_matrix *Wstar;
 	gd2_tmlr tmlr;
 	gd2_aistats ais;
+	gsl_root_fsolver *solver; /* Brent workspace of every root */
 	int have_tmlr, have_ais;
 	gd2_rule rule;
 	int growth_cap, stats_full, wall_clock, save_weights;

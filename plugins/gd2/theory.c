@@ -63,16 +63,17 @@ static int smallest_root_102(gd2_tmlr *T, double hi, double *root)
 		double x = hi * pow(ETA02_SPAN, 1.0 - (double)i / ETA02_GRID), g = eq102(x, T);
 		if (g >= 0.0)
 			return g == 0.0 ? (*root = x, GSL_SUCCESS)
-			                : gd2_root_brent(eq102, T, prev_x, x, root);
+			                : gd2_root_brent(T->solver, eq102, T, prev_x, x, root);
 		prev_x = x;
 	}
 	return GSL_EDOM;
 }
 
-int gd2_tmlr_init(gd2_tmlr *T, double K, double mu, double L0, double c, double d,
-                  const gd2_levels *lv, double sminWs, double smaxWs, double dist0)
+int gd2_tmlr_init(gd2_tmlr *T, gsl_root_fsolver *solver, double K, double mu, double L0,
+                  double c, double d, const gd2_levels *lv, double sminWs, double smaxWs,
+                  double dist0)
 {
-	*T = (gd2_tmlr){ .K = K, .mu = mu, .L0 = L0, .c = c, .d = d, .sminWs = sminWs,
+	*T = (gd2_tmlr){ .solver = solver, .K = K, .mu = mu, .L0 = L0, .c = c, .d = d, .sminWs = sminWs,
 	                 .smaxWs = smaxWs, .dist0 = dist0, .lv = *lv };
 	double sk = sqrt(K / mu);
 	T->beta1 = fmax(0.0, sminWs - sk * dist0);
@@ -83,7 +84,7 @@ int gd2_tmlr_init(gd2_tmlr *T, double K, double mu, double L0, double c, double 
 	if (!(T->alpha1 > 0.0))
 		return GSL_EDOM;
 	/* eta0^(1): eta Kbar_0(eta) = 1, increasing; at 1/(K alpha2) it is >= 0. */
-	int st = gd2_root_brent(eq101, T, 0.0, 1.0 / (K * T->alpha2), &T->eta01);
+	int st = gd2_root_brent(solver, eq101, T, 0.0, 1.0 / (K * T->alpha2), &T->eta01);
 	if (st)
 		return st;
 	T->eta03 = pow(log(1 + T->alpha1 / (2 * T->alpha2)), 1.0 / c);
@@ -127,7 +128,7 @@ int gd2_tmlr_eta_K(const gd2_tmlr *T, double L, double s2T, double sW, double *e
 	L = nonneg(L);
 	double s = sqrt(2 * T->K * L);
 	double c[4] = { -1.0, T->K * s2T + s, 3 * T->K * s2T * s, 6 * T->K * T->K * sW * L };
-	return gd2_root_increasing_poly(c, 3, eta);
+	return gd2_root_increasing_poly(T->solver, c, 3, eta);
 }
 
 /* Theorem E.1: Kbar_t = sqrt(2KL0 rhobar0^t) + 6K^2 b2 L0 eta0^2 Delta^t
@@ -155,11 +156,11 @@ double gd2_tmlr_cap(const gd2_tmlr *T, double t)
 	return pow(1 + pow(T->eta0, T->d), t / 2) * T->eta0;
 }
 
-int gd2_aistats_init(gd2_aistats *A, double sminX, double smaxX, double L0, double c1,
-                     double c2, const gd2_levels *lv, double sminY, double normY,
-                     double normE0)
+int gd2_aistats_init(gd2_aistats *A, gsl_root_fsolver *solver, double sminX, double smaxX,
+                     double L0, double c1, double c2, const gd2_levels *lv, double sminY,
+                     double normY, double normE0)
 {
-	*A = (gd2_aistats){ .sminX = sminX, .smaxX = smaxX, .L0 = L0, .c1 = c1, .c2 = c2 };
+	*A = (gd2_aistats){ .solver = solver, .sminX = sminX, .smaxX = smaxX, .L0 = L0, .c1 = c1, .c2 = c2 };
 	A->kappa = smaxX * smaxX / (sminX * sminX);
 	A->p1 = fmax(sminY - normE0, 0.0) / smaxX;
 	A->p2 = (normY + normE0) / sminX;
@@ -174,10 +175,10 @@ int gd2_aistats_init(gd2_aistats *A, double sminX, double smaxX, double L0, doub
 	double C1 = 4 * c2 * L0 * s2 / (c2 - 1);
 	double C2 = 8 * c2 * A->beta0 * L0 * s2 / ((1 - c1) * A->alpha0);
 	double p[4] = { -a[1], a[2] + C1, a[3], a[4] };
-	int st = gd2_root_increasing_poly(p, 3, &A->etamax1);
+	int st = gd2_root_increasing_poly(solver, p, 3, &A->etamax1);
 	p[1] = a[2] + C2;
 	if (!st)
-		st = gd2_root_increasing_poly(p, 3, &A->etamax2);
+		st = gd2_root_increasing_poly(solver, p, 3, &A->etamax2);
 	A->etamax = fmin(A->etamax1, A->etamax2);
 	return st;
 }
@@ -210,7 +211,7 @@ int gd2_aistats_adaptive(const gd2_aistats *A, double L, double *eta)
 	double a[5];
 	gd2_aistats_coeffs(A, L, a);
 	double p[4] = { -a[1], 2 * a[2], 3 * a[3], 4 * a[4] };
-	int st = gd2_root_increasing_poly(p, 3, eta);
+	int st = gd2_root_increasing_poly(A->solver, p, 3, eta);
 	if (!st)
 		*eta = fmin(*eta, A->etamax);
 	return st;

@@ -5,23 +5,29 @@
 #ifndef GD2_THEORY_H
 #define GD2_THEORY_H
 
+#include <gsl/gsl_roots.h>
+
 #include "gd2.h"
 
 /* --- roots (roots.c) --------------------------------------------------- */
+
+/* Every root is found with a caller-owned Brent solver (gsl_root_fsolver_alloc
+ * of gsl_root_fsolver_brent), so the per-step rules allocate nothing. */
 
 /* The unique positive root of c0 + c1 x + ... + c_deg x^deg when c0 < 0 and
  * c1..c_deg >= 0, not all zero (an increasing polynomial): Brent on a
  * bracket [0, b] with p(b) >= 0.  GSL_EDOM when there is no positive root
  * (c0 >= 0 or all higher coefficients zero). */
-int gd2_root_increasing_poly(const double *c, int deg, double *root);
+int gd2_root_increasing_poly(gsl_root_fsolver *s, const double *c, int deg, double *root);
 
 /* A root of f in [lo, hi] (f(lo), f(hi) of opposite signs) by Brent. */
-int gd2_root_brent(double (*f)(double, void *), void *params, double lo, double hi,
-                   double *root);
+int gd2_root_brent(gsl_root_fsolver *s, double (*f)(double, void *), void *params, double lo,
+                   double hi, double *root);
 
 /* --- TMLR Theorem 3.1 / E.1 ---------------------------------------------- */
 
 typedef struct {
+	gsl_root_fsolver *solver;     /* not owned */
 	double K, mu, L0;
 	double c, d;                  /* exponents of Theorem E.1 (c = .5, d = 1.01) */
 	double sminWs, smaxWs, dist0; /* sigma_min/max(W*), ||W(0) - W*||_F */
@@ -35,8 +41,9 @@ typedef struct {
 
 /* Table 2 and Theorem E.1 from K, mu, L0, the levels of D(0) and W*, W(0).
  * GSL_EDOM when alpha1 <= 0 (the theorem does not apply). */
-int gd2_tmlr_init(gd2_tmlr *T, double K, double mu, double L0, double c, double d,
-                  const gd2_levels *lv, double sminWs, double smaxWs, double dist0);
+int gd2_tmlr_init(gd2_tmlr *T, gsl_root_fsolver *solver, double K, double mu, double L0,
+                  double c, double d, const gd2_levels *lv, double sminWs, double smaxWs,
+                  double dist0);
 /* K_t of eq. (12) at step size eta: s2T = sigma_max^2(T_t), sW = sigma_max(W(t)). */
 double gd2_tmlr_Kt(const gd2_tmlr *T, double L, double s2T, double sW, double eta);
 /* The eta with eta K_t(eta) = 1 (the cubic fixed point of 1/K_t). */
@@ -52,6 +59,7 @@ double gd2_tmlr_cap(const gd2_tmlr *T, double t);
 /* --- AISTATS Theorem 3.1/3.2, Algorithm 1 ---------------------------------- */
 
 typedef struct {
+	gsl_root_fsolver *solver;     /* not owned */
 	double sminX, smaxX, kappa, L0, c1, c2;
 	double p1, p2, alpha0, beta0, a1;
 	double etamax1, etamax2, etamax;
@@ -59,9 +67,9 @@ typedef struct {
 
 /* sminY = sigma_min(Y), normY = ||Y||_F, normE0 = ||Y - X W(0)||_F.
  * GSL_EDOM when alpha0 <= 0. */
-int gd2_aistats_init(gd2_aistats *A, double sminX, double smaxX, double L0, double c1,
-                     double c2, const gd2_levels *lv, double sminY, double normY,
-                     double normE0);
+int gd2_aistats_init(gd2_aistats *A, gsl_root_fsolver *solver, double sminX, double smaxX,
+                     double L0, double c1, double c2, const gd2_levels *lv, double sminY,
+                     double normY, double normE0);
 /* a2(t), a3(t), a4(t) of eq. (27) at loss L. */
 void gd2_aistats_coeffs(const gd2_aistats *A, double L, double a[5]);
 /* f(eta, t) of eq. (26) at loss L. */
