@@ -102,7 +102,7 @@ check: $(BUILD)/.deps
 PAPERS := $(filter-out paper/FORMAT.md,$(wildcard paper/*.md))
 RUNS_MK := $(BUILD)/runs$(if $(QUICK),-quick).mk
 
-$(RUNS_MK): $(PAPERS) $(LINDYN) FORCE
+$(RUNS_MK): $(PAPERS) $(LINDYN) $(PLUGIN_SOS) FORCE
 	@$(LINDYN) tangle $(if $(QUICK),--quick) --data $(DATA) --figures $(FIGDIR) \
 	  --blocks $(BUILD)/blocks --lindyn $(LINDYN) -o $@ $(PAPERS)
 

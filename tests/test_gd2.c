@@ -354,9 +354,23 @@ static void test_weights_round_trip(void **state)
 	assert_int_equal(lindyn_run_exec(q), LINDYN_OK);
 	assert_true(fabs(lindyn_run_value(q, "loss", 0, "loss") - lend) < 1e-12 * lend);
 	lindyn_run_free(q);
+
+	/* data=npy + init=npy from the saved inputs redoes the run bit for bit. */
+	const char *inputs[] = { "data=npy", "x_npy=%s/x.npy", "y_npy=%s/y.npy", "init=npy",
+	                         "w1_npy=%s/w1_init.npy", "w2_npy=%s/w2_init.npy" };
+	lindyn_run *again = new_run(small_e1);
+	for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+		char kv[160];
+		snprintf(kv, sizeof kv, inputs[i], dir);
+		assert_int_equal(lindyn_run_set(again, kv), LINDYN_OK);
+	}
+	assert_int_equal(lindyn_run_exec(again), LINDYN_OK);
+	double redo = lindyn_run_value(again, "loss", lindyn_run_rows(again, "loss") - 1, "loss");
+	assert_memory_equal(&redo, &lend, sizeof redo);
+	lindyn_run_free(again);
 	lindyn_run_free(r);
-	const char *files[] = { "w1_init.npy", "w2_init.npy", "w1_final.npy", "w2_final.npy",
-	                        "loss.tsv", "summary.tsv" };
+	const char *files[] = { "x.npy", "y.npy", "w1_init.npy", "w2_init.npy", "w1_final.npy",
+	                        "w2_final.npy", "loss.tsv", "summary.tsv" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char f[128];
 		snprintf(f, sizeof f, "%s/%s", dir, files[i]);

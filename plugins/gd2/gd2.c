@@ -16,9 +16,11 @@ static const lindyn_param gd2_params[] = {
 	{ "d", LINDYN_P_INT, "400", 1, 100000, NULL, "input dimension (columns of X, rows of W1)" },
 	{ "m", LINDYN_P_INT, "1", 1, 10000, NULL, "output dimension (columns of Y and W2)" },
 	{ "h", LINDYN_P_INT, "500", 1, 1000000, NULL, "hidden width (columns of W1, rows of W2)" },
-	{ "data", LINDYN_P_ENUM, "orthonormal", 0, 0, TWOLAYER_DATA_KINDS "|spectrum",
+	{ "data", LINDYN_P_ENUM, "orthonormal", 0, 0, TWOLAYER_DATA_KINDS "|spectrum|npy",
 	  "X: iid N(0,x_std^2); orthonormal rows (n <= d); identity (n == d); spectrum: "
-	  "orthonormal rows scaled by iid U[x_smin, x_smax]" },
+	  "orthonormal rows scaled by iid U[x_smin, x_smax]; npy: X and Y from x_npy, y_npy" },
+	{ "x_npy", LINDYN_P_STRING, "", 0, 0, NULL, "X (n x d, float64 .npy) for data=npy" },
+	{ "y_npy", LINDYN_P_STRING, "", 0, 0, NULL, "Y (n x m, float64 .npy) for data=npy" },
 	{ "x_std", LINDYN_P_REAL, "1", 0, 1e6, NULL, "std of the entries of X (data=gauss)" },
 	{ "x_smin", LINDYN_P_REAL, "1.8", 0, 1e6, NULL, "smallest singular value (data=spectrum)" },
 	{ "x_smax", LINDYN_P_REAL, "2.3", 0, 1e6, NULL, "largest singular value (data=spectrum)" },
@@ -63,7 +65,7 @@ static const lindyn_param gd2_params[] = {
 	  "also log this many log-spaced steps per decade of the step counter (0: off)" },
 	{ "stop_loss", LINDYN_P_REAL, "0", 0, 1e300, NULL, "stop once the loss falls below (0: never)" },
 	{ "save_weights", LINDYN_P_BOOL, "false", 0, 0, NULL,
-	  "write w1_init, w2_init, w1_final, w2_final .npy" },
+	  "write x, y, w1_init, w2_init, w1_final, w2_final .npy (x, y, w*_init restart the run)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -126,21 +128,32 @@ static int draw_init(lindyn_host *h, gd2_model *mo, gsl_rng *rng)
 	return LINDYN_OK;
 }
 
+/* data=npy: X and Y read from files, replacing the drawn ones. */
+static int read_data(lindyn_host *h, gd2_model *mo)
+{
+	const char *px = h->get_str(h, "x_npy"), *py = h->get_str(h, "y_npy");
+	if (!*px || !*py)
+		return LINDYN_ERROR(h, LINDYN_EINVAL, "data=npy needs x_npy and y_npy");
+	int st = h->npy_read(h, px, mo->n, mo->d, mo->X->data);
+	return st ? st : h->npy_read(h, py, mo->n, mo->m, mo->Y->data);
+}
+
 /* X, Y and the weights.  Draw order: X, Theta, noise (twolayer_data), W1, W2,
  * then the singular values of data=spectrum.  For target=init or
  * data=spectrum, Y = X (W1 W2 or Theta) + noise is recomposed at the end with
- * the noise of the first draw. */
+ * the noise of the first draw.  data=npy draws as data=gauss (so the weights
+ * are those of the same seed), then takes X and Y from the files. */
 static int draw_problem(lindyn_host *h, gd2_model *mo)
 {
 	const char *data = h->get_str(h, "data");
-	int spectrum = strcmp(data, "spectrum") == 0;
+	int spectrum = strcmp(data, "spectrum") == 0, from_files = strcmp(data, "npy") == 0;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!rng)
 		return LINDYN_ERROR(h, LINDYN_ENOMEM, "cannot allocate the random generator");
 	gsl_rng_set(rng, h->seed(h));
-	int st = twolayer_data(rng, spectrum ? "orthonormal" : data, h->get_real(h, "x_std"),
-	                       h->get_real(h, "theta_std"), h->get_real(h, "noise"), mo->X,
-	                       mo->Theta, mo->Y);
+	int st = twolayer_data(rng, spectrum ? "orthonormal" : from_files ? "gauss" : data,
+	                       h->get_real(h, "x_std"), h->get_real(h, "theta_std"),
+	                       h->get_real(h, "noise"), mo->X, mo->Theta, mo->Y);
 	if (st) {
 		gsl_rng_free(rng);
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC, "drawing the data failed: %s", gsl_strerror(st));
@@ -157,6 +170,8 @@ static int draw_problem(lindyn_host *h, gd2_model *mo)
 		}
 	}
 	gsl_rng_free(rng);
+	if (!st && from_files)
+		return read_data(h, mo);
 	int from_init = strcmp(h->get_str(h, "target"), "init") == 0;
 	if (st || (!from_init && !spectrum)) /* twolayer's Y as it is, bit for bit */
 		return st;

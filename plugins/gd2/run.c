@@ -210,6 +210,10 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 	int st = emit_summary(s, h);
 	if (!st)
 		st = gd2_constants_emit(s, h);
+	if (!st && s->save_weights) /* the inputs too, so NumPy can redo the run */
+		st = h->npy_write(h, "x", mo->n, mo->d, mo->X->data);
+	if (!st && s->save_weights)
+		st = h->npy_write(h, "y", mo->n, mo->m, mo->Y->data);
 	if (!st && s->save_weights)
 		st = save(h, mo, "w1_init", "w2_init");
 	if (st)
