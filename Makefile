@@ -48,7 +48,7 @@ TESTS       := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SHELL_TESTS := $(wildcard tests/*.test.sh)
 LINDYN      := $(BUILD)/lindyn
 
-.PHONY: all deps check test figures verify paper bench install clean FORCE
+.PHONY: all deps check test figures verify paper bench install clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -102,7 +102,7 @@ check: $(BUILD)/.deps
 PAPERS := $(filter-out paper/FORMAT.md,$(wildcard paper/*.md))
 RUNS_MK := $(BUILD)/runs$(if $(QUICK),-quick).mk
 
-$(RUNS_MK): $(PAPERS) $(LINDYN) $(PLUGIN_SOS) FORCE
+$(RUNS_MK): $(PAPERS) $(LINDYN) $(PLUGIN_SOS) $(wildcard figures/*.gp)
 	@$(LINDYN) tangle $(if $(QUICK),--quick) --data $(DATA) --figures $(FIGDIR) \
 	  --blocks $(BUILD)/blocks --lindyn $(LINDYN) -o $@ $(PAPERS)
 
