@@ -14,7 +14,10 @@ git clone -q "$repo" "$work/lindyn"
 cd "$work/lindyn"
 echo "bench figures: clean clone of $(git rev-parse --short HEAD) in $work" >&2
 make -s all >/dev/null
+# The runs as make rules, under a name no rule remakes: with build/runs.mk
+# itself on the command line, its FORCE rule would re-tangle it endlessly.
 make -s build/runs.mk >/dev/null
+cp build/runs.mk build/bench-runs.mk
 papers=${PAPERS:-$(for p in paper/*.md; do b=$(basename "$p" .md); [ "$b" = FORMAT ] || echo "$b"; done)}
 
 export OPENBLAS_NUM_THREADS=1
@@ -27,7 +30,7 @@ for j in $JOBS; do
 		rm -rf data build/figures
 		log="$work/$p-j$j.log"
 		if ! /usr/bin/time -f "%e %U %S" -o "$work/time" \
-			make -s -j"$j" -f Makefile -f build/runs.mk "figures-$p" >"$log" 2>&1; then
+			make -s -j"$j" -f Makefile -f build/bench-runs.mk "figures-$p" >"$log" 2>&1; then
 			echo "bench figures: make figures-$p -j$j failed; the end of its log:" >&2
 			tail -5 "$log" >&2
 			exit 1
