@@ -20,7 +20,7 @@ BUILD    ?= build
 SAN      ?=
 PREFIX   ?= /usr/local
 QUICK    ?=
-DATA     := $(if $(QUICK),data/quick,data)
+DATA     ?= $(if $(QUICK),data/quick,data)
 FIGDIR   := $(if $(QUICK),$(BUILD)/figures/quick,$(BUILD)/figures)
 
 CC       ?= cc
