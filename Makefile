@@ -96,7 +96,7 @@ test: all $(TESTS) $(FIXTURE_SOS)
 
 check: $(BUILD)/.deps
 	$(MAKE) test
-	$(MAKE) BUILD=build/asan SAN=1 OPT='-O1 -g' test
+	$(MAKE) BUILD=$(BUILD)/asan SAN=1 OPT='-O1 -g' test
 
 # ---- literate papers ----------------------------------------------------------
 PAPERS := $(filter-out paper/FORMAT.md,$(wildcard paper/*.md))
