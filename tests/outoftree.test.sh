@@ -9,7 +9,7 @@ if [ -n "${LINDYN_SAN:-}" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-make -s install PREFIX="$tmp/prefix" >/dev/null
+make -s install BUILD="${LINDYN_BUILD:-build}" PREFIX="$tmp/prefix" >/dev/null
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 lindyn="$tmp/prefix/bin/lindyn"
 mkdir "$tmp/src" && cd "$tmp/src"
