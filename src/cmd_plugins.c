@@ -11,12 +11,6 @@
 #include "registry.h"
 #include "status.h"
 
-#ifndef LINDYN_VERSION
-#define LINDYN_VERSION "unknown"
-#endif
-#ifndef LINDYN_GIT
-#define LINDYN_GIT "unknown"
-#endif
 
 static void print_rejected(const registry *reg)
 {
@@ -29,10 +23,10 @@ int cmd_list(int argc, char **argv)
 {
 	(void)argv;
 	if (argc < 0) {
-		char libs[512];
+		char tool[256], libs[512];
+		provenance_tool(tool, sizeof tool);
 		provenance_libs(libs, sizeof libs);
-		printf("lindyn %s (git %s) abi %u.%u\n%s\n", LINDYN_VERSION, LINDYN_GIT,
-		       LINDYN_ABI_MAJOR, LINDYN_ABI_MINOR, libs);
+		printf("%s\n%s\n", tool, libs);
 		return 0;
 	}
 	if (argc > 0) {

@@ -21,6 +21,12 @@ extern int openblas_get_num_threads(void);
 #define LINDYN_GIT "unknown"
 #endif
 
+void provenance_tool(char *buf, size_t len)
+{
+	snprintf(buf, len, "lindyn %s (git %s) abi %u.%u", LINDYN_VERSION, LINDYN_GIT,
+	         LINDYN_ABI_MAJOR, LINDYN_ABI_MINOR);
+}
+
 void provenance_libs(char *buf, size_t len)
 {
 	snprintf(buf, len, "gsl %s; blas %s; threads=%d", gsl_version, openblas_get_config(),
@@ -60,9 +66,10 @@ char *provenance_header(const lindyn_plugin *p, const char *plugin_path,
 	if (!buf)
 		return NULL;
 	buf[0] = 0;
+	char tool[256];
 	provenance_libs(libs, sizeof libs);
-	int bad = append(&buf, &len, &cap, "# lindyn %s (git %s) abi %u.%u\n", LINDYN_VERSION,
-	                 LINDYN_GIT, LINDYN_ABI_MAJOR, LINDYN_ABI_MINOR);
+	provenance_tool(tool, sizeof tool);
+	int bad = append(&buf, &len, &cap, "# %s\n", tool);
 	bad |= append(&buf, &len, &cap, "# plugin: %s %s (%s)\n", p->name, p->version,
 	              plugin_path ? plugin_path : "linked in");
 	bad |= append(&buf, &len, &cap, "# command: %s\n", command ? command : "(library call)");

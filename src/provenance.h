@@ -12,6 +12,9 @@
 char *provenance_header(const lindyn_plugin *p, const char *plugin_path,
                         const param_set *ps, unsigned long seed, const char *command);
 
+/* "lindyn 0.1.0 (git 1a2b3c4d5e6f) abi 1.1" */
+void provenance_tool(char *buf, size_t len);
+
 /* "gsl 2.7.1; blas OpenBLAS 0.3.21 ... threads=1" */
 void provenance_libs(char *buf, size_t len);
 
