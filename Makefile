@@ -106,7 +106,7 @@ $(RUNS_MK): $(PAPERS) $(LINDYN) $(PLUGIN_SOS) $(wildcard figures/*.gp)
 	@$(LINDYN) tangle $(if $(QUICK),--quick) --data $(DATA) --figures $(FIGDIR) \
 	  --blocks $(BUILD)/blocks --lindyn $(LINDYN) -o $@ $(PAPERS)
 
-ifneq ($(filter figures verify paper,$(MAKECMDGOALS)),)
+ifneq ($(filter figures verify paper figures-% runs-%,$(MAKECMDGOALS)),)
 include $(RUNS_MK)
 endif
 
