@@ -123,6 +123,34 @@ static void test_gradient_finite_differences(void **state)
 	gd2_model_free(&mo);
 }
 
+/* The two product orders (through P = X W1, and through W = W1 W2) take
+ * the same steps and the same line-search trial losses, to rounding. */
+static void test_product_orders_agree(void **state)
+{
+	(void)state;
+	gd2_model a, b;
+	make_model(&a, 9, 30, 2, 40, 3);
+	make_model(&b, 9, 30, 2, 40, 3);
+	assert_true(a.carry_P); /* 3n < 2d */
+	b.carry_P = 0;
+	gd2_loss loss = { .kind = LOSS_SQUARED };
+	for (int k = 0; k < 20; k++) {
+		double ga, gb, la = gd2_model_gradient(&a, &loss, &ga);
+		double lb = gd2_model_gradient(&b, &loss, &gb);
+		assert_true(fabs(la - lb) <= 1e-12 * la);
+		assert_true(fabs(ga - gb) <= 1e-12 * ga);
+		gd2_model_trial_prepare(&a, &loss);
+		gd2_model_trial_prepare(&b, &loss);
+		double ta = gd2_model_trial_loss(&a, &loss, 2e-3), tb = gd2_model_trial_loss(&b, &loss, 2e-3);
+		assert_true(ta < la); /* a descent step, so the comparison means something */
+		assert_true(fabs(ta - tb) <= 1e-12 * ta);
+		gd2_model_step(&a, 2e-3);
+		gd2_model_step(&b, 2e-3);
+	}
+	gd2_model_free(&a);
+	gd2_model_free(&b);
+}
+
 /* ||W1^T W1 - W2 W2^T - D(0)||_F with the h x h matrices. */
 static double dense_drift(const gd2_model *mo)
 {
@@ -404,6 +432,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gradient_finite_differences),
+		cmocka_unit_test(test_product_orders_agree),
 		cmocka_unit_test(test_drift_one_step),
 		cmocka_unit_test(test_drift_many_steps),
 		cmocka_unit_test(test_levels_dense),

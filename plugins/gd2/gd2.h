@@ -62,6 +62,7 @@ typedef struct {
 	 * W(eta) = W - eta V1 + eta^2 V2. */
 	gsl_matrix *Z1, *Z2, *Zt, *Rt, *V1, *V2, *Wt, *Mmm;
 	int want_W;            /* keep W = W1 W2 current (spectra of W) */
+	int carry_P;           /* products through P = X W1 (cheaper when 3n < 2d) */
 } gd2_model;
 
 /* sigma^2_min/max(T_t) = sigma^2_min/max(W1) + sigma^2_min/max(W2) (TMLR

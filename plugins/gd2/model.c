@@ -1,9 +1,14 @@
 /* model.c -- the workspaces of a gd2 run and one gradient step.
  *
- * Cost per step: the only products with X and the width h are rank-m
- * updates, because P = X W1 is carried along: X W1(k+1) = P - eta (X G) W2^T.
- * A step is then O(h m (n + d) + n d m) instead of the O(n d h) of
- * recomputing X W1; P is recomputed every GD2_REFRESH steps. */
+ * Cost per step (multiply-adds), with every product with the width h of
+ * rank m, in one of two orders chosen at allocation by cost:
+ *   through W = W1 W2:   W (dhm), Z = X W (ndm), G = X^T R (ndm),
+ *                        W1^T G (dhm), W1 update G W2^T (dhm): 3dhm + 2ndm;
+ *   through P = X W1, carried along as X W1(k+1) = P - eta (X G) W2^T:
+ *                        Z = P W2, P^T R, P update (3nhm), G and X G (2ndm),
+ *                        W1 update (dhm): 3nhm + dhm + 2ndm,
+ * so P pays when 3n < 2d (E1: n = 100, d = 400); it is recomputed every
+ * GD2_REFRESH steps. */
 #include "gd2.h"
 
 #include <math.h>
@@ -22,7 +27,7 @@ static gsl_matrix *mat(size_t r, size_t c, int *fail)
 int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 {
 	int fail = 0;
-	*mo = (gd2_model){ .n = n, .d = d, .m = m, .h = h };
+	*mo = (gd2_model){ .n = n, .d = d, .m = m, .h = h, .carry_P = 3 * n < 2 * d };
 	mo->r = n < d ? n : d;
 	mo->k = h < mo->r + m ? h : mo->r + m;
 	size_t r = mo->r, k = mo->k;
@@ -36,7 +41,7 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 	mo->W2 = mat(h, m, &fail);
 	mo->W1_0 = mat(d, h, &fail);
 	mo->W2_0 = mat(h, m, &fail);
-	mo->P = mat(n, h, &fail);
+	mo->P = mo->carry_P ? mat(n, h, &fail) : NULL;
 	mo->Z = mat(n, m, &fail);
 	mo->R = mat(n, m, &fail);
 	mo->G = mat(d, m, &fail);
@@ -113,22 +118,31 @@ static double trace_prod(const gsl_matrix *A, const gsl_matrix *B)
 
 double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 {
-	/* Z = (X W1) W2;  W = W1 W2 when the l2 term or the spectra need it. */
-	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->W2, 0.0, mo->Z);
-	if (mo->want_W || loss->kind == LOSS_LOGISTIC)
+	/* Z = (X W1) W2 or X (W1 W2);  W when the order, the l2 term or the
+	 * spectra need it. */
+	if (!mo->carry_P || mo->want_W || loss->kind == LOSS_LOGISTIC)
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->W2, 0.0, mo->W);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->carry_P ? mo->P : mo->X,
+	               mo->carry_P ? mo->W2 : mo->W, 0.0, mo->Z);
 	double l = gd2_loss_eval(loss, mo->Z, mo->Y, mo->W, mo->R);
 
-	/* G = X^T R (+ lambda W);  gW2 = W1^T G = P^T R (+ lambda W1^T W). */
+	/* G = X^T R (+ lambda W);  gW2 = W1^T G, as P^T R (+ lambda W1^T W) when
+	 * P is carried. */
 	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->X, mo->R, 0.0, mo->G);
-	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->P, mo->R, 0.0, mo->gW2);
 	if (loss->kind == LOSS_LOGISTIC && loss->lambda > 0.0) {
 		gsl_matrix_scale(mo->W, loss->lambda);
 		gsl_matrix_add(mo->G, mo->W);
-		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W1, mo->W, 1.0, mo->gW2);
 		gsl_matrix_scale(mo->W, 1.0 / loss->lambda);
 	}
-	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->G, 0.0, mo->XG);
+	if (mo->carry_P) {
+		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->P, mo->R, 0.0, mo->gW2);
+		if (loss->kind == LOSS_LOGISTIC && loss->lambda > 0.0)
+			gsl_blas_dgemm(CblasTrans, CblasNoTrans, loss->lambda, mo->W1, mo->W, 1.0,
+			               mo->gW2);
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->G, 0.0, mo->XG);
+	} else {
+		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W1, mo->G, 0.0, mo->gW2);
+	}
 
 	/* ||G W2^T||_F^2 = tr((G^T G)(W2^T W2)). */
 	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->G, 0.0, mo->GtG);
@@ -151,7 +165,8 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 void gd2_model_step(gd2_model *mo, double eta)
 {
 	gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->G, mo->W2, 1.0, mo->W1);
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->XG, mo->W2, 1.0, mo->P);
+	if (mo->carry_P)
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->XG, mo->W2, 1.0, mo->P);
 	/* Both matrices are contiguous (allocated, not views). */
 	gsl_vector_view g = gsl_vector_view_array(mo->gW2->data, mo->h * mo->m);
 	gsl_vector_view w = gsl_vector_view_array(mo->W2->data, mo->h * mo->m);
@@ -160,7 +175,8 @@ void gd2_model_step(gd2_model *mo, double eta)
 
 void gd2_model_refresh(gd2_model *mo)
 {
-	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W1, 0.0, mo->P);
+	if (mo->carry_P)
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W1, 0.0, mo->P);
 }
 
 /* Symmetrizes the upper triangle a dsyrk wrote, then the extreme eigenvalues. */
@@ -200,16 +216,24 @@ int gd2_model_spectra(gd2_model *mo, gd2_spectra *sp)
 
 void gd2_model_trial_prepare(gd2_model *mo, const gd2_loss *loss)
 {
-	/* X W1(eta) W2(eta) = (P - eta XG W2^T)(W2 - eta gW2)
-	 *   = Z - eta (P gW2 + XG W2^T W2) + eta^2 XG (W2^T gW2); W(eta) alike. */
-	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->gW2, 0.0, mo->Z1);
-	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->W2tW2, 1.0, mo->Z1);
+	/* W1(eta) W2(eta) = (W1 - eta G W2^T)(W2 - eta gW2)
+	 *   = W - eta (W1 gW2 + G W2^T W2) + eta^2 G (W2^T gW2) = W - eta V1 + eta^2 V2,
+	 * and X W(eta) = Z - eta Z1 + eta^2 Z2 with Z1 = X V1 = P gW2 + XG W2^T W2
+	 * and Z2 = X V2 = XG (W2^T gW2). */
 	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W2, mo->gW2, 0.0, mo->Mmm);
-	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->Mmm, 0.0, mo->Z2);
-	if (loss->kind == LOSS_LOGISTIC) {
+	if (mo->carry_P) {
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->gW2, 0.0, mo->Z1);
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->W2tW2, 1.0, mo->Z1);
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->Mmm, 0.0, mo->Z2);
+	}
+	if (!mo->carry_P || loss->kind == LOSS_LOGISTIC) {
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->gW2, 0.0, mo->V1);
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->W2tW2, 1.0, mo->V1);
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->Mmm, 0.0, mo->V2);
+	}
+	if (!mo->carry_P) {
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->V1, 0.0, mo->Z1);
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->V2, 0.0, mo->Z2);
 	}
 }
 
