@@ -297,6 +297,9 @@ static void test_e1_contract(void **state)
 	double l0 = lindyn_run_value(r, "summary", 0, "loss0");
 	assert_true(c > 0.0);
 	assert_true(fabs(l0 - lindyn_run_value(r, "loss", 0, "loss")) < 1e-15);
+	/* data=orthonormal (the default): every singular value of X is 1 */
+	assert_true(fabs(lindyn_run_value(r, "summary", 0, "lambda_r_x") - 1) < 1e-12);
+	assert_true(fabs(lindyn_run_value(r, "summary", 0, "lambda_1_x") - 1) < 1e-12);
 	for (size_t i = 0; i < rows; i++) {
 		double t = lindyn_run_value(r, "loss", i, "t");
 		assert_true(lindyn_run_value(r, "loss", i, "loss") <= l0 * exp(-rate * t) * (1 + 1e-9));

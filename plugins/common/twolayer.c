@@ -17,25 +17,39 @@ static void fill_gauss(gsl_rng *rng, double std, gsl_matrix *A)
 			gsl_matrix_set(A, i, j, std * gsl_ran_gaussian_ziggurat(rng, 1.0));
 }
 
-/* X = W Phi1^T for the SVD X0 = W S Phi1^T: GSL decomposes the tall X0^T. */
+/* X = W Phi1^T for the SVD X0 = W S Phi1^T, computed as the polar factor
+ * X = (X0 X0^T)^{-1/2} X0 = W S^{-1} W^T W S Phi1^T: an n x n symmetric
+ * eigenproblem and two products instead of an SVD of the d x n matrix. */
 static int orthonormalize_rows(gsl_matrix *X)
 {
-	size_t n = X->size1, d = X->size2;
-	gsl_matrix *A = gsl_matrix_alloc(d, n), *V = gsl_matrix_alloc(n, n);
-	gsl_vector *S = gsl_vector_alloc(n), *work = gsl_vector_alloc(n);
+	size_t n = X->size1;
+	gsl_matrix *G = gsl_matrix_alloc(n, n), *E = gsl_matrix_alloc(n, n);
+	gsl_matrix *T = gsl_matrix_alloc(n, n), *X0 = gsl_matrix_alloc(n, X->size2);
+	gsl_vector *lambda = gsl_vector_alloc(n);
+	gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
 	int status = GSL_ENOMEM;
-	if (A && V && S && work) {
-		gsl_matrix_transpose_memcpy(A, X);
-		/* Golub-Reinsch: GSL 2.7's one-sided Jacobi returns left singular
-		 * vectors orthonormal only to ~5e-2 at 400 x 100. */
-		status = gsl_linalg_SV_decomp(A, V, S, work); /* X0^T = A S V^T */
-		if (!status) /* X = V A^T */
-			status = gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, V, A, 0.0, X);
+	if (G && E && T && X0 && lambda && ws) {
+		gsl_blas_dsyrk(CblasLower, CblasNoTrans, 1.0, X, 0.0, G); /* X0 X0^T */
+		status = gsl_eigen_symmv(G, lambda, E, ws);
+		if (!status && gsl_vector_min(lambda) <= 0.0)
+			status = GSL_ESING; /* rank-deficient X0: no orthonormal rows */
+		if (!status) {
+			/* T = E diag(lambda^{-1/2}) E^T */
+			for (size_t i = 0; i < n; i++)
+				for (size_t j = 0; j < n; j++)
+					gsl_matrix_set(G, i, j, gsl_matrix_get(E, i, j) /
+					                                sqrt(gsl_vector_get(lambda, j)));
+			gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, G, E, 0.0, T);
+			gsl_matrix_memcpy(X0, X);
+			status = gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, T, X0, 0.0, X);
+		}
 	}
-	gsl_matrix_free(A);
-	gsl_matrix_free(V);
-	gsl_vector_free(S);
-	gsl_vector_free(work);
+	gsl_matrix_free(G);
+	gsl_matrix_free(E);
+	gsl_matrix_free(T);
+	gsl_matrix_free(X0);
+	gsl_vector_free(lambda);
+	gsl_eigen_symmv_free(ws);
 	return status;
 }
 
