@@ -94,6 +94,10 @@ eos_model *eos_valley_new(void);
 /* Two points of norm `norm` whose angular separation is `angle` radians,
  * placed symmetrically so that M is the horizontal axis. */
 eos_model *eos_logistic_new(double norm, double angle);
+/* Two-parameter models with M = {theta2 = 0}: the Hessian-vector product
+ * from ops->hessian, and the foot point (theta1, 0). */
+void eos_plane_hvp(eos_model *m, const double *x, const double *v, double *out);
+void eos_plane_project(eos_model *m, const double *x, double *p);
 void eos_model_free(eos_model *m);
 
 /* Initial points.  product: "offset" is (a s, s, ..., s, s/a + eps) with

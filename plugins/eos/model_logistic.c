@@ -62,21 +62,6 @@ static void logistic_hessian(eos_model *m, const double *x, double *H)
 			H[2 * i + j] = c1 * m->z1[i] * m->z1[j] + c2 * m->z2[i] * m->z2[j];
 }
 
-static void logistic_hvp(eos_model *m, const double *x, const double *v, double *out)
-{
-	double H[4];
-	logistic_hessian(m, x, H);
-	out[0] = H[0] * v[0] + H[1] * v[1];
-	out[1] = H[2] * v[0] + H[3] * v[1];
-}
-
-static void logistic_project(eos_model *m, const double *x, double *p)
-{
-	(void)m;
-	p[0] = x[0];
-	p[1] = 0.0;
-}
-
 static double logistic_sharpness_on_m(eos_model *m, const double *p)
 {
 	double c = m->z1[0], s = m->z1[1];
@@ -107,9 +92,9 @@ static const eos_model_ops logistic_ops = {
 	.step = logistic_step,
 	.loss = logistic_loss,
 	.grad = logistic_grad,
-	.hvp = logistic_hvp,
+	.hvp = eos_plane_hvp,
 	.hessian = logistic_hessian,
-	.project = logistic_project,
+	.project = eos_plane_project,
 	.reduced_step = logistic_reduced_step,
 	.reduced_loss = logistic_reduced_loss,
 	.sharpness_on_m = logistic_sharpness_on_m,

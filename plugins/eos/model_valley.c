@@ -43,21 +43,6 @@ static void valley_hessian(eos_model *m, const double *x, double *H)
 	H[3] = 2.0 * e;
 }
 
-static void valley_hvp(eos_model *m, const double *x, const double *v, double *out)
-{
-	double H[4];
-	valley_hessian(m, x, H);
-	out[0] = H[0] * v[0] + H[1] * v[1];
-	out[1] = H[2] * v[0] + H[3] * v[1];
-}
-
-static void valley_project(eos_model *m, const double *x, double *p)
-{
-	(void)m;
-	p[0] = x[0];
-	p[1] = 0.0;
-}
-
 static double valley_residual(eos_model *m, const double *x)
 {
 	(void)m;
@@ -102,9 +87,9 @@ static const eos_model_ops valley_ops = {
 	.step = valley_step,
 	.loss = valley_loss,
 	.grad = valley_grad,
-	.hvp = valley_hvp,
+	.hvp = eos_plane_hvp,
 	.hessian = valley_hessian,
-	.project = valley_project,
+	.project = eos_plane_project,
 	.residual = valley_residual,
 	.gradg2 = valley_gradg2,
 	.reduced_step = valley_reduced_step,
