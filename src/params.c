@@ -105,30 +105,17 @@ static int parse_value(param_value *v, const char *text, char *err, size_t errle
 		}
 	char *end;
 	switch (d->kind) {
-	case LINDYN_P_INT: {
-		errno = 0;
-		double x = strtod(text, &end);
-		if (end == text || *end || errno || x != floor(x) || fabs(x) > 9e15) {
-			snprintf(err, errlen, "parameter '%s': '%s' is not an integer; expected %s",
-			         d->key, text, range);
-			return -1;
-		}
-		if (x < d->min || x > d->max) {
-			snprintf(err, errlen, "parameter '%s': %s is out of range; expected %s",
-			         d->key, text, range);
-			return -1;
-		}
-		v->i = (long)x;
-		v->x = x;
-		snprintf(v->text, sizeof v->text, "%ld", v->i);
-		return 0;
-	}
+	case LINDYN_P_INT:
 	case LINDYN_P_REAL: {
+		int integer = d->kind == LINDYN_P_INT;
 		errno = 0;
 		double x = strtod(text, &end);
-		if (end == text || *end || !isfinite(x) || (errno == ERANGE && x != 0)) {
-			snprintf(err, errlen, "parameter '%s': '%s' is not a finite real number; expected %s",
-			         d->key, text, range);
+		int ok = end != text && !*end &&
+		         (integer ? !errno && x == floor(x) && fabs(x) <= 9e15
+		                  : isfinite(x) && !(errno == ERANGE && x != 0));
+		if (!ok) {
+			snprintf(err, errlen, "parameter '%s': '%s' is not %s; expected %s", d->key, text,
+			         integer ? "an integer" : "a finite real number", range);
 			return -1;
 		}
 		if (x < d->min || x > d->max) {
@@ -137,7 +124,12 @@ static int parse_value(param_value *v, const char *text, char *err, size_t errle
 			return -1;
 		}
 		v->x = x;
-		params_format_real(v->text, sizeof v->text, x);
+		if (integer) {
+			v->i = (long)x;
+			snprintf(v->text, sizeof v->text, "%ld", v->i);
+		} else {
+			params_format_real(v->text, sizeof v->text, x);
+		}
 		return 0;
 	}
 	case LINDYN_P_BOOL:
