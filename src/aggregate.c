@@ -164,6 +164,16 @@ static int by_seeds(FILE *out, char **paths, size_t n)
 	return rc;
 }
 
+/* w is one of the space-separated words. */
+static int has_word(const char *words, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = words; (p = strstr(p, w)); p += n)
+		if ((p == words || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+	return 0;
+}
+
 /* A point 'k=v,k2=v2' ('' when nothing is swept): its keys joined by ' ' in
  * keys (caller frees) and its values, numeric or else `index`, in vals. */
 static int parse_point(const char *spec, int index, char **keys, double *vals, size_t *nvals)
@@ -179,6 +189,11 @@ static int parse_point(const char *spec, int index, char **keys, double *vals, s
 		if (!eq || !name_is_identifier(kv) || !eq[1]) {
 			fprintf(stderr, ERR "point '%s': item %zu is not key=value (key %s)\n", spec,
 			        n + 1, NAME_RULE);
+			rc = -1;
+			break;
+		}
+		if (!fflush(k) && has_word(*keys, kv)) { /* fflush: *keys is up to date */
+			fprintf(stderr, ERR "point '%s': key '%s' appears twice\n", spec, kv);
 			rc = -1;
 			break;
 		}

@@ -204,6 +204,8 @@ static void test_malformed_points(void **state)
 	               "item 1 is not key=value");
 	expect_refused((char *[]){ "--final", "-o", out, "--point", "h=", a, NULL }, NULL,
 	               "item 1 is not key=value");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "hh=1,h=2,h=3", a, NULL },
+	               NULL, "point 'hh=1,h=2,h=3': key 'h' appears twice");
 	/* Nothing swept: no key columns. */
 	assert_int_equal(aggregate(NULL, (char *[]){ "--final", "-o", out, "--point", "", a, NULL }),
 	                 0);
