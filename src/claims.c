@@ -124,6 +124,15 @@ void claim_eval(const doc *d, const block *b, const char *datadir, claim_result 
 		snprintf(r->detail, sizeof r->detail, "out of memory");
 		return;
 	}
+	/* Claims may read the data of this document's experiments only. */
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const block_field *name = d->blocks[i].kind == BLOCK_EXPERIMENT
+		                        ? block_field_get(&d->blocks[i], "name") : NULL;
+		if (name && expr_env_allow_experiment(env, name->value)) {
+			snprintf(r->detail, sizeof r->detail, "out of memory");
+			goto out;
+		}
+	}
 	for (size_t i = 0; i < b->nfields; i++) {
 		const block_field *f = &b->fields[i];
 		if (strcmp(f->key, "let"))

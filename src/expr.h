@@ -6,14 +6,25 @@
 
 #include <stddef.h>
 
+/* Parentheses, function calls and unary operators nest at most this deep. */
+#define EXPR_MAX_DEPTH 200
+
 typedef struct expr_env expr_env;
 
 expr_env *expr_env_new(const char *datadir);
 void expr_env_free(expr_env *env);
-/* Defines (or redefines) a name usable in later expressions. */
+/* Defines (or redefines) a name usable in later expressions; -1 only when
+ * out of memory (there is no limit on the number of names). */
 int expr_define(expr_env *env, const char *name, double value);
+/* Confines table and run arguments to the data of these experiments: once
+ * one is allowed, an argument whose first component names any other is an
+ * error listing the allowed ones.  -1 when out of memory. */
+int expr_env_allow_experiment(expr_env *env, const char *name);
 
-/* Evaluates `text`; 0 with *value set, or -1 with the reason in err. */
+/* Evaluates `text`; 0 with *value set (always finite), or -1 with the
+ * reason in err.  Table and run arguments are relative paths (at most 1024
+ * characters) of components made of [A-Za-z0-9_.,+=-] under the data
+ * directory (no "", "." or ".."). */
 int expr_eval(expr_env *env, const char *text, double *value, char *err, size_t errlen);
 
 #endif

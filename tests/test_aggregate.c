@@ -1,7 +1,12 @@
 /* test_aggregate.c -- `lindyn aggregate` (src/aggregate.c, src/tsv.c):
  * mean and sample standard deviation over seeds row by row, the last rows
- * over a sweep, and the inputs it must refuse (first columns that disagree,
- * row counts that differ, malformed rows), leaving no output behind. */
+ * over a sweep, and the inputs it must refuse (columns or first columns
+ * that disagree, row counts that differ, malformed rows, points with other
+ * keys) and the outputs it cannot write, with one line and nothing left. */
+#include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <float.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -117,6 +122,18 @@ static void test_mean_std_over_seeds(void **state)
 	assert_int_equal(tu_count_entries(dir), 4); /* no temporary file left */
 }
 
+/* Entries of dir whose name starts with '.' (temporaries), "." and ".." aside. */
+static int hidden_entries(void)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
+}
+
 /* Refused inputs: exit 1, a message naming the file, and no output. */
 static void expect_refused(char **argv, const char *file, const char *why)
 {
@@ -129,9 +146,7 @@ static void expect_refused(char **argv, const char *file, const char *why)
 	assert_int_equal(tu_lines(messages), 1);
 	free(messages);
 	assert_false(tu_exists(out));
-	char tmp[PATH_MAX + 8];
-	snprintf(tmp, sizeof tmp, "%s.tmp", out);
-	assert_false(tu_exists(tmp));
+	assert_int_equal(hidden_entries(), 0);
 }
 
 static void test_mismatched_first_column(void **state)
@@ -147,6 +162,150 @@ static void test_mismatched_first_column(void **state)
 	expect_refused((char *[]){ "--seeds", "-o", out, a, d, NULL }, d, "columns differ from");
 }
 
+/* Same first column, other columns: averaging them would mix quantities. */
+static void test_mismatched_other_columns(void **state)
+{
+	(void)state;
+	char *a = table("s0.tsv", "step loss", "0\t1\n10\t2\n");
+	char *b = table("s1.tsv", "step grad", "0\t1\n10\t2\n");
+	expect_refused((char *[]){ "--seeds", "-o", out, a, b, NULL }, b,
+	               "columns differ from");
+	expect_refused((char *[]){ "--seeds", "-o", out, a, b, NULL }, a,
+	               "column 2 is 'grad', not 'loss'");
+	char *c = table("s2.tsv", "step", "0\n10\n");
+	expect_refused((char *[]){ "--seeds", "-o", out, a, c, NULL }, c, "1 columns, not 2");
+	/* --final: within a point and across points. */
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "h=1", a, b, NULL }, b,
+	               "column 2 is 'grad', not 'loss'");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "h=1", a, "--point", "h=2", b,
+	                           NULL },
+	               b, "column 2 is 'grad', not 'loss'");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "h=1", a, "--point", "h=2", c,
+	                           NULL },
+	               c, "1 columns, not 2");
+}
+
+/* Every point names the same keys, each as key=value. */
+static void test_malformed_points(void **state)
+{
+	(void)state;
+	char *a = table("s0.tsv", "step loss", "0\t1\n10\t2\n");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "h=1", a, "--point", "g=2", a,
+	                           NULL },
+	               NULL, "point 'g=2': keys 'g' differ from the first point's 'h'");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "h=1", a, "--point", "h=2,i=3",
+	                           a, NULL },
+	               NULL, "keys 'h i' differ");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "h", a, NULL }, NULL,
+	               "point 'h': item 1 is not key=value");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "h=1,,i=2", a, NULL }, NULL,
+	               "point 'h=1,,i=2': item 2 is not key=value");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "H$=1", a, NULL }, NULL,
+	               "item 1 is not key=value");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "h=", a, NULL }, NULL,
+	               "item 1 is not key=value");
+	expect_refused((char *[]){ "--final", "-o", out, "--point", "hh=1,h=2,h=3", a, NULL },
+	               NULL, "point 'hh=1,h=2,h=3': key 'h' appears twice");
+	/* Nothing swept: no key columns. */
+	assert_int_equal(aggregate(NULL, (char *[]){ "--final", "-o", out, "--point", "", a, NULL }),
+	                 0);
+	tsv t = read_out();
+	assert_int_equal(t.ncols, 4);
+	assert_string_equal(t.cols[0], "step_mean");
+	assert_int_equal(t.nrows, 1);
+	assert_close(t.v[0], 10, 0);
+	assert_close(t.v[2], 2, 0);
+	tsv_free(&t);
+	/* A value that is not a finite number is the point's index. */
+	assert_int_equal(aggregate(NULL, (char *[]){ "--final", "-o", out, "--point", "x=nan", a,
+	                                            "--point", "x=1e400", a, NULL }),
+	                 0);
+	t = read_out();
+	assert_close(t.v[0], 0, 0);
+	assert_close(t.v[5], 1, 0);
+	tsv_free(&t);
+}
+
+/* Values near the largest double (DBL_MAX is a "none yet" marker in some
+ * tables) average without overflowing; a true overflow is refused. */
+static void test_extreme_values(void **state)
+{
+	(void)state;
+	char *a = table("s0.tsv", "step gap", "0\t1.7976931348623157e+308\n");
+	char *b = table("s1.tsv", "step gap", "0\t1.7976931348623157e+308\n");
+	char *c = table("s2.tsv", "step gap", "0\t1.7976931348623157e+308\n");
+	char *d = table("s3.tsv", "step gap", "0\t0.5\n");
+	assert_int_equal(aggregate(NULL, (char *[]){ "--seeds", "-o", out, a, b, c, NULL }), 0);
+	tsv t = read_out();
+	assert_true(t.v[1] == DBL_MAX);
+	assert_true(t.v[2] == 0);
+	tsv_free(&t);
+	assert_int_equal(aggregate(NULL, (char *[]){ "--seeds", "-o", out, a, d, NULL }), 0);
+	t = read_out();
+	assert_close(t.v[1] / DBL_MAX, 0.5, 1e-15);
+	assert_close(t.v[2] / DBL_MAX, sqrt(0.5), 1e-15);
+	tsv_free(&t);
+	unlink(out);
+	char *e = table("s4.tsv", "step gap", "0\t-1.7976931348623157e+308\n");
+	expect_refused((char *[]){ "--seeds", "-o", out, a, e, NULL }, a,
+	               "column 'gap': the mean or standard deviation over 2 files overflows");
+}
+
+/* An output that cannot be written: one line naming it, nothing left. */
+static void test_unwritable_outputs(void **state)
+{
+	(void)state;
+	char *a = table("s0.tsv", "step loss", "0\t1\n10\t2\n");
+	char *messages = NULL;
+	assert_int_equal(aggregate(&messages, (char *[]){ "--seeds", "-o", dir, a, NULL }), 1);
+	assert_contains(messages, dir);
+	assert_contains(messages, "exists and is not a regular file");
+	assert_int_equal(tu_lines(messages), 1);
+	free(messages);
+	assert_int_equal(aggregate(&messages, (char *[]){ "--seeds", "-o", "/dev/full", a, NULL }),
+	                 1);
+	assert_contains(messages, "/dev/full: exists and is not a regular file");
+	free(messages);
+	char nodir[PATH_MAX + 16];
+	snprintf(nodir, sizeof nodir, "%s/none/out.tsv", dir);
+	assert_int_equal(aggregate(&messages, (char *[]){ "--seeds", "-o", nodir, a, NULL }), 1);
+	assert_contains(messages, "none/out.tsv: cannot write: No such file or directory");
+	free(messages);
+	assert_int_equal(tu_count_entries(dir), 1);
+
+	/* A full disk: the file size limit makes a write fail (EFBIG) as ENOSPC would. */
+	char rows[4096] = "";
+	for (int r = 0; r < 200; r++)
+		snprintf(rows + strlen(rows), sizeof rows - strlen(rows), "%d\t%d.25\n", r, r);
+	char *big = table("s1.tsv", "step loss", rows);
+	struct rlimit old, small = { 1024, 0 };
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small.rlim_max = old.rlim_max;
+	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	int rc = aggregate(&messages, (char *[]){ "--seeds", "-o", out, big, NULL });
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, was);
+	assert_int_equal(rc, 1);
+	assert_contains(messages, out);
+	assert_contains(messages, ": write error: File too large");
+	assert_int_equal(tu_lines(messages), 1);
+	free(messages);
+	assert_false(tu_exists(out));
+	assert_int_equal(tu_count_entries(dir), 2); /* the inputs only: no temporary */
+}
+
+/* A FIFO as an input: refused at once instead of waiting for a writer. */
+static void test_fifo_input(void **state)
+{
+	(void)state;
+	char fifo[PATH_MAX + 16];
+	snprintf(fifo, sizeof fifo, "%s/s0.tsv", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	expect_refused((char *[]){ "--seeds", "-o", out, fifo, NULL }, fifo,
+	               "not a regular file (a FIFO)");
+}
+
 static void test_refused_inputs(void **state)
 {
 	(void)state;
@@ -158,19 +317,24 @@ static void test_refused_inputs(void **state)
 	expect_refused((char *[]){ "--seeds", "-o", out, a, empty, NULL }, empty, "no data rows");
 	char missing[PATH_MAX];
 	snprintf(missing, sizeof missing, "%s/s9.tsv", dir);
-	expect_refused((char *[]){ "--seeds", "-o", out, a, missing, NULL }, missing, "cannot open");
+	expect_refused((char *[]){ "--seeds", "-o", out, a, missing, NULL }, missing,
+	               "No such file or directory");
 	char *few = table("s3.tsv", "step loss", "0\t1\n10\n");
 	expect_refused((char *[]){ "--seeds", "-o", out, a, few, NULL }, few,
-	               ":6: expected 2 numbers");
+	               ":6: expected 2 numbers, found 1");
 	char *extra = table("s4.tsv", "step loss", "0\t1\n10\t2\t7\n");
 	expect_refused((char *[]){ "--seeds", "-o", out, a, extra, NULL }, extra,
-	               ":6: expected 2 numbers");
+	               ":6:6: expected 2 numbers, found more");
 	char *junk = table("s5.tsv", "step loss", "0\t1\n10\t2x\n");
 	expect_refused((char *[]){ "--seeds", "-o", out, a, junk, NULL }, junk,
-	               ":6: expected 2 numbers");
+	               ":6:4: '2x' is not a finite decimal number");
+	char *nan = table("s7.tsv", "step loss", "0\t1\n10\tnan\n");
+	expect_refused((char *[]){ "--seeds", "-o", out, a, nan, NULL }, nan, ":6:4: 'nan'");
+	char *inf = table("s8.tsv", "step loss", "0\t1\n10\t1e400\n");
+	expect_refused((char *[]){ "--seeds", "-o", out, a, inf, NULL }, inf, ":6:4: '1e400'");
 	char *nocols = table("s6.tsv", "", "0\t1\n");
 	expect_refused((char *[]){ "--seeds", "-o", out, nocols, NULL }, nocols,
-	               "data before a '# columns:' line");
+	               "'# columns:' names no column");
 	/* Usage errors. */
 	char *messages = NULL;
 	assert_int_equal(aggregate(&messages, (char *[]){ "--mean", "-o", out, a, NULL }), 1);
@@ -221,7 +385,9 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_mean_std_over_seeds), T(test_mismatched_first_column), T(test_refused_inputs),
-		T(test_final_rows_over_a_sweep),
+		T(test_final_rows_over_a_sweep), T(test_mismatched_other_columns),
+		T(test_malformed_points), T(test_extreme_values), T(test_unwritable_outputs),
+		T(test_fifo_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
