@@ -347,8 +347,8 @@ static void test_weave(void **state)
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/paper.md", dir);
 	tu_write(path, "# Title\n\nProse before.\n\n"
-	               "```lindyn-experiment\nname: decay\nplugin: fx_good\n```\n\n"
-	               "```lindyn-figure\nname: decay_fig\nscript: figures/decay.gp\nuses: decay\n"
+	               "```lindyn-experiment\nname: exp\nplugin: fx_good\n```\n\n"
+	               "```lindyn-figure\nname: decay_fig\nscript: figures/decay.gp\nuses: exp\n"
 	               "caption: The loss halves.\n```\n\n"
 	               "```lindyn-claim\nid: halves\nclaim: the loss halves\npaper: 0.5\n"
 	               "measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.5 +- 0.01\n```\n\n"
@@ -356,7 +356,7 @@ static void test_weave(void **state)
 	               "Prose after.\n");
 	char *out = NULL;
 	assert_int_equal(tu_capture(call_weave, path, &out), 0);
-	assert_prefix(out, "# Title\n\nProse before.\n\n```\nname: decay\nplugin: fx_good\n```\n");
+	assert_prefix(out, "# Title\n\nProse before.\n\n```\nname: exp\nplugin: fx_good\n```\n");
 	assert_contains(out, "![The loss halves.](../figures/decay_fig.png)");
 	assert_contains(out, "[decay_fig.pdf](../figures/decay_fig.pdf)");
 	assert_contains(out, "> **Claim `halves` — PASS.** the loss halves");
