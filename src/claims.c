@@ -254,6 +254,22 @@ static int define_lets(const doc *d, const block *b, expr_env *env, claim_result
 	return 0;
 }
 
+/* A second line of a key that a claim holds once (only let: repeats); -1
+ * with r an ERROR naming both lines. */
+static int repeated_key(const doc *d, const block *b, claim_result *r)
+{
+	for (size_t i = 0; i < b->nfields; i++) {
+		const block_field *f = &b->fields[i], *first = block_field_get(b, f->key);
+		if (first != f && strcmp(f->key, "let")) {
+			snprintf(r->detail, sizeof r->detail, "%s:%d: second '%s:' line (the first is at line %d)",
+			         d->path, f->line, f->key, first->line);
+			r->outcome = CLAIM_ERROR;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 void claim_eval(const doc *d, const block *b, const char *datadir, int quick, claim_result *r)
 {
 	memset(r, 0, sizeof *r);
@@ -272,7 +288,7 @@ void claim_eval(const doc *d, const block *b, const char *datadir, int quick, cl
 		return;
 	}
 	expectation x;
-	if (choose_expectation(d, b, quick, r, &x))
+	if (repeated_key(d, b, r) || choose_expectation(d, b, quick, r, &x))
 		return;
 	expr_env *env = expr_env_new(datadir);
 	if (!env) {

@@ -308,6 +308,8 @@ static const struct {
 	  "quick: 'about 1' is not one of", "quick: 'about 1' is not one of" },
 	{ "measure: 1\nexpect: true\nknown:\n", "ERROR", "ERROR", "known: needs a one-line reason",
 	  "known: needs a one-line reason" },
+	{ "measure: 1\nexpect: true\nquick: > 2\nquick: > 0\n", "ERROR", "ERROR",
+	  "second 'quick:' line (the first is at line", "second 'quick:' line (the first is at line" },
 	{ "measure: exp(1000)\nexpect: > 0\nquick: > 0\nknown: why\n", "ERROR", "ERROR",
 	  "measure: the value is not finite (inf)", "measure: the value is not finite (inf)" },
 };
