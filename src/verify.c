@@ -4,6 +4,7 @@
  * machines.  Exit 0 when every claim is PASS, DIFFERS or n/a; 1 on any FAIL
  * or ERROR, on bad input, or when the report cannot be written. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,28 +169,41 @@ static void emit_verdict(report *w, claim_outcome o, int width)
 		emit(w, "%-*s", width, name);
 }
 
+/* The measured value as shown: "-" when not measured. */
 static void measured_text(const claim_result *r, char *buf, size_t len)
 {
-	snprintf(buf, len, r->measured == r->measured ? "%.6g" : "-", r->measured);
+	if (isnan(r->measured))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.6g", r->measured);
 }
 
-static const char *expected_text(const claim_result *r, char *buf, size_t len)
+/* The expected column: the computed expectation, else the expect text ("-"
+ * for n/a), marked when it is the quick: one. */
+static const char *expected_text(const claim_result *r)
 {
-	snprintf(buf, len, "%s%s", *r->expected ? r->expected : r->outcome == CLAIM_NA ? "-" : r->expect,
-	         r->quick_expect ? " (quick)" : "");
-	return buf;
+	return *r->expected ? r->expected : r->outcome == CLAIM_NA ? "-" : r->expect;
+}
+
+static const char *quick_mark(const claim_result *r)
+{
+	return r->quick_expect ? " (quick)" : "";
+}
+
+static int expected_width(const claim_result *r)
+{
+	return (int)(strlen(expected_text(r)) + strlen(quick_mark(r)));
 }
 
 static widths column_widths(const row *rows, size_t n)
 {
 	widths k = { (int)strlen("claim"), (int)strlen("measured"), (int)strlen("expected") };
-	char buf[600];
+	char m[64];
 	for (size_t i = 0; i < n; i++) {
-		int id = (int)strlen(rows[i].r.id), e = (int)strlen(expected_text(&rows[i].r, buf, sizeof buf));
-		measured_text(&rows[i].r, buf, sizeof buf);
-		int m = (int)strlen(buf);
+		measured_text(&rows[i].r, m, sizeof m);
+		int id = (int)strlen(rows[i].r.id), mw = (int)strlen(m), e = expected_width(&rows[i].r);
 		k.id = id > k.id ? id : k.id;
-		k.measured = m > k.measured ? m : k.measured;
+		k.measured = mw > k.measured ? mw : k.measured;
 		k.expected = e > k.expected ? e : k.expected;
 	}
 	return k;
@@ -205,12 +219,14 @@ static const char *note_label(const claim_result *r)
 
 static void emit_claim(report *w, const claim_result *r, widths k)
 {
-	char m[64], e[600];
+	char m[64];
 	measured_text(r, m, sizeof m);
 	emit(w, "  ");
 	emit_verdict(w, r->outcome, VERDICT_WIDTH);
-	emit(w, "  %-*s  %*s  %-*s%s%s\n", k.id, r->id, k.measured, m, *r->paper ? k.expected : 0,
-	     expected_text(r, e, sizeof e), *r->paper ? "  " : "", r->paper);
+	emit(w, "  %-*s  %*s  %s%s", k.id, r->id, k.measured, m, expected_text(r), quick_mark(r));
+	if (*r->paper) /* the last column: no trailing blanks without it */
+		emit(w, "%*s  %s", k.expected - expected_width(r), "", r->paper);
+	emit(w, "\n");
 	int indent = 2 + VERDICT_WIDTH + 2;
 	if (*r->claim)
 		emit(w, "%*s%s\n", indent, "", r->claim);
@@ -229,15 +245,20 @@ static void count(const row *rows, size_t from, size_t to, size_t c[CLAIM_OUTCOM
 static const claim_outcome summary_order[] = { CLAIM_PASS, CLAIM_DIFFERS, CLAIM_FAIL,
 	                                           CLAIM_ERROR, CLAIM_NA };
 
+/* The width of the summary's j-th count column: its verdict's name, at least 5. */
+static int count_width(size_t j)
+{
+	int n = (int)strlen(claim_outcome_name(summary_order[j]));
+	return n > 5 ? n : 5;
+}
+
 static void emit_summary_line(report *w, const char *name, int width, const size_t c[CLAIM_OUTCOMES])
 {
 	size_t total = 0;
 	emit(w, "%-*s", width, name);
 	for (size_t j = 0; j < CLAIM_OUTCOMES; j++) {
 		total += c[summary_order[j]];
-		emit(w, "  %*zu", (int)strlen(claim_outcome_name(summary_order[j])) > 5
-		                     ? (int)strlen(claim_outcome_name(summary_order[j])) : 5,
-		     c[summary_order[j]]);
+		emit(w, "  %*zu", count_width(j), c[summary_order[j]]);
 	}
 	emit(w, "  %6zu\n", total);
 }
@@ -249,7 +270,7 @@ static void emit_summary(report *w, const row *rows, size_t n, const options *o)
 		width = (int)strlen(rows[i].d->name) > width ? (int)strlen(rows[i].d->name) : width;
 	emit(w, "\n%-*s", width, "summary");
 	for (size_t j = 0; j < CLAIM_OUTCOMES; j++)
-		emit(w, "  %5s", claim_outcome_name(summary_order[j]));
+		emit(w, "  %*s", count_width(j), claim_outcome_name(summary_order[j]));
 	emit(w, "  %6s\n", "claims");
 	size_t c[CLAIM_OUTCOMES];
 	for (size_t i = 0, j; i < n; i = j) {
@@ -280,7 +301,8 @@ static void emit_text(report *w, const row *rows, size_t n, const options *o)
 }
 
 /* A stream on a duplicate of standard output, so that its close can be
- * checked without closing the process's stdout; NULL with w->err set. */
+ * checked without closing the process's stdout; w->f is NULL and w->err set
+ * when there is none. */
 static void report_open(report *w, const options *o)
 {
 	*w = (report){ 0 };

@@ -583,9 +583,12 @@ static char *verify_on_terminal(char *path)
 	close(out);
 	close(slave);
 	static char buf[8192];
-	ssize_t n = read(master, buf, sizeof buf - 1);
+	size_t len = 0;
+	/* the terminal hands the output over in pieces; EIO once it is all read */
+	for (ssize_t n; len < sizeof buf - 1 && (n = read(master, buf + len, sizeof buf - 1 - len)) > 0;)
+		len += (size_t)n;
 	close(master);
-	buf[n > 0 ? n : 0] = 0;
+	buf[len] = 0;
 	return buf;
 }
 
