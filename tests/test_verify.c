@@ -1,8 +1,10 @@
 /* test_verify.c -- claim expressions and claims (src/expr.c, src/claims.c,
  * src/verify.c, src/weave.c) over a data directory written here: every
  * function, the operators, every expect form passing and failing, ERROR
- * (never a skip) when data is missing or an expression is wrong, and the
- * woven page that shows the results. */
+ * (never a skip) when data is missing, an expression is wrong or a value is
+ * not finite; known: (DIFFERS, stale) and quick: (expectation, n/a); the
+ * report (columns, summary, exit status, tsv, colour on a terminal only, a
+ * failed write); and the woven page that shows the results. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
