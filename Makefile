@@ -114,7 +114,7 @@ figures: all $(RUNS_MK) $$(ALL_FIGURES)
 	@echo "figures: $(words $(ALL_FIGURES)) files in $(FIGDIR)"
 
 verify: all $(RUNS_MK) $$(ALL_RUNS)
-	$(LINDYN) verify --data $(DATA) $(PAPERS)
+	$(LINDYN) verify $(if $(QUICK),--quick) --data $(DATA) $(PAPERS)
 
 paper: figures
 	@mkdir -p $(BUILD)/paper

@@ -1,4 +1,5 @@
-/* claims.c -- evaluate a claim: its let: lines, its measure, its expect. */
+/* claims.c -- evaluate a claim: its let: lines, its measure, its expect (or
+ * its quick: line at quick scale), and its known: reason. */
 #include "claims.h"
 
 #include <math.h>
@@ -10,7 +11,8 @@
 
 const char *claim_outcome_name(claim_outcome o)
 {
-	return o == CLAIM_PASS ? "PASS" : o == CLAIM_FAIL ? "FAIL" : "ERROR";
+	static const char *names[CLAIM_OUTCOMES] = { "PASS", "FAIL", "ERROR", "DIFFERS", "n/a" };
+	return (unsigned)o < CLAIM_OUTCOMES ? names[o] : "?";
 }
 
 static const char *text_of(const block *b, const char *key)
@@ -19,16 +21,32 @@ static const char *text_of(const block *b, const char *key)
 	return f ? f->value : "";
 }
 
+static void set_error(claim_result *r, const char *fmt, const char *a, const char *b)
+{
+	snprintf(r->detail, sizeof r->detail, fmt, a, b);
+	r->outcome = CLAIM_ERROR;
+}
+
+/* Evaluates text into *v (expr_eval never yields NaN or infinity); -1 with r
+ * an ERROR naming what. */
 static int eval(expr_env *env, const char *text, double *v, claim_result *r, const char *what)
 {
 	char err[400];
 	if (expr_eval(env, text, v, err, sizeof err)) {
-		snprintf(r->detail, sizeof r->detail, "%s: %s", what, err);
-		r->outcome = CLAIM_ERROR;
+		set_error(r, "%s: %s", what, err);
 		return -1;
 	}
 	return 0;
 }
+
+/* The forms of expect: in paper/FORMAT.md. */
+typedef enum { EXPECT_TRUE, EXPECT_LE, EXPECT_GE, EXPECT_LT, EXPECT_GT, EXPECT_IN, EXPECT_TOL } expect_form;
+
+typedef struct {
+	expect_form form;
+	char a[512], b[512]; /* the expressions: V; A and B; V and T */
+	int percent;         /* T is a percentage of |V| */
+} expectation;
 
 /* The first ',' outside parentheses and quotes: A and B of "in [A, B]" may
  * be calls with arguments of their own. */
@@ -48,91 +66,165 @@ static char *top_level_comma(char *s)
 	return NULL;
 }
 
-/* Decides the expect: forms of paper/FORMAT.md. */
-static void judge(expr_env *env, claim_result *r)
+/* Copies n characters of s into out, which holds 512; -1 when too long. */
+static int copy_part(char *out, const char *s, size_t n)
 {
-	const char *e = r->expect;
-	double m = r->measured, a, b;
-	char buf[512];
-	if (!strcmp(e, "true")) {
-		r->outcome = m != 0 ? CLAIM_PASS : CLAIM_FAIL;
-		return;
-	}
+	if (n >= 512)
+		return -1;
+	memcpy(out, s, n);
+	out[n] = 0;
+	return 0;
+}
+
+/* Splits e into its form and expressions; -1 with *why set when it is none
+ * of the forms. */
+static int expect_parse(const char *e, expectation *x, const char **why)
+{
 	static const char *ops[] = { "<=", ">=", "<", ">" };
+	static const expect_form forms[] = { EXPECT_LE, EXPECT_GE, EXPECT_LT, EXPECT_GT };
+	memset(x, 0, sizeof *x);
+	*why = "is not one of: true, < V, <= V, > V, >= V, in [A, B], V +- T, V +- P%";
+	if (!strcmp(e, "true")) {
+		x->form = EXPECT_TRUE;
+		return 0;
+	}
 	for (size_t i = 0; i < 4; i++)
 		if (!strncmp(e, ops[i], strlen(ops[i]))) {
-			if (eval(env, e + strlen(ops[i]), &a, r, "expect"))
-				return;
-			int ok = i == 0 ? m <= a : i == 1 ? m >= a : i == 2 ? m < a : m > a;
-			snprintf(r->detail, sizeof r->detail, "%s %.6g", ops[i], a);
-			r->outcome = ok ? CLAIM_PASS : CLAIM_FAIL;
-			return;
+			x->form = forms[i];
+			return copy_part(x->a, e + strlen(ops[i]), strlen(e + strlen(ops[i])));
 		}
 	if (!strncmp(e, "in", 2) && strchr(e, '[')) {
-		snprintf(buf, sizeof buf, "%s", strchr(e, '[') + 1);
+		x->form = EXPECT_IN;
+		*why = "is malformed: expected 'in [A, B]'";
+		char buf[512];
+		if (copy_part(buf, strchr(e, '[') + 1, strlen(strchr(e, '[') + 1)))
+			return -1;
 		char *comma = top_level_comma(buf), *close = strrchr(buf, ']');
-		if (!comma || !close || close < comma) {
-			snprintf(r->detail, sizeof r->detail, "expect: 'in [A, B]' is malformed");
-			r->outcome = CLAIM_ERROR;
-			return;
-		}
+		if (!comma || !close || close < comma || close[1])
+			return -1;
 		*comma = *close = 0;
-		if (eval(env, buf, &a, r, "expect") || eval(env, comma + 1, &b, r, "expect"))
-			return;
-		snprintf(r->detail, sizeof r->detail, "in [%.6g, %.6g]", a, b);
-		r->outcome = a <= m && m <= b ? CLAIM_PASS : CLAIM_FAIL;
-		return;
+		return copy_part(x->a, buf, strlen(buf)) || copy_part(x->b, comma + 1, strlen(comma + 1));
 	}
 	const char *pm = strstr(e, "+-");
 	if (pm) {
-		snprintf(buf, sizeof buf, "%.*s", (int)(pm - e), e);
-		char tol[256];
-		snprintf(tol, sizeof tol, "%s", pm + 2);
-		char *pct = strchr(tol, '%');
+		x->form = EXPECT_TOL;
+		if (copy_part(x->a, e, (size_t)(pm - e)) || copy_part(x->b, pm + 2, strlen(pm + 2)))
+			return -1;
+		char *pct = strchr(x->b, '%');
+		x->percent = pct != NULL;
 		if (pct)
 			*pct = 0;
-		if (eval(env, buf, &a, r, "expect") || eval(env, tol, &b, r, "expect"))
-			return;
-		double t = pct ? fabs(a) * b / 100 : b;
-		snprintf(r->detail, sizeof r->detail, "%.6g +- %.3g", a, t);
-		r->outcome = fabs(m - a) <= t ? CLAIM_PASS : CLAIM_FAIL;
-		return;
+		return 0;
 	}
-	snprintf(r->detail, sizeof r->detail,
-	         "expect: '%s' is not one of: true, < V, <= V, > V, >= V, in [A, B], V +- T", e);
-	r->outcome = CLAIM_ERROR;
+	return -1;
 }
 
-void claim_eval(const doc *d, const block *b, const char *datadir, claim_result *r)
+/* Judges r->measured against x: PASS or FAIL with r->expected set, or ERROR. */
+static void expect_judge(expr_env *env, const expectation *x, claim_result *r)
 {
-	memset(r, 0, sizeof *r);
-	r->id = text_of(b, "id");
-	r->claim = text_of(b, "claim");
-	r->paper = text_of(b, "paper");
-	r->expect = text_of(b, "expect");
-	r->measured = NAN;
-	r->outcome = CLAIM_ERROR;
-	const char *missing = !*r->id ? "id" : !*text_of(b, "measure") ? "measure"
-	                                   : !*r->expect ? "expect" : NULL;
-	if (missing) {
-		snprintf(r->detail, sizeof r->detail, "%s:%d: claim lacks '%s'", d->path, b->line,
-		         missing);
+	static const char *ops[] = { [EXPECT_LE] = "<=", [EXPECT_GE] = ">=", [EXPECT_LT] = "<",
+		                         [EXPECT_GT] = ">" };
+	double m = r->measured, a = 0, b = 0;
+	if (x->form != EXPECT_TRUE && eval(env, x->a, &a, r, "expect"))
 		return;
-	}
-	expr_env *env = expr_env_new(datadir);
-	if (!env) {
-		snprintf(r->detail, sizeof r->detail, "out of memory");
+	if ((x->form == EXPECT_IN || x->form == EXPECT_TOL) && eval(env, x->b, &b, r, "expect"))
 		return;
+	int ok = 0;
+	switch (x->form) {
+	case EXPECT_TRUE:
+		ok = m != 0;
+		snprintf(r->expected, sizeof r->expected, "true");
+		break;
+	case EXPECT_LE: case EXPECT_GE: case EXPECT_LT: case EXPECT_GT:
+		ok = x->form == EXPECT_LE ? m <= a : x->form == EXPECT_GE ? m >= a
+		     : x->form == EXPECT_LT ? m < a : m > a;
+		snprintf(r->expected, sizeof r->expected, "%s %.6g", ops[x->form], a);
+		break;
+	case EXPECT_IN:
+		ok = a <= m && m <= b;
+		snprintf(r->expected, sizeof r->expected, "in [%.6g, %.6g]", a, b);
+		break;
+	case EXPECT_TOL: {
+		double t = x->percent ? fabs(a) * b / 100 : b;
+		ok = fabs(m - a) <= t;
+		snprintf(r->expected, sizeof r->expected, "%.6g +- %.3g", a, t);
+		break;
 	}
-	/* Claims may read the data of this document's experiments only. */
-	for (size_t i = 0; i < d->nblocks; i++) {
-		const block_field *name = d->blocks[i].kind == BLOCK_EXPERIMENT
-		                        ? block_field_get(&d->blocks[i], "name") : NULL;
-		if (name && expr_env_allow_experiment(env, name->value)) {
-			snprintf(r->detail, sizeof r->detail, "out of memory");
-			goto out;
-		}
 	}
+	r->outcome = ok ? CLAIM_PASS : CLAIM_FAIL;
+}
+
+/* The reason of "quick: n/a REASON", or NULL when q is an expectation. */
+static const char *not_applicable_reason(const char *q)
+{
+	if (strncmp(q, "n/a", 3) || (q[3] && q[3] != ' ' && q[3] != '\t'))
+		return NULL;
+	q += 3;
+	return q + strspn(q, " \t");
+}
+
+/* Checks the known: and quick: lines and decides which expectation applies;
+ * -1 with r an ERROR when a line is malformed, 1 when the claim is n/a. */
+static int choose_expectation(const doc *d, const block *b, int quick, claim_result *r,
+                              expectation *x)
+{
+	const block_field *known = block_field_get(b, "known"), *q = block_field_get(b, "quick");
+	char where[600];
+	const char *why;
+	if (known && !*known->value) {
+		snprintf(where, sizeof where, "%s:%d", d->path, known->line);
+		set_error(r, "%s: known: needs a one-line reason (%s)", where, "why the claim differs");
+		return -1;
+	}
+	const char *na = q ? not_applicable_reason(q->value) : NULL;
+	if (q && na && !*na) {
+		snprintf(where, sizeof where, "%s:%d", d->path, q->line);
+		set_error(r, "%s: quick: n/a needs a reason (%s)", where, "why quick scale cannot show it");
+		return -1;
+	}
+	expectation qx;
+	if (q && !na && expect_parse(q->value, &qx, &why)) { /* checked at every scale */
+		snprintf(where, sizeof where, "%s:%d: quick: '%s'", d->path, q->line, q->value);
+		set_error(r, "%s %s", where, why);
+		return -1;
+	}
+	if (quick && q && na) {
+		snprintf(r->detail, sizeof r->detail, "%s", na);
+		r->outcome = CLAIM_NA;
+		return 1;
+	}
+	if (quick && q) {
+		r->expect = q->value;
+		r->quick_expect = 1;
+		*x = qx;
+		return 0;
+	}
+	if (expect_parse(r->expect, x, &why)) {
+		snprintf(where, sizeof where, "expect: '%s'", r->expect);
+		set_error(r, "%s %s", where, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* A known: reason turns a FAIL of the paper's expectation into DIFFERS; a
+ * PASS tells that the reason no longer applies. */
+static void apply_known(claim_result *r)
+{
+	if (!*r->known || r->quick_expect)
+		return;
+	if (r->outcome == CLAIM_FAIL) {
+		r->outcome = CLAIM_DIFFERS;
+		snprintf(r->detail, sizeof r->detail, "%s", r->known);
+	} else if (r->outcome == CLAIM_PASS) {
+		snprintf(r->detail, sizeof r->detail,
+		         "the known: line is stale: the claim now passes (known: %s)", r->known);
+	}
+}
+
+/* Defines the let: lines in order; -1 with r an ERROR. */
+static int define_lets(const doc *d, const block *b, expr_env *env, claim_result *r)
+{
 	for (size_t i = 0; i < b->nfields; i++) {
 		const block_field *f = &b->fields[i];
 		if (strcmp(f->key, "let"))
@@ -143,16 +235,82 @@ void claim_eval(const doc *d, const block *b, const char *datadir, claim_result 
 		if (!eq || !n || n >= sizeof name) {
 			snprintf(r->detail, sizeof r->detail, "%s:%d: let needs 'name = expression'",
 			         d->path, f->line);
-			goto out;
+			r->outcome = CLAIM_ERROR;
+			return -1;
 		}
 		snprintf(name, sizeof name, "%.*s", (int)n, f->value);
 		double v;
-		if (eval(env, eq + 1, &v, r, name) || expr_define(env, name, v))
-			goto out;
+		if (eval(env, eq + 1, &v, r, name))
+			return -1;
+		if (expr_define(env, name, v)) {
+			set_error(r, "%s: %s", name, "cannot be defined");
+			return -1;
+		}
 	}
-	if (eval(env, text_of(b, "measure"), &r->measured, r, "measure"))
-		goto out;
-	judge(env, r);
-out:
+	return 0;
+}
+
+/* A second line of a key that a claim holds once (only let: repeats); -1
+ * with r an ERROR naming both lines. */
+static int repeated_key(const doc *d, const block *b, claim_result *r)
+{
+	for (size_t i = 0; i < b->nfields; i++) {
+		const block_field *f = &b->fields[i], *first = block_field_get(b, f->key);
+		if (first != f && strcmp(f->key, "let")) {
+			snprintf(r->detail, sizeof r->detail, "%s:%d: second '%s:' line (the first is at line %d)",
+			         d->path, f->line, f->key, first->line);
+			r->outcome = CLAIM_ERROR;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Claims may read the data of this document's experiments only. */
+static int allow_document_experiments(const doc *d, expr_env *env)
+{
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const block_field *name = d->blocks[i].kind == BLOCK_EXPERIMENT
+		                        ? block_field_get(&d->blocks[i], "name") : NULL;
+		if (name && expr_env_allow_experiment(env, name->value))
+			return -1;
+	}
+	return 0;
+}
+
+void claim_eval(const doc *d, const block *b, const char *datadir, int quick, claim_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = text_of(b, "id");
+	r->claim = text_of(b, "claim");
+	r->paper = text_of(b, "paper");
+	r->expect = text_of(b, "expect");
+	r->known = text_of(b, "known");
+	r->measured = NAN;
+	r->outcome = CLAIM_ERROR;
+	const char *missing = !*r->id ? "id" : !*text_of(b, "measure") ? "measure"
+	                                   : !*r->expect ? "expect" : NULL;
+	if (missing) {
+		snprintf(r->detail, sizeof r->detail, "%s:%d: claim lacks '%s'", d->path, b->line,
+		         missing);
+		return;
+	}
+	expectation x;
+	if (repeated_key(d, b, r) || choose_expectation(d, b, quick, r, &x))
+		return;
+	expr_env *env = expr_env_new(datadir);
+	if (!env) {
+		snprintf(r->detail, sizeof r->detail, "out of memory");
+		return;
+	}
+	if (allow_document_experiments(d, env)) {
+		snprintf(r->detail, sizeof r->detail, "out of memory");
+		expr_env_free(env);
+		return;
+	}
+	if (!define_lets(d, b, env, r) && !eval(env, text_of(b, "measure"), &r->measured, r, "measure")) {
+		expect_judge(env, &x, r);
+		apply_known(r);
+	}
 	expr_env_free(env);
 }

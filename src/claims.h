@@ -6,16 +6,30 @@
 
 #include "doc.h"
 
-typedef enum { CLAIM_PASS, CLAIM_FAIL, CLAIM_ERROR } claim_outcome;
+/* PASS: the expectation holds.  FAIL: it does not.  DIFFERS: it does not,
+ * and the block's known: line documents why (a disagreement with the
+ * paper).  n/a: quick scale, and the block's quick: says the property
+ * cannot be seen there.  ERROR: the claim could not be judged. */
+typedef enum { CLAIM_PASS, CLAIM_FAIL, CLAIM_ERROR, CLAIM_DIFFERS, CLAIM_NA } claim_outcome;
+#define CLAIM_OUTCOMES 5
 
 typedef struct {
-	const char *id, *claim, *paper, *expect; /* texts from the block ("" if absent) */
-	double measured;
+	const char *id, *claim, *paper; /* texts from the block ("" if absent) */
+	const char *expect;   /* the expectation applied: quick:'s at quick scale when given */
+	const char *known;    /* the known: reason ("" if absent) */
+	int quick_expect;     /* 1 when expect is the block's quick: expectation */
+	double measured;      /* NAN when not measured */
 	claim_outcome outcome;
-	char detail[512]; /* the reason of an ERROR, or the expected value computed */
+	char expected[256];   /* the expectation with its values computed, "" if not reached */
+	/* ERROR: the reason; DIFFERS: the known: reason; n/a: the quick: reason;
+	 * PASS of a claim with known: the note that the known: line is stale;
+	 * "" otherwise. */
+	char detail[512];
 } claim_result;
 
-void claim_eval(const doc *d, const block *b, const char *datadir, claim_result *r);
+/* quick: evaluate at quick scale (the block's quick: line applies). */
+void claim_eval(const doc *d, const block *b, const char *datadir, int quick, claim_result *r);
+/* "PASS", "FAIL", "ERROR", "DIFFERS", "n/a". */
 const char *claim_outcome_name(claim_outcome o);
 
 #endif

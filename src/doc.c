@@ -14,7 +14,7 @@ static const struct {
 	{ "lindyn-experiment", BLOCK_EXPERIMENT,
 	  " name plugin seed seeds set sweep aggregate quick quick-sweep expect " },
 	{ "lindyn-figure", BLOCK_FIGURE, " name script uses caption " },
-	{ "lindyn-claim", BLOCK_CLAIM, " id claim paper let measure expect " },
+	{ "lindyn-claim", BLOCK_CLAIM, " id claim paper let measure expect known quick " },
 };
 
 static char *read_file(const char *path, char *err, size_t errlen)

@@ -66,7 +66,7 @@ int cmd_weave(int argc, char **argv)
 			       field(b, "name"));
 		} else {
 			claim_result *r = &results[nclaims < 512 ? nclaims++ : 511];
-			claim_eval(&d, b, data, r);
+			claim_eval(&d, b, data, 0, r);
 			int detail = *r->detail && strcmp(r->detail, r->expect);
 			printf("> **Claim `%s` — %s.** %s  \n> Paper: %s  \n> Measured: %.6g; expected %s%s%s\n",
 			       r->id, claim_outcome_name(r->outcome), r->claim, r->paper, r->measured,

@@ -1,8 +1,10 @@
 /* test_verify.c -- claim expressions and claims (src/expr.c, src/claims.c,
  * src/verify.c, src/weave.c) over a data directory written here: every
  * function, the operators, every expect form passing and failing, ERROR
- * (never a skip) when data is missing or an expression is wrong, and the
- * woven page that shows the results. */
+ * (never a skip) when data is missing, an expression is wrong or a value is
+ * not finite; known: (DIFFERS, stale) and quick: (expectation, n/a); the
+ * report (columns, summary, exit status, tsv, colour on a terminal only, a
+ * failed write); and the woven page that shows the results. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -234,7 +236,11 @@ static const char *claims_doc =
 	"```lindyn-claim\nid: error_bad_expect\nmeasure: 1\nexpect: about 1\n```\n"
 	"```lindyn-claim\nid: error_bad_in\nmeasure: 1\nexpect: in [1 2]\n```\n"
 	"```lindyn-claim\nid: error_bad_let\nlet: = 3\nmeasure: 1\nexpect: true\n```\n"
-	"```lindyn-claim\nid: error_nan\nmeasure: sqrt(-1)\nexpect: true\n```\n";
+	"```lindyn-claim\nid: error_nan\nmeasure: sqrt(-1)\nexpect: true\n```\n"
+	"```lindyn-claim\nid: error_inf\nmeasure: exp(1000)\nexpect: > 0\n```\n"
+	"```lindyn-claim\nid: error_inf_let\nlet: big = exp(1000)\nmeasure: 1\nexpect: true\n```\n"
+	"```lindyn-claim\nid: error_inf_expect\nmeasure: 1\nexpect: < exp(1000)\n```\n"
+	"```lindyn-claim\nid: error_inf_tolerance\nmeasure: 1\nexpect: 1 +- exp(1000)\n```\n";
 
 static void test_claim_outcomes(void **state)
 {
@@ -244,10 +250,10 @@ static void test_claim_outcomes(void **state)
 	tu_write(path, claims_doc);
 	doc d;
 	assert_int_equal(doc_load(&d, path, err, sizeof err), 0);
-	assert_int_equal(d.nblocks, 29);
+	assert_int_equal(d.nblocks, 33);
 	for (size_t i = 0; i < d.nblocks; i++) {
 		claim_result r;
-		claim_eval(&d, &d.blocks[i], dir, &r);
+		claim_eval(&d, &d.blocks[i], dir, 0, &r);
 		const char *want = !strncmp(r.id, "pass", 4) ? "PASS" : !strncmp(r.id, "fail", 4)
 		                                                        ? "FAIL" : "ERROR";
 		if (strcmp(claim_outcome_name(r.outcome), want))
@@ -257,82 +263,351 @@ static void test_claim_outcomes(void **state)
 			assert_true(r.detail[0] != 0);
 	}
 	claim_result r;
-	claim_eval(&d, &d.blocks[0], dir, &r);
+	claim_eval(&d, &d.blocks[0], dir, 0, &r);
 	assert_string_equal(r.claim, "the loss decreases");
 	assert_string_equal(r.paper, "yes");
 	assert_close(r.measured, 1, 0);
-	claim_eval(&d, &d.blocks[4], dir, &r);
-	assert_string_equal(r.detail, "100 +- 5");
-	claim_eval(&d, &d.blocks[20], dir, &r);
+	assert_string_equal(r.detail, ""); /* a plain PASS has no note */
+	claim_eval(&d, &d.blocks[4], dir, 0, &r);
+	assert_string_equal(r.expected, "100 +- 5");
+	claim_eval(&d, &d.blocks[20], dir, 0, &r);
 	assert_contains(r.detail, "measure: ");
 	assert_contains(r.detail, "exp/gone/s0/loss.tsv: cannot open");
-	claim_eval(&d, &d.blocks[23], dir, &r);
+	claim_eval(&d, &d.blocks[23], dir, 0, &r);
 	assert_contains(r.detail, "claim lacks 'measure'");
+	claim_eval(&d, &d.blocks[29], dir, 0, &r);
+	assert_string_equal(r.detail, "measure: exp(): the value is infinite");
+	claim_eval(&d, &d.blocks[30], dir, 0, &r);
+	assert_string_equal(r.detail, "big: exp(): the value is infinite");
+	claim_eval(&d, &d.blocks[31], dir, 0, &r);
+	assert_string_equal(r.detail, "expect: exp(): the value is infinite");
 	doc_free(&d);
 }
 
+/* Claims with known: and quick: lines, judged at paper and at quick scale. */
+static const struct {
+	const char *body;                  /* the block's lines after its id */
+	const char *paper, *quick;         /* the verdict at each scale */
+	const char *note_paper, *note_quick; /* in the detail ("" when it must be empty) */
+} scale_cases[] = {
+	{ "measure: 2\nexpect: < 1\nknown: the paper rounds differently\n", "DIFFERS", "DIFFERS",
+	  "the paper rounds differently", "the paper rounds differently" },
+	{ "measure: 0.5\nexpect: < 1\nknown: the paper rounds differently\n", "PASS", "PASS",
+	  "the known: line is stale", "the known: line is stale" },
+	{ "measure: rows(\"exp/gone\")\nexpect: < 1\nknown: why\n", "ERROR", "ERROR",
+	  "exp/gone.tsv: cannot open", "exp/gone.tsv: cannot open" },
+	{ "measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.25 +- 0.01\nquick: 0.5 +- 0.01\n",
+	  "FAIL", "PASS", "", "" },
+	{ "measure: 0.5\nexpect: < 1\nquick: > 1\n", "PASS", "FAIL", "", "" },
+	/* known: excuses the paper's expectation, never a quick: one */
+	{ "measure: 2\nexpect: < 1\nknown: why\nquick: < 1.5\n", "DIFFERS", "FAIL", "why", "" },
+	{ "measure: 2\nexpect: < 1\nknown: why\nquick: < 3\n", "DIFFERS", "PASS", "why", "" },
+	{ "measure: rows(\"exp/gone\")\nexpect: > 1\nquick: n/a the runs stop at t = 0.02\n", "ERROR",
+	  "n/a", "exp/gone.tsv: cannot open", "the runs stop at t = 0.02" },
+	{ "measure: 1\nexpect: true\nquick: n/a\n", "ERROR", "ERROR",
+	  "quick: n/a needs a reason", "quick: n/a needs a reason" },
+	{ "measure: 1\nexpect: true\nquick: about 1\n", "ERROR", "ERROR",
+	  "quick: 'about 1' is not one of", "quick: 'about 1' is not one of" },
+	{ "measure: 1\nexpect: true\nknown:\n", "ERROR", "ERROR", "known: needs a one-line reason",
+	  "known: needs a one-line reason" },
+	{ "measure: 1\nexpect: true\nquick: > 2\nquick: > 0\n", "ERROR", "ERROR",
+	  "second 'quick:' line (the first is at line", "second 'quick:' line (the first is at line" },
+	{ "measure: exp(1000)\nexpect: > 0\nquick: > 0\nknown: why\n", "ERROR", "ERROR",
+	  "measure: exp(): the value is infinite", "measure: exp(): the value is infinite" },
+};
+
+static void check_scale_case(const doc *d, size_t i, int quick)
+{
+	claim_result r;
+	claim_eval(d, &d->blocks[i], dir, quick, &r);
+	const char *want = quick ? scale_cases[i].quick : scale_cases[i].paper;
+	const char *note = quick ? scale_cases[i].note_quick : scale_cases[i].note_paper;
+	if (strcmp(claim_outcome_name(r.outcome), want))
+		fail_msg("case %zu at %s scale: %s (%s), expected %s", i, quick ? "quick" : "paper",
+		         claim_outcome_name(r.outcome), r.detail, want);
+	if (*note)
+		assert_contains(r.detail, note);
+	else
+		assert_string_equal(r.detail, "");
+}
+
+static void test_known_and_quick(void **state)
+{
+	(void)state;
+	char path[PATH_MAX], *text = NULL;
+	size_t len = 0, n = sizeof scale_cases / sizeof *scale_cases;
+	FILE *m = open_memstream(&text, &len);
+	for (size_t i = 0; i < n; i++)
+		fprintf(m, "```lindyn-claim\nid: case_%zu\n%s```\n", i, scale_cases[i].body);
+	fclose(m);
+	snprintf(path, sizeof path, "%s/scales.md", dir);
+	tu_write(path, text);
+	free(text);
+	doc d;
+	if (doc_load(&d, path, err, sizeof err))
+		fail_msg("%s", err);
+	assert_int_equal(d.nblocks, n);
+	for (size_t i = 0; i < n; i++) {
+		check_scale_case(&d, i, 0);
+		check_scale_case(&d, i, 1);
+	}
+	/* At quick scale the quick: expectation is the one applied and shown. */
+	claim_result r;
+	claim_eval(&d, &d.blocks[3], dir, 1, &r);
+	assert_string_equal(r.expect, "0.5 +- 0.01");
+	assert_int_equal(r.quick_expect, 1);
+	assert_string_equal(r.expected, "0.5 +- 0.01");
+	claim_eval(&d, &d.blocks[3], dir, 0, &r);
+	assert_string_equal(r.expect, "0.25 +- 0.01");
+	assert_int_equal(r.quick_expect, 0);
+	/* n/a is not measured. */
+	claim_eval(&d, &d.blocks[7], dir, 1, &r);
+	assert_true(isnan(r.measured));
+	assert_string_equal(claim_outcome_name(CLAIM_NA), "n/a");
+	assert_string_equal(claim_outcome_name(CLAIM_DIFFERS), "DIFFERS");
+	doc_free(&d);
+}
+
+/* Runs `lindyn verify --data DIR [args...]` on the arguments given. */
 typedef struct {
-	const char *doc;
-	const char *data;
+	char *argv[8];
 } verify_call;
 
 static int call_verify(void *arg)
 {
-	const verify_call *c = arg;
-	char *argv[] = { "--data", (char *)c->data, (char *)c->doc, NULL };
-	return cmd_verify(3, argv);
+	verify_call *c = arg;
+	int argc = 0;
+	while (c->argv[argc])
+		argc++;
+	return cmd_verify(argc, c->argv);
 }
 
-static void test_verify_table_and_exit_code(void **state)
+#define VERIFY(...) (&(verify_call){ { "--data", dir, __VA_ARGS__, NULL } })
+
+/* The column at which needle starts on the line holding id. */
+static long column_of(const char *text, const char *id, const char *needle)
+{
+	const char *line = strstr(text, id);
+	assert_non_null(line);
+	while (line > text && line[-1] != '\n')
+		line--;
+	const char *at = strstr(line, needle), *nl = strchr(line, '\n');
+	assert_true(at && (!nl || at < nl));
+	return at - line;
+}
+
+static void test_verify_report_and_exit_code(void **state)
 {
 	(void)state;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/paper.md", dir);
-	tu_write(path, "```lindyn-claim\nid: halves\nclaim: halves\n"
+	tu_write(path, "```lindyn-claim\nid: halves\nclaim: the loss halves\npaper: 0.5 (Fig. 1)\n"
 	               "measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.5 +- 1e-12\n```\n"
-	               "```lindyn-claim\nid: ordered\nmeasure: 1 < 2\nexpect: true\n```\n");
+	               "```lindyn-claim\nid: an_ordered_claim_with_a_long_id_of_forty\nmeasure: 1 < 2\n"
+	               "expect: true\n```\n");
 	char *out = NULL;
-	assert_int_equal(tu_capture(call_verify, &(verify_call){ path, dir }, &out), 0);
-	assert_true(matches_line(out, "paper", "halves", "PASS"));
-	assert_contains(out, "claims: 2 passed, 0 failed, 0 errors");
+	assert_int_equal(tu_capture(call_verify, VERIFY(path), &out), 0);
+	assert_true(matches_line(out, "PASS", "halves", "0.5 +- 1e-12"));
+	assert_true(matches_line(out, "halves", "0.5 +- 1e-12", "0.5 (Fig. 1)"));
+	assert_contains(out, "the loss halves\n");
+	/* Columns are as wide as their longest cell: the long id shifts them all. */
+	assert_int_equal(column_of(out, "halves", "0.5 +-"),
+	                 column_of(out, "an_ordered_claim_with_a_long_id_of_forty", "true"));
+	assert_true(column_of(out, "halves", "0.5 +-") > (long)strlen("an_ordered_claim_with_a_long_id_of_forty"));
+	assert_true(matches_line(out, "paper ", " 2 ", " 2\n"));
+	assert_true(matches_line(out, "total ", " 2 ", " 2\n"));
+	assert_contains(out, "paper scale: ok (every claim is PASS, DIFFERS or n/a)");
+	assert_null(strstr(out, "\033[")); /* no colour when stdout is not a terminal */
 	free(out);
 
 	/* One FAIL makes the exit code 1. */
 	tu_write(path, "```lindyn-claim\nid: halves\nmeasure: last(\"exp/base/s0/loss\", \"loss\")\n"
 	               "expect: 0.25 +- 0.1\n```\n"
 	               "```lindyn-claim\nid: ordered\nmeasure: 1 < 2\nexpect: true\n```\n");
-	assert_int_equal(tu_capture(call_verify, &(verify_call){ path, dir }, &out), 1);
-	assert_true(matches_line(out, "paper", "halves", "FAIL"));
-	assert_contains(out, "claims: 1 passed, 1 failed, 0 errors");
+	assert_int_equal(tu_capture(call_verify, VERIFY(path), &out), 1);
+	assert_true(matches_line(out, "FAIL", "halves", "0.25 +- 0.1"));
+	assert_contains(out, "paper scale: FAILED (a claim is FAIL or ERROR)");
 	free(out);
 
 	/* Missing data is an ERROR, counted as a failure, with the reason shown. */
 	char empty[PATH_MAX];
 	snprintf(empty, sizeof empty, "%s/nodata", dir);
-	assert_int_equal(tu_capture(call_verify, &(verify_call){ path, empty }, &out), 1);
-	assert_true(matches_line(out, "paper", "halves", "ERROR"));
+	assert_int_equal(tu_capture(call_verify, &(verify_call){ { "--data", empty, path, NULL } },
+	                            &out), 1);
+	assert_true(matches_line(out, "ERROR", "halves", "0.25 +- 0.1"));
 	assert_contains(out, "error: measure: ");
 	assert_contains(out, "nodata/exp/base/s0/loss.tsv: cannot open");
-	assert_contains(out, "claims: 1 passed, 0 failed, 1 errors");
 	free(out);
 
 	/* Claim ids are unique within a document: a second one is an ERROR. */
 	tu_write(path, "```lindyn-claim\nid: same\nmeasure: 1\nexpect: true\n```\n\n"
 	               "```lindyn-claim\nid: same\nmeasure: 2\nexpect: true\n```\n");
-	assert_int_equal(tu_capture(call_verify, &(verify_call){ path, dir }, &out), 1);
+	assert_int_equal(tu_capture(call_verify, VERIFY(path), &out), 1);
 	assert_contains(out, "paper.md:7: claim id 'same' is already used at line 1");
-	assert_contains(out, "claims: 1 passed, 0 failed, 1 errors");
 	free(out);
 
-	/* A malformed document: exit 1 and the document's line (and, under
-	 * ASan, nothing of it left allocated). */
+	/* A malformed document: exit 1, the document's line, and no report.
+	 * (Under ASan, nothing of it left allocated.) */
 	tu_write(path, "```lindyn-claim\nid: x\nmeasure: 1\n");
-	assert_int_equal(tu_capture(call_verify, &(verify_call){ path, dir }, &out), 1);
-	assert_contains(out, "lindyn verify: ");
+	assert_int_equal(tu_capture(call_verify, VERIFY(path), &out), 1);
+	assert_prefix(out, "lindyn verify: ");
 	assert_contains(out, "paper.md:1: block is not closed with ```");
+	assert_int_equal(tu_lines(out), 1);
+	free(out);
+
+	/* A bad option: one line, exit 1. */
+	tu_write(path, "```lindyn-claim\nid: x\nmeasure: 1\nexpect: true\n```\n");
+	assert_int_equal(tu_capture(call_verify, VERIFY("--format", "json", path), &out), 1);
+	assert_string_equal(out, "lindyn verify: --format 'json': expected text or tsv\n");
 	free(out);
 }
 
+/* A document with one claim of every verdict but FAIL and ERROR. */
+static const char *verdicts_doc =
+	"```lindyn-claim\nid: passes\nclaim: the loss halves\npaper: 0.5\n"
+	"measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.5 +- 1e-12\n```\n"
+	"```lindyn-claim\nid: differs\nclaim: the paper has 0.7\tat the end\npaper: 0.7\n"
+	"measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.7 +- 0.01\n"
+	"known: the paper's runs are longer\nquick: < 1\n```\n"
+	"```lindyn-claim\nid: late\nclaim: at t = 1e6\nmeasure: at(\"exp/base/s0/loss\", \"loss\", \"step\", 1e6)\n"
+	"expect: < 1e-3\nknown: why\nquick: n/a the quick runs stop at step 4\n```\n";
+
+static void test_verify_differs_and_na(void **state)
+{
+	(void)state;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/paper.md", dir);
+	tu_write(path, verdicts_doc);
+	char *out = NULL;
+	/* Paper scale: PASS, DIFFERS and the n/a claim's ERROR (its data ends at step 4). */
+	assert_int_equal(tu_capture(call_verify, VERIFY(path), &out), 1);
+	assert_true(matches_line(out, "DIFFERS", "differs", "0.7 +- 0.01"));
+	assert_contains(out, "known: the paper's runs are longer\n");
+	assert_true(matches_line(out, "ERROR", "late", "< 1e-3"));
+	free(out);
+	/* Quick scale: DIFFERS's quick: expectation passes, the late claim is n/a:
+	 * exit 0, with n/a listed and counted. */
+	assert_int_equal(tu_capture(call_verify, VERIFY("--quick", path), &out), 0);
+	assert_true(matches_line(out, "PASS", "differs", "< 1 (quick)"));
+	assert_true(matches_line(out, "n/a", "late", "-"));
+	assert_contains(out, "n/a: the quick runs stop at step 4\n");
+	assert_contains(out, "summary   PASS  DIFFERS   FAIL  ERROR    n/a  claims\n"
+	                     "paper        2        0      0      0      1       3\n"
+	                     "total        2        0      0      0      1       3\n"
+	                     "quick scale: ok (every claim is PASS, DIFFERS or n/a)\n");
+	free(out);
+}
+
+static void test_verify_tsv(void **state)
+{
+	(void)state;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/paper.md", dir);
+	tu_write(path, verdicts_doc);
+	char *out = NULL;
+	assert_int_equal(tu_capture(call_verify, VERIFY("--format", "tsv", path), &out), 1);
+	assert_prefix(
+		out,
+		"paper\tid\tverdict\tmeasured\texpected\texpect\texpect_source\tclaim\tpaper_value\tknown\tdetail\n"
+		"paper\tpasses\tPASS\t0.5\t0.5 +- 1e-12\t0.5 +- 1e-12\texpect\tthe loss halves\t0.5\t\t\n"
+		"paper\tdiffers\tDIFFERS\t0.5\t0.7 +- 0.01\t0.7 +- 0.01\texpect\tthe paper has 0.7\\tat the end"
+		"\t0.7\tthe paper's runs are longer\tthe paper's runs are longer\n"
+		"paper\tlate\tERROR\tnan\t\t< 1e-3\texpect\tat t = 1e6\t\twhy\tmeasure: at(): 1e+06 is "
+		"outside the range of column 'step' in ");
+	free(out);
+	assert_int_equal(tu_capture(call_verify, VERIFY("--quick", "--format", "tsv", path), &out), 0);
+	assert_contains(out, "\npaper\tdiffers\tPASS\t0.5\t< 1\t< 1\tquick\t");
+	assert_contains(out, "\npaper\tlate\tn/a\tnan\t\t< 1e-3\texpect\tat t = 1e6\t\twhy\t"
+	                     "the quick runs stop at step 4\n");
+	assert_int_equal(tu_lines(out), 4); /* the header and one row per claim */
+	free(out);
+}
+
+/* Runs verify with stdout on /dev/full; returns its status, stderr in *err. */
+static int verify_to_full(char *path, char **errtext)
+{
+	char errpath[] = "/tmp/lindyn-err-XXXXXX";
+	int fe = mkstemp(errpath), full = open("/dev/full", O_WRONLY);
+	assert_true(fe >= 0 && full >= 0);
+	fflush(stdout);
+	fflush(stderr);
+	int out = dup(1), e = dup(2);
+	dup2(full, 1);
+	dup2(fe, 2);
+	int rc = call_verify(VERIFY(path));
+	fflush(stderr);
+	dup2(out, 1);
+	dup2(e, 2);
+	close(out), close(e), close(full), close(fe);
+	*errtext = tu_read(errpath);
+	unlink(errpath);
+	return rc;
+}
+
+/* A report that cannot be written is a failure with one line, never exit 0. */
+static void test_verify_write_error(void **state)
+{
+	(void)state;
+	char path[PATH_MAX], *errtext = NULL;
+	snprintf(path, sizeof path, "%s/paper.md", dir);
+	tu_write(path, "```lindyn-claim\nid: x\nmeasure: 1\nexpect: true\n```\n");
+	assert_int_equal(verify_to_full(path, &errtext), 1);
+	assert_string_equal(errtext, "lindyn verify: cannot write the report to standard output: "
+	                             "No space left on device\n");
+	free(errtext);
+	/* Larger than any stdio buffer: the failure comes from a write, not the close. */
+	char *big = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&big, &len);
+	for (int i = 0; i < 400; i++)
+		fprintf(m, "```lindyn-claim\nid: claim_%d\nclaim: %0100d\nmeasure: 1\nexpect: true\n```\n", i, i);
+	fclose(m);
+	tu_write(path, big);
+	free(big);
+	assert_int_equal(verify_to_full(path, &errtext), 1);
+	assert_string_equal(errtext, "lindyn verify: cannot write the report to standard output: "
+	                             "No space left on device\n");
+	free(errtext);
+}
+
+/* Colour on a terminal only, and not when NO_COLOR is set. */
+static char *verify_on_terminal(char *path)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+	int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	fflush(stdout);
+	int out = dup(1);
+	dup2(slave, 1);
+	call_verify(VERIFY(path));
+	dup2(out, 1);
+	close(out);
+	close(slave);
+	static char buf[8192];
+	size_t len = 0;
+	/* the terminal hands the output over in pieces; EIO once it is all read */
+	for (ssize_t n; len < sizeof buf - 1 && (n = read(master, buf + len, sizeof buf - 1 - len)) > 0;)
+		len += (size_t)n;
+	close(master);
+	buf[len] = 0;
+	return buf;
+}
+
+static void test_verify_colour(void **state)
+{
+	(void)state;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/paper.md", dir);
+	tu_write(path, "```lindyn-claim\nid: x\nmeasure: 1\nexpect: true\n```\n");
+	unsetenv("NO_COLOR");
+	assert_contains(verify_on_terminal(path), "\033[32mPASS\033[0m");
+	setenv("NO_COLOR", "1", 1);
+	char *plain = verify_on_terminal(path);
+	unsetenv("NO_COLOR");
+	assert_null(strstr(plain, "\033["));
+	assert_contains(plain, "PASS");
+}
 static int call_weave(void *arg)
 {
 	char *argv[] = { "--data", dir, "--figures", "../figures", arg, NULL };
@@ -377,8 +652,9 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_arithmetic_and_logic), T(test_maths_functions),  T(test_table_functions),
-		T(test_expression_errors),    T(test_claim_outcomes),   T(test_verify_table_and_exit_code),
-		T(test_weave),
+		T(test_expression_errors),    T(test_claim_outcomes),   T(test_known_and_quick),
+		T(test_verify_report_and_exit_code), T(test_verify_differs_and_na), T(test_verify_tsv),
+		T(test_verify_write_error),   T(test_verify_colour),    T(test_weave),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
