@@ -4,7 +4,8 @@
 # document whose fields try to reach make or the shell makes make fail
 # before anything runs, and writes nothing outside build/ and data/.
 set -eu
-unset MAKEFLAGS MFLAGS MAKELEVEL
+# Not the options or variables of a make running this test (make check sets BUILD).
+unset MAKEFLAGS MFLAGS MAKELEVEL BUILD SAN OPT QUICK DATA
 root=$PWD
 build=${LINDYN_BUILD:-build}
 tmp=$(mktemp -d)
