@@ -65,8 +65,8 @@ static int write_if_changed(const char *path, const char *text)
 	f = fopen(path, "wb");
 	if (!f)
 		return -1;
-	fputs(text, f);
-	return fclose(f);
+	int failed = fputs(text, f) < 0;
+	return fclose(f) || failed ? -1 : 0;
 }
 
 /* 1 when path is non-empty, at most PATH_MAX_LEN bytes, of PATH_CHARS only. */
@@ -116,7 +116,7 @@ static int validate_point(const experiment *e, const lindyn_param *table, const 
                           const char **values, size_t nkv, char *err, size_t errlen)
 {
 	param_set ps;
-	char why[512], kv[1024];
+	char why[512], *kv = NULL;
 	int rc = 0;
 	if (params_init(&ps, table, why, sizeof why)) {
 		snprintf(err, errlen, "%s:%d: %s", e->doc->path, e->block->line, why);
@@ -129,12 +129,16 @@ static int validate_point(const experiment *e, const lindyn_param *table, const 
 			rc = -1;
 		}
 	for (size_t i = 0; i < nkv && !rc; i++) {
-		snprintf(kv, sizeof kv, "%s=%s", keys[i], values[i]);
-		if (params_set(&ps, kv, why, sizeof why)) {
+		if (asprintf(&kv, "%s=%s", keys[i], values[i]) < 0) {
+			snprintf(err, errlen, "%s:%d: out of memory", e->doc->path, e->block->line);
+			rc = -1;
+		} else if (params_set(&ps, kv, why, sizeof why)) {
 			snprintf(err, errlen, "%s:%d: experiment '%s': sweep: %s", e->doc->path,
 			         e->block->line, e->name, why);
 			rc = -1;
 		}
+		free(kv);
+		kv = NULL;
 	}
 	params_free(&ps);
 	return rc;
