@@ -100,9 +100,23 @@ check: $(BUILD)/.deps
 
 # ---- literate papers ----------------------------------------------------------
 PAPERS := $(filter-out paper/FORMAT.md,$(wildcard paper/*.md))
+# Document and script names reach make (prerequisites are expanded twice)
+# and sh: a name with any other character than these stops make here.
+PLAIN_CHARS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M \
+	N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 _ . / -
+unplain = $(if $(2),$(call unplain,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+$(foreach f,$(PAPERS) $(wildcard figures/*.gp),$(if $(call unplain,$(f),$(PLAIN_CHARS)),\
+  $(error $(f): a document or figure script name may hold only [A-Za-z0-9_./-])))
 RUNS_MK := $(BUILD)/runs$(if $(QUICK),-quick).mk
+# The list of documents, rewritten only when it changes, so that adding or
+# removing a document re-tangles even when the document's file is older.
+PAPERS_LIST := $(BUILD)/papers.list
+ifneq (papers: $(PAPERS),$(file < $(PAPERS_LIST)))
+$(shell mkdir -p $(BUILD))
+$(file > $(PAPERS_LIST),papers: $(PAPERS))
+endif
 
-$(RUNS_MK): $(PAPERS) $(LINDYN) $(PLUGIN_SOS) $(wildcard figures/*.gp)
+$(RUNS_MK): $(PAPERS) $(PAPERS_LIST) $(LINDYN) $(PLUGIN_SOS) $(wildcard figures/*.gp)
 	@$(LINDYN) tangle $(if $(QUICK),--quick) --data $(DATA) --figures $(FIGDIR) \
 	  --blocks $(BUILD)/blocks --lindyn $(LINDYN) -o $@ $(PAPERS)
 

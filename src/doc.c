@@ -1,10 +1,12 @@
 /* doc.c -- find and parse the lindyn blocks of a Markdown document. */
 #include "doc.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "regular_file.h"
 
 static const struct {
 	const char *info;
@@ -17,30 +19,46 @@ static const struct {
 	{ "lindyn-claim", BLOCK_CLAIM, " id claim paper let measure expect known quick " },
 };
 
-static char *read_file(const char *path, char *err, size_t errlen)
+/* Reads a whole document: a regular file of at most DOC_MAX_BYTES. */
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	FILE *f = regular_file_open(path, err, errlen);
+	if (!f)
+		return NULL;
+	struct stat st;
+	if (fstat(fileno(f), &st) || st.st_size > DOC_MAX_BYTES) {
+		snprintf(err, errlen, "%s: document is %lld bytes, more than the limit of %d (16 MiB)",
+		         path, (long long)st.st_size, DOC_MAX_BYTES);
+		fclose(f);
 		return NULL;
 	}
-	size_t cap = 1 << 16, len = 0;
-	char *buf = malloc(cap);
-	for (size_t n; buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
-		len += n;
-		if (len + 1 == cap) {
-			char *grown = realloc(buf, cap *= 2);
-			if (!grown)
-				free(buf);
-			buf = grown;
-		}
-	}
+	/* One byte more than the limit: a file that grew since fstat is caught too. */
+	char *buf = malloc((size_t)DOC_MAX_BYTES + 2);
+	*len = buf ? fread(buf, 1, (size_t)DOC_MAX_BYTES + 1, f) : 0;
+	int failed = !buf || ferror(f);
 	fclose(f);
-	if (!buf)
-		snprintf(err, errlen, "%s: out of memory", path);
-	else
-		buf[len] = 0;
+	if (failed || *len > DOC_MAX_BYTES) {
+		snprintf(err, errlen, failed ? "%s: cannot read" : "%s: document grew beyond %d bytes",
+		         path, DOC_MAX_BYTES);
+		free(buf);
+		return NULL;
+	}
+	buf[*len] = 0;
 	return buf;
+}
+
+/* A NUL byte would silently end the text early: name its line instead. */
+static int check_no_nul(const char *path, const char *text, size_t len, char *err,
+                        size_t errlen)
+{
+	const char *nul = memchr(text, 0, len);
+	if (!nul)
+		return 0;
+	int line = 1;
+	for (const char *c = text; c < nul; c++)
+		line += *c == '\n';
+	snprintf(err, errlen, "%s:%d: NUL byte in the document (expected text)", path, line);
+	return -1;
 }
 
 static char *trim(char *s)
@@ -93,7 +111,9 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 	char *dot = strrchr(d->name, '.');
 	if (dot)
 		*dot = 0;
-	if (!(d->source = read_file(path, err, errlen)))
+	size_t len;
+	if (!(d->source = read_file(path, &len, err, errlen)) ||
+	    check_no_nul(path, d->source, len, err, errlen))
 		goto fail;
 
 	block *cur = NULL;

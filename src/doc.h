@@ -27,8 +27,13 @@ typedef struct {
 	size_t nblocks;
 } doc;
 
-/* Loads and parses; errors read "paper/x.md:12: unknown key 'sed' in
- * lindyn-experiment block". */
+/* The largest document read (16 MiB); papers are a few tens of KiB. */
+#define DOC_MAX_BYTES (16 << 20)
+
+/* Loads and parses a document: a regular file (no directory, FIFO or
+ * device) of at most DOC_MAX_BYTES, holding no NUL byte.  Errors are one
+ * line naming the document, and the line when there is one: "paper/x.md:12:
+ * unknown key 'sed' (expected one of: ...)". */
 int doc_load(doc *d, const char *path, char *err, size_t errlen);
 void doc_free(doc *d);
 

@@ -1,15 +1,17 @@
-/* experiment.c -- expand an experiment block into sweep points and seeds. */
+/* experiment.c -- expand an experiment block into sweep points and seeds,
+ * checking every name and value on the way (experiment.h). */
 #include "experiment.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_VALUES 4096
+#include "names.h"
 
 static int push(char ***list, size_t *n, const char *s)
 {
@@ -20,11 +22,13 @@ static int push(char ***list, size_t *n, const char *s)
 	return (grown[(*n)++] = strdup(s)) ? 0 : -1;
 }
 
-/* Splits `text` at any of `seps`, trimming blanks; empty pieces kept. */
-static size_t split(char *text, const char *seps, char **out, size_t max)
+/* Splits `text` in place at any of `seps`, trimming blanks; empty pieces
+ * kept.  Returns a malloc'd array of *n pointers into text, or NULL. */
+static char **split(char *text, const char *seps, size_t *n)
 {
-	size_t n = 0;
-	for (char *p = text; n < max;) {
+	char **out = NULL;
+	*n = 0;
+	for (char *p = text;;) {
 		size_t len = strcspn(p, seps);
 		char *end = p + len, saved = *end;
 		*end = 0;
@@ -34,12 +38,29 @@ static size_t split(char *text, const char *seps, char **out, size_t max)
 		char *e = s + strlen(s);
 		while (e > s && isspace((unsigned char)e[-1]))
 			*--e = 0;
-		out[n++] = s;
+		char **grown = realloc(out, (*n + 1) * sizeof *grown);
+		if (!grown) {
+			free(out);
+			return NULL;
+		}
+		out = grown;
+		out[(*n)++] = s;
 		if (!saved)
-			break;
+			return out;
 		p = end + 1;
 	}
-	return n;
+}
+
+/* Sets err to "document:line: <message>". */
+static int failf(const experiment *e, int line, char *err, size_t errlen, const char *fmt, ...)
+{
+	char why[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s:%d: %s", e->doc->path, line, why);
+	return -1;
 }
 
 static int parse_number(const char *s, double *x)
@@ -50,30 +71,69 @@ static int parse_number(const char *s, double *x)
 	return *s && !*end && !errno && isfinite(*x) ? 0 : -1;
 }
 
+static int value_chars_ok(const char *s)
+{
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	                 "_.,:/+=-") == strlen(s);
+}
+
+int path_is_confined(const char *s)
+{
+	if (*s == '/')
+		return 0;
+	for (const char *c = s; *c; c += strcspn(c, "/"), c += *c == '/')
+		if (!strncmp(c, "..", 2) && (c[2] == '/' || !c[2]))
+			return 0;
+	return 1;
+}
+
+/* The character a value's character becomes in its point's directory name. */
+static char point_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr(".+-", c) ? c : '-';
+}
+
 /* "lo:hi:step" (inclusive) into text values. */
 static int expand_range(sweep_axis *a, const char *spec, char *why, size_t whylen)
 {
-	char buf[256], *part[4];
-	snprintf(buf, sizeof buf, "%s", spec);
-	double lo, hi, step;
-	if (split(buf, ":", part, 4) != 3 || parse_number(part[0], &lo) ||
-	    parse_number(part[1], &hi) || parse_number(part[2], &step)) {
+	char *buf = strdup(spec), **part = NULL;
+	size_t n = 0;
+	double lo, hi, step, count = 0;
+	if (!buf || !(part = split(buf, ":", &n)))
+		snprintf(why, whylen, "out of memory");
+	else if (n != 3 || parse_number(part[0], &lo) || parse_number(part[1], &hi) ||
+	         parse_number(part[2], &step))
 		snprintf(why, whylen, "range '%s' is not lo:hi:step with three numbers", spec);
-		return -1;
-	}
-	if (step <= 0 || hi < lo) {
+	else if (step <= 0 || hi < lo)
 		snprintf(why, whylen, "range '%s' needs step > 0 and lo <= hi", spec);
-		return -1;
-	}
-	double count = floor((hi - lo) / step + 1e-9) + 1;
-	if (count > MAX_VALUES) {
-		snprintf(why, whylen, "range '%s' has more than %d values", spec, MAX_VALUES);
-		return -1;
-	}
-	for (long i = 0; i < (long)count; i++) {
+	else if ((count = floor((hi - lo) / step + 1e-9) + 1) > EXPERIMENT_MAX_VALUES)
+		snprintf(why, whylen, "range '%s' has more than %d values", spec,
+		         EXPERIMENT_MAX_VALUES);
+	int rc = *why ? -1 : 0;
+	for (long i = 0; i < (long)count && !rc; i++) {
 		char v[64];
 		snprintf(v, sizeof v, "%.15g", lo + (double)i * step);
-		if (push(&a->values, &a->nvalues, v))
+		rc = push(&a->values, &a->nvalues, v);
+	}
+	free(part);
+	free(buf);
+	return rc;
+}
+
+/* Checks and stores one tuple of values (nv of them) of axis a. */
+static int add_tuple(sweep_axis *a, char **vals, size_t nv, const char *tuple, const char *text,
+                     char *why, size_t whylen)
+{
+	if (nv != a->nkeys) {
+		snprintf(why, whylen, "tuple '%s' has %zu values for %zu keys", tuple, nv, a->nkeys);
+		return -1;
+	}
+	for (size_t k = 0; k < nv; k++) {
+		if (!*vals[k]) {
+			snprintf(why, whylen, "empty value in sweep '%s'", text);
+			return -1;
+		}
+		if (push(&a->values, &a->nvalues, vals[k]))
 			return -1;
 	}
 	return 0;
@@ -82,57 +142,55 @@ static int expand_range(sweep_axis *a, const char *spec, char *why, size_t whyle
 /* "k=v1,v2" | "k=lo:hi:step" | "k1,k2 = a,b | c,d". */
 static int parse_axis(sweep_axis *a, const char *text, char *why, size_t whylen)
 {
-	char buf[4096], *keys[16], *tuples[MAX_VALUES], *vals[16];
-	if (strlen(text) >= sizeof buf) {
-		snprintf(why, whylen, "sweep longer than %zu characters", sizeof buf - 1);
-		return -1;
-	}
-	snprintf(buf, sizeof buf, "%s", text);
-	char *eq = strchr(buf, '=');
+	char *buf = strdup(text), **keys = NULL, **tuples = NULL;
+	size_t nkeys = 0, ntuples = 0;
+	int rc = -1;
+	char *eq = buf ? strchr(buf, '=') : NULL;
+	if (!buf)
+		goto out;
 	if (!eq) {
 		snprintf(why, whylen, "sweep '%s' is not key=values", text);
-		return -1;
+		goto out;
 	}
 	*eq = 0;
-	size_t nkeys = split(buf, ",", keys, 16);
-	for (size_t i = 0; i < nkeys; i++) { /* a->nkeys counts the keys pushed so far */
-		if (!*keys[i] || strspn(keys[i], "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-		                         strlen(keys[i])) {
-			snprintf(why, whylen, "sweep key '%s' is not a parameter name", keys[i]);
-			return -1;
+	if (!(keys = split(buf, ",", &nkeys)))
+		goto out;
+	for (size_t i = 0; i < nkeys; i++) {
+		if (!name_is_identifier(keys[i])) {
+			snprintf(why, whylen, "sweep key '%s' is not a parameter name (%s)", keys[i],
+			         NAME_RULE);
+			goto out;
 		}
 		if (push(&a->keys, &a->nkeys, keys[i]))
-			return -1;
+			goto out;
 	}
 	char *rhs = eq + 1;
-	if (a->nkeys == 1 && strchr(rhs, ':') && !strchr(rhs, ','))
-		return expand_range(a, rhs, why, whylen);
-	size_t ntuples = a->nkeys == 1 ? split(rhs, ",", tuples, MAX_VALUES)
-	                               : split(rhs, "|", tuples, MAX_VALUES);
-	for (size_t t = 0; t < ntuples; t++) {
-		size_t nv = a->nkeys == 1 ? 1 : split(tuples[t], ",", vals, 16);
-		if (a->nkeys == 1)
-			vals[0] = tuples[t];
-		if (nv != a->nkeys) {
-			snprintf(why, whylen, "tuple '%s' has %zu values for %zu keys", tuples[t], nv,
-			         a->nkeys);
-			return -1;
-		}
-		for (size_t k = 0; k < nv; k++) {
-			if (!*vals[k]) {
-				snprintf(why, whylen, "empty value in sweep '%s'", text);
-				return -1;
-			}
-			if (push(&a->values, &a->nvalues, vals[k]))
-				return -1;
-		}
+	if (a->nkeys == 1 && strchr(rhs, ':') && !strchr(rhs, ',')) {
+		rc = expand_range(a, rhs, why, whylen);
+		goto out;
 	}
-	a->nvalues = a->nvalues / a->nkeys * a->nkeys;
-	if (!a->nvalues) {
-		snprintf(why, whylen, "sweep '%s' has no values", text);
-		return -1;
+	if (!(tuples = split(rhs, a->nkeys == 1 ? "," : "|", &ntuples)))
+		goto out;
+	if (ntuples > EXPERIMENT_MAX_VALUES) {
+		snprintf(why, whylen, "sweep has %zu values, more than %d", ntuples,
+		         EXPERIMENT_MAX_VALUES);
+		goto out;
 	}
-	return 0;
+	rc = 0;
+	for (size_t t = 0; t < ntuples && !rc; t++) {
+		size_t nv = 1;
+		char **vals = a->nkeys == 1 ? &tuples[t] : split(tuples[t], ",", &nv);
+		rc = vals ? add_tuple(a, vals, nv, tuples[t], text, why, whylen) : -1;
+		if (vals != &tuples[t])
+			free(vals);
+	}
+out:
+	if (rc && !*why)
+		snprintf(why, whylen, "out of memory");
+	free(tuples);
+	free(keys);
+	free(buf);
+	return rc;
 }
 
 static void axis_free(sweep_axis *a)
@@ -147,50 +205,134 @@ static void axis_free(sweep_axis *a)
 
 static size_t axis_count(const sweep_axis *a) { return a->nvalues / a->nkeys; }
 
+/* Checks the characters of value v of key; a sweep value (swept) holds no
+ * '/', since it names a directory. */
+static int check_value(const experiment *e, int line, const char *key, const char *v,
+                       int swept, char *err, size_t errlen)
+{
+	if (!value_chars_ok(v))
+		return failf(e, line, err, errlen, "value '%s' of '%s' may only hold %s", v, key,
+		             EXPERIMENT_VALUE_CHARS);
+	if (swept && strchr(v, '/'))
+		return failf(e, line, err, errlen,
+		             "sweep value '%s' of '%s' may not hold '/' (it names a directory)", v, key);
+	if (!path_is_confined(v))
+		return failf(e, line, err, errlen,
+		             "value '%s' of '%s' must be a relative path without '..' components", v,
+		             key);
+	return 0;
+}
+
+static int parse_seeds(experiment *e, const char *text, int line, char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(text, &end, 10);
+	if (!*text || *end || errno || n < 1 || n > 10000)
+		return failf(e, line, err, errlen, "seeds must be an integer in [1, 10000]");
+	e->seeds = n;
+	return 0;
+}
+
 /* Adds the words of "k=v k=v" to the set list; "seeds=N" sets e->seeds. */
 static int parse_assignments(experiment *e, const block_field *f, char *err, size_t errlen)
 {
-	char buf[4096], *words[256];
-	if (strlen(f->value) >= sizeof buf) {
-		snprintf(err, errlen, "%s:%d: line too long", e->doc->path, f->line);
-		return -1;
-	}
-	memcpy(buf, f->value, strlen(f->value) + 1);
-	size_t n = split(buf, " \t", words, 256);
-	for (size_t i = 0; i < n; i++) {
+	size_t n = 0;
+	char *buf = strdup(f->value), **words = buf ? split(buf, " \t", &n) : NULL;
+	int rc = words ? 0 : -1;
+	for (size_t i = 0; i < n && !rc; i++) {
 		if (!*words[i])
 			continue;
 		char *eq = strchr(words[i], '=');
 		if (!eq || eq == words[i]) {
-			snprintf(err, errlen, "%s:%d: '%s' is not key=value", e->doc->path, f->line,
-			         words[i]);
-			return -1;
+			rc = failf(e, f->line, err, errlen, "'%s' is not key=value", words[i]);
+			break;
 		}
-		if (!strncmp(words[i], "seeds=", 6)) {
-			char *end;
-			e->seeds = strtol(eq + 1, &end, 10);
-			if (*end || e->seeds < 1 || e->seeds > 10000) {
-				snprintf(err, errlen, "%s:%d: seeds must be an integer in [1, 10000]",
-				         e->doc->path, f->line);
-				return -1;
-			}
-			continue;
+		*eq = 0;
+		if (!name_is_identifier(words[i]))
+			rc = failf(e, f->line, err, errlen, "'%s' is not a parameter name (%s)", words[i],
+			           NAME_RULE);
+		else if (!strcmp(words[i], "seeds"))
+			rc = parse_seeds(e, eq + 1, f->line, err, errlen);
+		else if (!(rc = check_value(e, f->line, words[i], eq + 1, 0, err, errlen))) {
+			*eq = '=';
+			rc = push(&e->set, &e->nset, words[i]);
 		}
-		if (push(&e->set, &e->nset, words[i]))
-			return -1;
+	}
+	free(words);
+	free(buf);
+	return rc;
+}
+
+/* Two values are the same point when their directory names agree or they
+ * are the same number written differently ("1.0" and "1"); x and y are
+ * their numbers, NAN for a value that is not one. */
+static int same_value(const char *a, const char *b, double x, double y)
+{
+	while (*a && *b && point_char(*a) == point_char(*b))
+		a++, b++;
+	return (!*a && !*b) || x == y;
+}
+
+static void tuple_text(const sweep_axis *a, size_t t, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = 0;
+	for (size_t k = 0; k < a->nkeys && used < len; k++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s", k ? "," : "",
+		                         a->values[t * a->nkeys + k]);
+}
+
+/* The first tuple j > i of axis a that gives the same point as tuple i, or 0. */
+static size_t same_point(const sweep_axis *a, const double *num, size_t i)
+{
+	for (size_t j = i + 1; j < axis_count(a); j++) {
+		size_t k = 0;
+		while (k < a->nkeys && same_value(a->values[i * a->nkeys + k],
+		                                  a->values[j * a->nkeys + k], num[i * a->nkeys + k],
+		                                  num[j * a->nkeys + k]))
+			k++;
+		if (k == a->nkeys)
+			return j;
 	}
 	return 0;
+}
+
+/* Checks the values of one final axis: safe characters, and no two tuples
+ * giving the same point (which would share one directory). */
+static int check_axis(const experiment *e, const sweep_axis *a, char *err, size_t errlen)
+{
+	for (size_t v = 0; v < a->nvalues; v++)
+		if (check_value(e, a->line, a->keys[v % a->nkeys], a->values[v], 1, err, errlen))
+			return -1;
+	double *num = malloc(a->nvalues * sizeof *num);
+	if (!num)
+		return -1;
+	for (size_t v = 0; v < a->nvalues; v++)
+		if (parse_number(a->values[v], &num[v]))
+			num[v] = NAN;
+	int rc = 0;
+	for (size_t i = 0, j; i < axis_count(a) && !rc; i++)
+		if ((j = same_point(a, num, i))) {
+			char ti[256], tj[256];
+			tuple_text(a, i, ti, sizeof ti);
+			tuple_text(a, j, tj, sizeof tj);
+			rc = failf(e, a->line, err, errlen,
+			           "sweep values '%s' and '%s' give the same point (a value may appear "
+			           "once; only [A-Za-z0-9.+-] tell values apart)", ti, tj);
+		}
+	free(num);
+	return rc;
 }
 
 static int add_axis(experiment *e, const block_field *f, int replace, char *err,
                     size_t errlen)
 {
 	sweep_axis a = { .line = f->line };
-	char why[512];
+	char why[512] = "";
 	if (parse_axis(&a, f->value, why, sizeof why)) {
-		snprintf(err, errlen, "%s:%d: bad sweep: %s", e->doc->path, f->line, why);
 		axis_free(&a);
-		return -1;
+		return failf(e, f->line, err, errlen, "bad sweep: %s", why);
 	}
 	for (size_t i = 0; i < e->naxes; i++)
 		for (size_t k = 0; k < a.nkeys; k++)
@@ -201,16 +343,13 @@ static int add_axis(experiment *e, const block_field *f, int replace, char *err,
 						e->axes[i] = a;
 						return 0;
 					}
-					snprintf(err, errlen, "%s:%d: key '%s' is swept twice", e->doc->path,
-					         f->line, a.keys[k]);
+					failf(e, f->line, err, errlen, "key '%s' is swept twice", a.keys[k]);
 					axis_free(&a);
 					return -1;
 				}
 	if (replace) {
-		snprintf(err, errlen, "%s:%d: quick-sweep of a key that is not swept", e->doc->path,
-		         f->line);
 		axis_free(&a);
-		return -1;
+		return failf(e, f->line, err, errlen, "quick-sweep of a key that is not swept");
 	}
 	sweep_axis *grown = realloc(e->axes, (e->naxes + 1) * sizeof *grown);
 	if (!grown) {
@@ -219,6 +358,86 @@ static int add_axis(experiment *e, const block_field *f, int replace, char *err,
 	}
 	e->axes = grown;
 	e->axes[e->naxes++] = a;
+	return 0;
+}
+
+static int parse_aggregate(experiment *e, const block_field *f, char *err, size_t errlen)
+{
+	size_t n = 0;
+	char *buf = strdup(f->value), **words = buf ? split(buf, " \t,", &n) : NULL;
+	int rc = words ? 0 : -1;
+	for (size_t k = 0; k < n && !rc; k++) {
+		if (!*words[k])
+			continue;
+		if (!name_is_identifier(words[k]))
+			rc = failf(e, f->line, err, errlen, "aggregate table '%s' must match %s", words[k],
+			           NAME_RULE);
+		else
+			rc = push(&e->aggregate, &e->naggregate, words[k]);
+	}
+	free(words);
+	free(buf);
+	return rc;
+}
+
+/* One field of the block; 0 or -1 with err set (empty err: out of memory). */
+static int parse_field(experiment *e, const block_field *f, char *err, size_t errlen)
+{
+	if (!strcmp(f->key, "seed")) {
+		char *end;
+		errno = 0;
+		e->base_seed = strtoul(f->value, &end, 10);
+		if (!*f->value || *end || errno || f->value[0] == '-')
+			return failf(e, f->line, err, errlen, "seed must be a non-negative integer");
+		return 0;
+	}
+	if (!strcmp(f->key, "seeds"))
+		return parse_seeds(e, f->value, f->line, err, errlen);
+	if (!strcmp(f->key, "set") || !strcmp(f->key, "quick"))
+		return parse_assignments(e, f, err, errlen);
+	if (!strcmp(f->key, "sweep") || !strcmp(f->key, "quick-sweep"))
+		return add_axis(e, f, !strcmp(f->key, "quick-sweep"), err, errlen);
+	if (!strcmp(f->key, "aggregate"))
+		return parse_aggregate(e, f, err, errlen);
+	if (!strcmp(f->key, "expect")) {
+		if (strcmp(f->value, "diverge"))
+			return failf(e, f->line, err, errlen, "expect must be 'diverge'");
+		e->expect_diverge = 1;
+	}
+	return 0;
+}
+
+/* Sets every axis's stride (the last axis varies fastest), then checks the
+ * run count and the length of point names before the values themselves. */
+static int finish_axes(experiment *e, char *err, size_t errlen)
+{
+	double runs = (double)e->seeds; /* for the message: may be beyond size_t */
+	size_t points = 1, name_len = 0; /* points: exact while within the limit */
+	for (size_t i = e->naxes; i-- > 0;) {
+		sweep_axis *a = &e->axes[i];
+		a->stride = points;
+		runs *= (double)axis_count(a);
+		if (points <= EXPERIMENT_MAX_RUNS)
+			points *= axis_count(a);
+		for (size_t k = 0; k < a->nkeys; k++) {
+			size_t longest = 0;
+			for (size_t v = k; v < a->nvalues; v += a->nkeys)
+				if (strlen(a->values[v]) > longest)
+					longest = strlen(a->values[v]);
+			name_len += strlen(a->keys[k]) + 2 + longest; /* "_key-value" */
+		}
+	}
+	if (runs > EXPERIMENT_MAX_RUNS)
+		return failf(e, e->block->line, err, errlen,
+		             "experiment '%s' has %.0f runs (points x seeds), more than the limit "
+		             "of %d", e->name, runs, EXPERIMENT_MAX_RUNS);
+	if (name_len > EXPERIMENT_POINT_MAX)
+		return failf(e, e->block->line, err, errlen,
+		             "experiment '%s': a point's directory name would have %zu characters, "
+		             "more than %d", e->name, name_len - 1, EXPERIMENT_POINT_MAX - 1);
+	for (size_t i = 0; i < e->naxes; i++)
+		if (check_axis(e, &e->axes[i], err, errlen))
+			return -1;
 	return 0;
 }
 
@@ -236,61 +455,26 @@ int experiment_parse(experiment *e, const doc *d, const block *b, int quick, cha
 		return -1;
 	e->name = name->value;
 	e->plugin = plugin->value;
-	if (!islower((unsigned char)*e->name) ||
-	    strspn(e->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(e->name)) {
-		snprintf(err, errlen, "%s:%d: experiment name '%s' must match [a-z][a-z0-9_]*",
-		         d->path, name->line, e->name);
-		return -1;
-	}
+	if (!name_is_identifier(e->name))
+		return failf(e, name->line, err, errlen, "experiment name '%s' must match %s",
+		             e->name, NAME_RULE);
+	if (!name_is_identifier(e->plugin))
+		return failf(e, plugin->line, err, errlen, "plugin name '%s' must match %s",
+		             e->plugin, NAME_RULE);
+	*err = 0;
 	for (int pass = 0; pass < 2; pass++) /* quick overrides come after the rest */
 		for (size_t i = 0; i < b->nfields; i++) {
 			const block_field *f = &b->fields[i];
 			int is_quick = !strcmp(f->key, "quick") || !strcmp(f->key, "quick-sweep");
 			if (pass != is_quick || (is_quick && !quick))
 				continue;
-			int rc = 0;
-			if (!strcmp(f->key, "seed")) {
-				char *end;
-				errno = 0;
-				e->base_seed = strtoul(f->value, &end, 10);
-				if (!*f->value || *end || errno || f->value[0] == '-') {
-					snprintf(err, errlen, "%s:%d: seed must be a non-negative integer",
-					         d->path, f->line);
-					return -1;
-				}
-			} else if (!strcmp(f->key, "seeds") || !strcmp(f->key, "set") ||
-			           !strcmp(f->key, "quick")) {
-				char words[64];
-				block_field g = *f;
-				if (!strcmp(f->key, "seeds")) {
-					snprintf(words, sizeof words, "seeds=%s", f->value);
-					g.value = words;
-				}
-				rc = parse_assignments(e, &g, err, errlen);
-			} else if (!strcmp(f->key, "sweep") || !strcmp(f->key, "quick-sweep")) {
-				rc = add_axis(e, f, !strcmp(f->key, "quick-sweep"), err, errlen);
-			} else if (!strcmp(f->key, "aggregate")) {
-				char buf[1024], *words[32];
-				snprintf(buf, sizeof buf, "%s", f->value);
-				size_t n = split(buf, " \t,", words, 32);
-				for (size_t k = 0; k < n && !rc; k++)
-					if (*words[k])
-						rc = push(&e->aggregate, &e->naggregate, words[k]);
-			} else if (!strcmp(f->key, "expect")) {
-				if (strcmp(f->value, "diverge")) {
-					snprintf(err, errlen, "%s:%d: expect must be 'diverge'", d->path,
-					         f->line);
-					return -1;
-				}
-				e->expect_diverge = 1;
-			}
-			if (rc) {
+			if (parse_field(e, f, err, errlen)) {
 				if (!*err)
-					snprintf(err, errlen, "%s:%d: out of memory", d->path, f->line);
+					failf(e, f->line, err, errlen, "out of memory");
 				return -1;
 			}
 		}
-	return 0;
+	return finish_axes(e, err, errlen);
 }
 
 void experiment_free(experiment *e)
@@ -315,39 +499,38 @@ size_t experiment_npoints(const experiment *e)
 	return n;
 }
 
-void experiment_point(const experiment *e, size_t point, char *name, size_t len,
-                      const char **keys, const char **values, size_t *nkv)
+size_t experiment_nkeys(const experiment *e)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->naxes; i++)
+		n += e->axes[i].nkeys;
+	return n;
+}
+
+void experiment_point(const experiment *e, size_t point, char *name, const char **keys,
+                      const char **values)
 {
 	size_t used = 0, n = 0;
 	name[0] = 0;
-	/* The last axis varies fastest. */
-	size_t rest = point;
-	size_t idx[64];
-	for (size_t i = e->naxes; i-- > 0;) {
-		size_t c = axis_count(&e->axes[i]);
-		idx[i] = rest % c;
-		rest /= c;
-	}
 	for (size_t i = 0; i < e->naxes; i++) {
 		const sweep_axis *a = &e->axes[i];
-		for (size_t k = 0; k < a->nkeys; k++) {
-			const char *v = a->values[idx[i] * a->nkeys + k];
+		size_t idx = point / a->stride % axis_count(a);
+		for (size_t k = 0; k < a->nkeys; k++, n++) {
+			const char *v = a->values[idx * a->nkeys + k];
 			if (keys) {
 				keys[n] = a->keys[k];
 				values[n] = v;
 			}
-			n++;
-			int w = snprintf(name + used, len - used, "%s%s-", used ? "_" : "", a->keys[k]);
-			used += (size_t)w < len - used ? (size_t)w : 0;
-			for (const char *c = v; *c && used + 1 < len; c++)
-				name[used++] = isalnum((unsigned char)*c) || strchr(".+-", *c) ? *c : '-';
+			/* experiment_parse checked that the whole name fits */
+			used += (size_t)snprintf(name + used, EXPERIMENT_POINT_MAX - used, "%s%s-",
+			                         used ? "_" : "", a->keys[k]);
+			for (const char *c = v; *c; c++)
+				name[used++] = point_char(*c);
 			name[used] = 0;
 		}
 	}
 	if (!n)
-		snprintf(name, len, "base");
-	if (nkv)
-		*nkv = n;
+		snprintf(name, EXPERIMENT_POINT_MAX, "base");
 }
 
 unsigned long experiment_run_seed(unsigned long base, long k)

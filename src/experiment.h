@@ -1,5 +1,7 @@
 /* experiment.h -- an experiment block expanded into its runs: sweep
- * points (the product of the sweep axes) times seeds. */
+ * points (the product of the sweep axes) times seeds.  Every field that
+ * reaches a file name, a make target or a command line is checked here,
+ * naming document:line (paper/FORMAT.md, "What a document may hold"). */
 #ifndef LINDYN_EXPERIMENT_H
 #define LINDYN_EXPERIMENT_H
 
@@ -7,10 +9,21 @@
 
 #include "doc.h"
 
+/* Values one sweep axis may take, runs one experiment may have
+ * (points x seeds), and the size of a point's directory name with its NUL. */
+#define EXPERIMENT_MAX_VALUES 4096
+#define EXPERIMENT_MAX_RUNS 50000
+#define EXPERIMENT_POINT_MAX 256
+
+/* The characters a set: or sweep: value may hold: none is special to sh
+ * or make, in a recipe or (after experiment_point's mapping) a target. */
+#define EXPERIMENT_VALUE_CHARS "[A-Za-z0-9_.,:/+=-]"
+
 typedef struct {
 	size_t nkeys, nvalues;
 	char **keys;        /* nkeys */
 	char **values;      /* nvalues * nkeys, tuple-major */
+	size_t stride;      /* points between two consecutive values of this axis */
 	int line;
 } sweep_axis;
 
@@ -29,16 +42,28 @@ typedef struct {
 	int expect_diverge;
 } experiment;
 
-/* Parses an experiment block (quick: apply quick/quick-sweep overrides). */
+/* Parses an experiment block (quick: apply quick/quick-sweep overrides).
+ * Names (experiment, plugin, keys, aggregate tables) follow NAME_RULE;
+ * values hold only EXPERIMENT_VALUE_CHARS; a set: value that names a path
+ * is relative and has no ".." component; a sweep value holds no '/'; no two
+ * values of an axis give the same point; points x seeds is at most
+ * EXPERIMENT_MAX_RUNS; a point's name fits EXPERIMENT_POINT_MAX. */
 int experiment_parse(experiment *e, const doc *d, const block *b, int quick, char *err,
                      size_t errlen);
 void experiment_free(experiment *e);
 
 size_t experiment_npoints(const experiment *e);
-/* The point's directory name ("h-500_init-gauss", "base") and, if kv is not
- * NULL, its "key=value" assignments (nkv set; strings owned by e). */
-void experiment_point(const experiment *e, size_t point, char *name, size_t len,
-                      const char **keys, const char **values, size_t *nkv);
+/* The number of swept keys: the size keys/values of experiment_point need. */
+size_t experiment_nkeys(const experiment *e);
+/* The point's directory name ("h-500_init-gauss", "base"; name holds
+ * EXPERIMENT_POINT_MAX bytes) and, if keys is not NULL, its "key=value"
+ * assignments (experiment_nkeys of them; strings owned by e). */
+void experiment_point(const experiment *e, size_t point, char *name, const char **keys,
+                      const char **values);
+
+/* 1 when s, read as a path, stays inside the working tree: it is relative
+ * and no '/'-separated component of it is "..". */
+int path_is_confined(const char *s);
 
 /* The seed of seed index k of an experiment with this base seed
  * (splitmix64 of both, so nearby base seeds give unrelated streams). */

@@ -82,12 +82,12 @@ static char *tangle_ok(int quick, int ndocs)
 
 /* Tangles a document expected to be malformed: the one-line message must be
  * "lindyn tangle: <doc>:<line>: <what>", and no fragment may appear. */
-static void tangle_fails(const char *doc_text, int line, const char *what)
+static void tangle_fails_mode(int quick, const char *doc_text, int line, const char *what)
 {
 	tu_write(doc1, doc_text);
 	unlink(mk);
 	char *messages = NULL;
-	int rc = tu_capture(call_tangle, &(tangle_call){ 0, 1 }, &messages);
+	int rc = tu_capture(call_tangle, &(tangle_call){ quick, 1 }, &messages);
 	assert_int_equal(rc, 1);
 	char want[PATH_MAX + 256];
 	snprintf(want, sizeof want, "lindyn tangle: %s:%d: ", doc1, line);
@@ -100,6 +100,11 @@ static void tangle_fails(const char *doc_text, int line, const char *what)
 	snprintf(tmp, sizeof tmp, "%s.tmp", mk);
 	assert_false(tu_exists(tmp));
 	free(messages);
+}
+
+static void tangle_fails(const char *doc_text, int line, const char *what)
+{
+	tangle_fails_mode(0, doc_text, line, what);
 }
 
 #define FENCE "```"
@@ -138,7 +143,7 @@ static const char *good_doc =
 	"\n"
 	FENCE "lindyn-figure\n"
 	"name: decay_fig\n"
-	"script: %s\n"
+	"script: figures/eos_regimes_scalar.gp\n"
 	"uses: decay grid\n"
 	"caption: losses # with a hash in prose\n"
 	FENCE "\n"
@@ -151,9 +156,7 @@ static const char *good_doc =
 
 static void write_good_doc(void)
 {
-	char text[4096];
-	snprintf(text, sizeof text, good_doc, script);
-	tu_write(doc1, text);
+	tu_write(doc1, good_doc);
 }
 
 static void test_document_blocks(void **state)
@@ -180,13 +183,12 @@ static void test_document_blocks(void **state)
 	assert_int_equal(experiment_parse(&e, &d, &d.blocks[1], 0, err, sizeof err), 0);
 	assert_int_equal(experiment_npoints(&e), 6);
 	assert_true(e.expect_diverge);
-	char point[256];
+	char point[EXPERIMENT_POINT_MAX];
 	const char *keys[8], *values[8];
-	size_t nkv;
-	experiment_point(&e, 0, point, sizeof point, keys, values, &nkv);
+	experiment_point(&e, 0, point, keys, values);
 	assert_string_equal(point, "steps-1_rate-0.1_noise-0.2");
-	assert_int_equal(nkv, 3);
-	experiment_point(&e, 5, point, sizeof point, keys, values, &nkv);
+	assert_int_equal(experiment_nkeys(&e), 3);
+	experiment_point(&e, 5, point, keys, values);
 	assert_string_equal(point, "steps-5_rate-0.3_noise-0.4");
 	assert_string_equal(keys[2], "noise");
 	assert_string_equal(values[2], "0.4");
@@ -227,8 +229,8 @@ static void test_fragment_targets(void **state)
 			         steps, k, blocks, so);
 			assert_contains(mkf, want);
 			snprintf(want, sizeof want,
-			         "OPENBLAS_NUM_THREADS=1 %s run fx_good rate=0.5 noise=0 "
-			         "method=euler steps=%d --seed %lu --out %s/decay/steps-%d/s%ld || rc=$$?; "
+			         "OPENBLAS_NUM_THREADS=1 %s run fx_good 'rate=0.5' 'noise=0' "
+			         "'method=euler' 'steps=%d' --seed %lu --out %s/decay/steps-%d/s%ld || rc=$$?; "
 			         "if [ $$rc -ne 0 ]; then exit $$rc; fi",
 			         lindyn, steps, experiment_run_seed(2021, k), data, steps, k);
 			assert_contains(mkf, want);
@@ -247,7 +249,7 @@ static void test_fragment_targets(void **state)
 	/* Ranges, tuples and products of sweeps; diverging runs are expected. */
 	snprintf(want, sizeof want, "%s/grid/steps-3_rate-0.3_noise-0.4/s0/.done:", data);
 	assert_contains(mkf, want);
-	assert_contains(mkf, "fx_good steps=5 rate=0.1 noise=0.2 --seed");
+	assert_contains(mkf, "fx_good 'steps=5' 'rate=0.1' 'noise=0.2' --seed");
 	assert_contains(mkf, "if [ $$rc -ne 0 ] && [ $$rc -ne 3 ]; then exit $$rc; fi");
 	assert_contains(mkf, "experiment grid: 6 points x 1 seeds");
 	/* No sweep: the point is "base", the seed defaults to 1. */
@@ -255,11 +257,11 @@ static void test_fragment_targets(void **state)
 	         experiment_run_seed(1, 0), data);
 	assert_contains(mkf, want);
 	/* The figure, in PDF and PNG, after the runs of the experiments it uses. */
-	snprintf(want, sizeof want, "%s/decay_fig.pdf: %s figures/style.gp $(EXP_decay) $(EXP_grid)\n",
-	         figs, script);
+	snprintf(want, sizeof want, "%s/decay_fig.pdf: figures/eos_regimes_scalar.gp figures/style.gp "
+	         "$(EXP_decay) $(EXP_grid) figures/eos_regimes.gp\n", figs);
 	assert_contains(mkf, want);
-	snprintf(want, sizeof want, "gnuplot -e \"datadir='%s'; outbase='%s/decay_fig'; term='png'\" %s",
-	         data, figs, script);
+	snprintf(want, sizeof want, "gnuplot -e \"datadir='%s'; outbase='%s/decay_fig'; term='png'\" "
+	         "figures/eos_regimes_scalar.gp", data, figs);
 	assert_contains(mkf, want);
 	assert_contains(mkf, "figures-first: $(FIGURES_first)");
 	free(mkf);
@@ -285,7 +287,7 @@ static void test_quick_mode(void **state)
 	assert_null(strstr(mkf, want));
 	snprintf(want, sizeof want, "%s/decay/steps-3/s1/", data);
 	assert_null(strstr(mkf, want));
-	assert_contains(mkf, "run fx_good rate=0.5 noise=0 method=euler noise=0.25 steps=3 --seed");
+	assert_contains(mkf, "run fx_good 'rate=0.5' 'noise=0' 'method=euler' 'noise=0.25' 'steps=3' --seed");
 	free(mkf);
 }
 
@@ -319,7 +321,7 @@ static void test_edit_rewrites_one_stamp(void **state)
 	assert_int_equal(mtime_of(grid), 1000);
 
 	char text[4096], *edit;
-	snprintf(text, sizeof text, good_doc, script);
+	snprintf(text, sizeof text, "%s", good_doc);
 	edit = strstr(text, "sweep: steps=1:5:2");
 	memcpy(edit, "sweep: steps=1:7:2", 18);
 	tu_write(doc1, text);
@@ -343,7 +345,7 @@ static void test_make_reruns_only_edited_block(void **state)
 	snprintf(wrapper, sizeof wrapper, "%s/Makefile", dir);
 	snprintf(text, sizeof text, "include %s\nruns: $(ALL_RUNS)\n", mk);
 	tu_write(wrapper, text);
-	snprintf(text, sizeof text, good_doc, script);
+	snprintf(text, sizeof text, "%s", good_doc);
 	tu_write(doc1, text);
 	tangle_call call = { 0, 1 };
 	char *messages = NULL;
@@ -420,7 +422,7 @@ static void test_unknown_parameter(void **state)
 	             1, "experiment 'e1': sweep: parameter 'rate': 1.5 is out of range");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nset: label=$(rm)\n"
 	             FENCE "\n",
-	             1, "value '$(rm)' may only hold");
+	             4, "value '$(rm)' of 'label' may only hold [A-Za-z0-9_.,:/+=-]");
 }
 
 static void test_bad_sweep(void **state)
@@ -437,7 +439,7 @@ static void test_bad_sweep(void **state)
 		{ "steps=1,,3", "bad sweep: empty value in sweep" },
 		{ "steps=", "bad sweep: empty value in sweep" },
 		{ "rate,noise = 0.1,0.2 | 0.3", "bad sweep: tuple '0.3' has 1 values for 2 keys" },
-		{ "Rate=1,2", "bad sweep: sweep key 'Rate' is not a parameter name" },
+		{ "Rate=1,2", "bad sweep: sweep key 'Rate' is not a parameter name ([a-z][a-z0-9_]*" },
 		{ "steps=1:100000:1", "has more than 4096 values" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -473,12 +475,10 @@ static void test_missing_keys_and_script(void **state)
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
 	             FENCE "lindyn-figure\nname: f\nscript: figures/no_such_script.gp\nuses: e1\n"
 	             FENCE "\n",
-	             8, "figure script 'figures/no_such_script.gp' does not exist");
-	char text[1024];
-	snprintf(text, sizeof text,
-	         FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
-	         FENCE "lindyn-figure\nname: f\nscript: %s\nuses: e1 e2\n" FENCE "\n", script);
-	tangle_fails(text, 9, "figure 'f' uses unknown experiment 'e2'");
+	             8, "figure script figures/no_such_script.gp: No such file or directory");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
+	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\nuses: e1 e2\n"
+	             FENCE "\n", 9, "figure 'f' uses unknown experiment 'e2'");
 	tangle_fails(FENCE "lindyn-figure\nname: f\nuses: e1\n" FENCE "\n", 1,
 	             "block lacks required key 'script'");
 }
@@ -511,6 +511,340 @@ static void test_duplicate_experiment_name(void **state)
 	free(messages);
 }
 
+/* An experiment (lines 1-5) and a figure (fence at line 6, name 7,
+ * script 8, uses 9) expected to fail at line with what. */
+static void figure_fails(const char *name, const char *script_path, const char *uses, int line,
+                         const char *what)
+{
+	char text[2048];
+	snprintf(text, sizeof text,
+	         FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\naggregate: loss\n" FENCE "\n"
+	         FENCE "lindyn-figure\nname: %s\nscript: %s\nuses: %s\n" FENCE "\n", name,
+	         script_path, uses);
+	tangle_fails(text, line, what);
+}
+
+/* Every name that reaches make or a path follows the identifier rule, so no
+ * name can run a command, leave its directory or break the fragment. */
+static void test_names_are_identifiers(void **state)
+{
+	(void)state;
+	char longname[301];
+	memset(longname, 'a', 300);
+	longname[300] = 0;
+	const char *bad[] = { "$(shell touch PWNED)", "a`touch PWNED`b", "../../escape", "f#x",
+	                      "f:x", "f\"x", "f x", "F1", longname };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		figure_fails(bad[i], "figures/style.gp", "e1", 7, "figure name '");
+		figure_fails(bad[i], "figures/style.gp", "e1", 7,
+		             "' must match [a-z][a-z0-9_]* (at most 63 characters)");
+		char text[1024];
+		snprintf(text, sizeof text, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n"
+		         "aggregate: loss %s\n" FENCE "\n", bad[i]);
+		if (!strchr(bad[i], ' ')) /* blanks separate tables */
+			tangle_fails(text, 4, "aggregate table '");
+		snprintf(text, sizeof text, FENCE "lindyn-experiment\nname: %s\nplugin: fx_good\n"
+		         FENCE "\n", bad[i]);
+		tangle_fails(text, 2, "experiment name '");
+	}
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_$(x)\n" FENCE "\n", 3,
+	             "plugin name 'fx_$(x)' must match");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nset: $(x)=1\n" FENCE "\n",
+	             4, "'$(x)' is not a parameter name");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nsweep: a$b=1,2\n" FENCE "\n",
+	             4, "sweep key 'a$b' is not a parameter name");
+	figure_fails("f", "figures/style.gp", "e1 $(shell touch PWNED)", 9,
+	             "uses unknown experiment '$(shell'");
+	assert_false(tu_exists("PWNED"));
+}
+
+/* script: names a regular file inside the source tree, in plain characters. */
+static void test_script_is_a_tree_file(void **state)
+{
+	(void)state;
+	figure_fails("f", script, "e1", 8, "must be a relative path inside the source tree");
+	figure_fails("f", "/etc/hostname", "e1", 8, "figure script '/etc/hostname' must be a relative");
+	figure_fails("f", "../lindyn/figures/style.gp", "e1", 8, "without '..'");
+	figure_fails("f", "figures/../figures/style.gp", "e1", 8, "without '..'");
+	figure_fails("f", "figures/$(shell touch PWNED).gp", "e1", 8, "of [A-Za-z0-9_./-]");
+	figure_fails("f", "figures", "e1", 8, "figure script figures: not a regular file (a directory)");
+	assert_false(tu_exists("PWNED"));
+}
+
+/* Duplicate figure names are an error naming both places, across documents too. */
+static void test_duplicate_figure_name(void **state)
+{
+	(void)state;
+	const char *exp = FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n";
+	const char *fig = FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\nuses: e1\n" FENCE "\n";
+	char text[1024], want[2 * PATH_MAX + 128];
+	snprintf(text, sizeof text, "%s%s%s", exp, fig, fig);
+	snprintf(want, sizeof want, "figure name 'f' is used twice (first at %s:6)", doc1);
+	tangle_fails(text, 11, want);
+
+	snprintf(text, sizeof text, "%s%s", exp, fig);
+	tu_write(doc1, text);
+	snprintf(text, sizeof text, "\n%s", fig);
+	tu_write(doc2, text);
+	char *messages = NULL;
+	assert_int_equal(tu_capture(call_tangle, &(tangle_call){ 0, 2 }, &messages), 1);
+	snprintf(want, sizeof want,
+	         "lindyn tangle: %s:3: figure name 'f' is used twice (first at %s:6)\n", doc2, doc1);
+	assert_string_equal(messages, want);
+	free(messages);
+}
+
+static void experiment_fails(const char *fields, int line, const char *what)
+{
+	char text[8192];
+	snprintf(text, sizeof text, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n%s\n"
+	         FENCE "\n", fields);
+	tangle_fails(text, line, what);
+}
+
+/* set:/sweep: values are data: characters special to sh or make, paths
+ * leaving the tree, and sweep values that are not one directory name fail. */
+static void test_values_are_data(void **state)
+{
+	(void)state;
+	experiment_fails("set: label=`touch`", 4, "value '`touch`' of 'label' may only hold");
+	experiment_fails("set: label=a;b", 4, "may only hold [A-Za-z0-9_.,:/+=-]");
+	experiment_fails("set: label=a%b", 4, "may only hold");
+	experiment_fails("set: label=a#b", 4, "may only hold");
+	experiment_fails("set: label='a'", 4, "may only hold");
+	experiment_fails("set: init_npy=/etc/passwd", 4,
+	                 "value '/etc/passwd' of 'init_npy' must be a relative path without '..'");
+	experiment_fails("set: init_npy=..", 4, "must be a relative path without '..'");
+	experiment_fails("set: init_npy=data/../../x.npy", 4, "must be a relative path");
+	tangle_fails_mode(1, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n"
+	                  "quick: init_npy=../x.npy\n" FENCE "\n", 4, "must be a relative path");
+	experiment_fails("sweep: label=a/b,c", 4,
+	                 "sweep value 'a/b' of 'label' may not hold '/' (it names a directory)");
+	experiment_fails("sweep: label=ok,$(x)", 4, "value '$(x)' of 'label' may only hold");
+	experiment_fails("sweep: label,steps = a,1 | ../..,2", 4, "may not hold '/'");
+	assert_false(tu_exists("PWNED"));
+
+	/* A set: path inside the tree is data like any other value. */
+	tu_write(doc1, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n"
+	               "set: init_npy=data/x.npy label=a:b,c=d+e\n" FENCE "\n");
+	doc d;
+	experiment e;
+	char err[512];
+	assert_int_equal(doc_load(&d, doc1, err, sizeof err), 0);
+	assert_int_equal(experiment_parse(&e, &d, &d.blocks[0], 0, err, sizeof err), 0);
+	assert_string_equal(e.set[0], "init_npy=data/x.npy");
+	assert_string_equal(e.set[1], "label=a:b,c=d+e");
+	experiment_free(&e);
+	doc_free(&d);
+}
+
+/* Two sweep values that give the same point directory are an error naming
+ * both values, never one directory shared by two runs. */
+static void test_point_collisions(void **state)
+{
+	(void)state;
+	experiment_fails("sweep: label=a_b,a-b", 4, "sweep values 'a_b' and 'a-b' give the same point");
+	experiment_fails("sweep: steps=1,2,1", 4, "sweep values '1' and '1' give the same point");
+	experiment_fails("sweep: rate=0.5,0.50", 4, "sweep values '0.5' and '0.50' give the same");
+	experiment_fails("sweep: steps=1.0,1", 4, "sweep values '1.0' and '1' give the same point");
+	experiment_fails("sweep: steps,rate = 1,0.1 | 2,0.1 | 1,0.10", 4,
+	                 "sweep values '1,0.1' and '1,0.10' give the same point");
+	tangle_fails_mode(1, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nsweep: steps=1,2\n"
+	                  "quick-sweep: steps=3,3.0\n" FENCE "\n", 5,
+	                  "sweep values '3' and '3.0' give the same point");
+	/* Quick overrides replace the full sweep: only the final values count. */
+	tu_write(doc1, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nsweep: steps=1,1\n"
+	               "quick-sweep: steps=2\n" FENCE "\n");
+	char *messages = NULL;
+	assert_int_equal(tu_capture(call_tangle, &(tangle_call){ 1, 1 }, &messages), 0);
+	free(messages);
+}
+
+/* More keys, words and axes than the old fixed arrays held: all kept, or a
+ * clear error; never a write past an array. */
+static void test_many_keys(void **state)
+{
+	(void)state;
+	char fields[8192] = "set:", *p;
+	for (int i = 0; i < 300; i++) /* 300 words on one set: line */
+		snprintf(fields + strlen(fields), sizeof fields - strlen(fields), " k%d=%d", i, i);
+	strcat(fields, "\nsweep: ");
+	for (int i = 0; i < 30; i++) /* a tuple of 30 keys */
+		snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%st%d", i ? "," : "", i);
+	strcat(fields, " = ");
+	for (int i = 0; i < 30; i++)
+		snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "%s%d", i ? "," : "", i);
+	char text[16384];
+	snprintf(text, sizeof text, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n%s\n"
+	         FENCE "\n", fields);
+	tu_write(doc1, text);
+	doc d;
+	experiment e;
+	char err[512], point[EXPERIMENT_POINT_MAX];
+	assert_int_equal(doc_load(&d, doc1, err, sizeof err), 0);
+	assert_int_equal(experiment_parse(&e, &d, &d.blocks[0], 0, err, sizeof err), 0);
+	assert_int_equal(e.nset, 300);
+	assert_string_equal(e.set[299], "k299=299");
+	assert_int_equal(experiment_nkeys(&e), 30);
+	const char *keys[30], *values[30];
+	experiment_point(&e, 0, point, keys, values);
+	assert_string_equal(keys[29], "t29");
+	assert_string_equal(values[29], "29");
+	assert_non_null(p = strstr(point, "_t29-29"));
+	assert_string_equal(p, "_t29-29");
+	experiment_free(&e);
+	doc_free(&d);
+
+	/* 70 axes: their point names would pass a path component's 255 bytes. */
+	strcpy(fields, "");
+	for (int i = 0; i < 70; i++)
+		snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "sweep: a%d=1\n", i);
+	experiment_fails(fields, 1, "a point's directory name would have 409 characters, more than 255");
+}
+
+/* Sweeps that would make tangle write for ever stop with the run count. */
+static void test_run_limits(void **state)
+{
+	(void)state;
+	experiment_fails("sweep: steps=1:4096:1\nsweep: rate=0:1:0.000245\nsweep: noise=0:4:0.001", 1,
+	                 "experiment 'e1' has 66896207872 runs (points x seeds), more than the "
+	                 "limit of 50000");
+	experiment_fails("seeds: 10000\nsweep: steps=1:6:1", 1, "has 60000 runs");
+	experiment_fails("sweep: steps=1:5000:1", 4, "range '1:5000:1' has more than 4096 values");
+	/* 4097 listed values */
+	char fields[32768] = "sweep: label=v0";
+	for (int i = 1; i <= 4096; i++)
+		snprintf(fields + strlen(fields), sizeof fields - strlen(fields), ",%d", i);
+	char text[40000];
+	snprintf(text, sizeof text, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n%s\n"
+	         FENCE "\n", fields);
+	tangle_fails(text, 4, "line longer than 4095 characters");
+
+	/* Over all documents: five experiments of 50000 runs pass 200000. */
+	char many[4096] = "";
+	for (int i = 0; i < 5; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many),
+		         FENCE "lindyn-experiment\nname: e%d\nplugin: fx_good\nseeds: 10000\n"
+		         "sweep: steps=1:5:1\n" FENCE "\n", i);
+	tangle_fails(many, 25, "experiment 'e4' brings the runs of all documents to 250000, more "
+	                       "than the limit of 200000");
+}
+
+static int call_tangle_args(void *arg)
+{
+	char **argv = arg;
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	return cmd_tangle(argc, argv);
+}
+
+/* An empty or unsafe option value is a usage error, not a fragment. */
+static void test_option_values(void **state)
+{
+	(void)state;
+	write_good_doc();
+	const char *opts[] = { "--blocks", "--data", "--figures", "--lindyn" };
+	const char *bad[] = { "", "a b", "$(shell touch PWNED)", "x;y" };
+	for (size_t i = 0; i < 4; i++)
+		for (size_t j = 0; j < 4; j++) {
+			char *argv[] = { (char *)opts[i], (char *)bad[j], "-o", mk, doc1, NULL };
+			char *messages = NULL, want[256];
+			unlink(mk);
+			assert_int_equal(tu_capture(call_tangle_args, argv, &messages), 1);
+			snprintf(want, sizeof want, "lindyn tangle: %s '%s': expected a non-empty path of "
+			         "[A-Za-z0-9_./-] (at most 1024 characters)\n", opts[i], bad[j]);
+			assert_string_equal(messages, want);
+			assert_false(tu_exists(mk));
+			free(messages);
+		}
+	char *argv[] = { "-o", "", doc1, NULL }, *messages = NULL;
+	assert_int_equal(tu_capture(call_tangle_args, argv, &messages), 1);
+	assert_string_equal(messages, "lindyn tangle: -o '': expected a non-empty path\n");
+	free(messages);
+	assert_false(tu_exists("PWNED"));
+}
+
+/* Documents are read only as regular files: the error names the path. */
+static void test_document_must_be_a_file(void **state)
+{
+	(void)state;
+	char *argv[] = { "--blocks", blocks, "-o", mk, dir, NULL }, *messages = NULL, want[512];
+	assert_int_equal(tu_capture(call_tangle_args, argv, &messages), 1);
+	snprintf(want, sizeof want, "lindyn tangle: %s: not a regular file (a directory)\n", dir);
+	assert_string_equal(messages, want);
+	assert_false(tu_exists(mk));
+	free(messages);
+	/* A document's name is written into the fragment as a make name. */
+	char odd[PATH_MAX + 32];
+	snprintf(odd, sizeof odd, "%s/Bad-Name.md", dir);
+	tu_write(odd, "prose\n");
+	argv[4] = odd;
+	assert_int_equal(tu_capture(call_tangle_args, argv, &messages), 1);
+	snprintf(want, sizeof want, "lindyn tangle: %s: document name 'Bad-Name' must match "
+	         "[a-z][a-z0-9_]* (at most 63 characters)\n", odd);
+	assert_string_equal(messages, want);
+	free(messages);
+}
+
+/* Runs make on the fragment of doc1 for the goal; returns make's status
+ * and its output in *log. */
+static int make_goal(const char *goal, char **log)
+{
+	char wrapper[PATH_MAX], cmd[3 * PATH_MAX], text[PATH_MAX + 64], logpath[PATH_MAX];
+	snprintf(wrapper, sizeof wrapper, "%s/Makefile", dir);
+	snprintf(text, sizeof text, "include %s\nruns: $(ALL_RUNS)\n", mk);
+	tu_write(wrapper, text);
+	snprintf(logpath, sizeof logpath, "%s/make.log", dir);
+	unsetenv("MAKEFLAGS");
+	unsetenv("MFLAGS");
+	unsetenv("MAKELEVEL");
+	snprintf(cmd, sizeof cmd, "make -s -f '%s' %s > '%s' 2>&1", wrapper, goal, logpath);
+	int rc = system(cmd);
+	*log = tu_read(logpath);
+	return rc;
+}
+
+/* An expected divergence is one calm line; any other failure of such an
+ * experiment still shows the run's own message. */
+static void test_expected_divergence(void **state)
+{
+	(void)state;
+	char path[2 * PATH_MAX];
+	snprintf(path, sizeof path, "%s:", tu_path("fixtures/good.so")); /* one tu_path a call */
+	strcat(path, tu_path("fixtures/misbehave.so"));
+	setenv("LINDYN_PLUGIN_PATH", path, 1);
+	tu_write(doc1, FENCE "lindyn-experiment\nname: blows\nplugin: fx_diverge\nexpect: diverge\n"
+	               FENCE "\n" FENCE "lindyn-experiment\nname: calm\nplugin: fx_good\n"
+	               "set: steps=3 label=a:b,c=d+e\nexpect: diverge\n" FENCE "\n");
+	free(tangle_ok(0, 1));
+	char *log = NULL;
+	assert_int_equal(make_goal("runs", &log), 0);
+	char want[PATH_MAX + 128];
+	snprintf(want, sizeof want, "  RUN   %s/blows/base/s0 (diverged, as expected)\n", data);
+	assert_contains(log, want);
+	snprintf(want, sizeof want, "  RUN   %s/calm/base/s0\n", data);
+	assert_contains(log, want);
+	assert_null(strstr(log, "lindyn:")); /* the run's own message stays out */
+	assert_int_equal(tu_lines(log), 2);
+	free(log);
+	/* The values special to nothing but looking odd reach the run intact. */
+	snprintf(path, sizeof path, "%s/calm/base/s0/loss.tsv", data);
+	char *tsv = tu_read(path);
+	assert_non_null(tsv);
+	assert_contains(tsv, " label=a:b,c=d+e ");
+	free(tsv);
+
+	/* A failure that is not a divergence keeps its message and fails make. */
+	tu_write(doc1, FENCE "lindyn-experiment\nname: broken\nplugin: fx_fail\nexpect: diverge\n"
+	               FENCE "\n");
+	free(tangle_ok(0, 1));
+	assert_int_not_equal(make_goal("runs", &log), 0);
+	assert_contains(log, "lindyn: ");
+	assert_contains(log, "fx_fail");
+	free(log);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -522,6 +856,11 @@ int main(void)
 		T(test_unknown_key),            T(test_unknown_parameter),
 		T(test_bad_sweep),              T(test_missing_keys_and_script),
 		T(test_unclosed_fence),         T(test_duplicate_experiment_name),
+		T(test_names_are_identifiers),  T(test_script_is_a_tree_file),
+		T(test_duplicate_figure_name),  T(test_values_are_data),
+		T(test_point_collisions),       T(test_many_keys),
+		T(test_run_limits),             T(test_option_values),
+		T(test_document_must_be_a_file), T(test_expected_divergence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
