@@ -1,8 +1,8 @@
 /* test_verify.c -- claim expressions and claims (src/expr.c, src/claims.c,
  * src/verify.c, src/weave.c) over a data directory written here: every
  * function, the operators, every expect form passing and failing, ERROR
- * (never a skip) when data is missing or an expression is wrong, and the
- * woven page that shows the results. */
+ * (never a skip) when data is missing or an expression is wrong.  The woven
+ * page is tested in test_weave.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -333,52 +333,12 @@ static void test_verify_table_and_exit_code(void **state)
 	free(out);
 }
 
-static int call_weave(void *arg)
-{
-	char *argv[] = { "--data", dir, "--figures", "../figures", arg, NULL };
-	return cmd_weave(5, argv);
-}
-
-/* The woven page: prose kept, experiment blocks shown as plain code, figures
- * as images, claims as their results, and the claim table at the end. */
-static void test_weave(void **state)
-{
-	(void)state;
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/paper.md", dir);
-	tu_write(path, "# Title\n\nProse before.\n\n"
-	               "```lindyn-experiment\nname: decay\nplugin: fx_good\n```\n\n"
-	               "```lindyn-figure\nname: decay_fig\nscript: figures/decay.gp\nuses: decay\n"
-	               "caption: The loss halves.\n```\n\n"
-	               "```lindyn-claim\nid: halves\nclaim: the loss halves\npaper: 0.5\n"
-	               "measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.5 +- 0.01\n```\n\n"
-	               "```lindyn-claim\nid: lost\nmeasure: rows(\"exp/gone\")\nexpect: > 1\n```\n"
-	               "Prose after.\n");
-	char *out = NULL;
-	assert_int_equal(tu_capture(call_weave, path, &out), 0);
-	assert_prefix(out, "# Title\n\nProse before.\n\n```\nname: decay\nplugin: fx_good\n```\n");
-	assert_contains(out, "![The loss halves.](../figures/decay_fig.png)");
-	assert_contains(out, "[decay_fig.pdf](../figures/decay_fig.pdf)");
-	assert_contains(out, "> **Claim `halves` — PASS.** the loss halves");
-	assert_contains(out, "> Paper: 0.5");
-	assert_contains(out, "> Measured: 0.5; expected 0.5 +- 0.01");
-	assert_contains(out, "> **Claim `lost` — ERROR.**");
-	assert_contains(out, "exp/gone.tsv: cannot open");
-	assert_contains(out, "Prose after.\n");
-	assert_null(strstr(out, "lindyn-claim"));
-	assert_null(strstr(out, "lindyn-figure"));
-	assert_contains(out, "| `halves` | 0.5 | 0.5 +- 0.01 | **PASS** |");
-	assert_contains(out, "| `lost` | nan | > 1 | **ERROR** |");
-	free(out);
-}
-
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_arithmetic_and_logic), T(test_maths_functions),  T(test_table_functions),
 		T(test_expression_errors),    T(test_claim_outcomes),   T(test_verify_table_and_exit_code),
-		T(test_weave),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
