@@ -161,6 +161,13 @@ $(PAGEDIR)/index.html: $(PAPERS) $(LINDYN) $(RUNS_MK) $$(ALL_RUNS) $$(ALL_FIGURE
 	@$(PANDOC_PAGE) -M pagetitle="lindyn: papers" -o $@.tmp $@.md || { rm -f $@.tmp; exit 1; }
 	@mv $@.tmp $@
 
+# A name that is no document or figure: one line with the names there are
+# (make tries these rules only when the ones above cannot apply).
+verify-% paper-%::
+	@echo "lindyn: no document paper/$*.md; documents: $(PAPERS:paper/%.md=%)" >&2; exit 1
+figure-%::
+	@echo "lindyn: no figure '$*' in paper/*.md; figures: $(sort $(basename $(notdir $(ALL_FIGURES))))" >&2; exit 1
+
 # The pages at quick scale in headless Chromium: images load, local links
 # resolve, math is MathML, one claim-table row per claim; screenshots in
 # $(BUILD)/paper/shots.
