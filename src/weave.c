@@ -66,6 +66,18 @@ static void html(FILE *out, const char *s)
 	}
 }
 
+/* An identifier for a narrow table cell: escaped, and breakable after each
+ * underscore rather than anywhere. */
+static void html_breakable(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		char c[2] = { *s, 0 };
+		html(out, c);
+		if (*s == '_')
+			fputs("<wbr>", out);
+	}
+}
+
 /* The CSS class of a verdict: its name lowercased, non-letters dropped
  * ("PASS" -> "pass", "n/a" -> "na"), so a new verdict needs no change here. */
 static void verdict_class(claim_outcome o, char *buf, size_t len)
@@ -205,7 +217,7 @@ static void emit_table_row(FILE *out, const claim_result *r)
 	fprintf(out, "<tr class=\"%s\"><td><a href=\"#claim-", cls);
 	html(out, r->id);
 	fputs("\"><code>", out);
-	html(out, r->id);
+	html_breakable(out, r->id);
 	fputs("</code></a></td><td>", out);
 	html(out, r->claim);
 	fputs("</td><td>", out);
