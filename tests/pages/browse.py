@@ -137,15 +137,26 @@ def kill_group(proc):
         pass
 
 
-def kill_profile_processes(profile):
-    """Kills any Chromium process started with our own --user-data-dir (by pid)."""
+def profile_processes(profile):
+    """The pids of live processes started with our own --user-data-dir."""
     mark = ("--user-data-dir=" + os.path.join(profile, "user")).encode()
+    pids = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open("/proc/%s/cmdline" % pid, "rb") as f:
                 if mark in f.read().split(b"\0"):
-                    os.kill(int(pid), signal.SIGKILL)
-        except (OSError, ProcessLookupError):
+                    pids.append(int(pid))
+        except OSError:
+            pass
+    return pids
+
+
+def kill_profile_processes(profile):
+    """Kills any Chromium process of ours that outlived chromedriver (by pid)."""
+    for pid in profile_processes(profile):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
             pass
 
 
@@ -300,6 +311,9 @@ def main():
     finally:
         if b:
             b.close()
+            time.sleep(0.5)
+            left = profile_processes(profile)
+            c.check("browser", not left, "Chromium processes left running: %s" % left)
         shutil.rmtree(profile, ignore_errors=True)
     print("browse: screenshots in %s" % args.shots)
     print("%d passed, %d failed" % (c.passed, c.failed))
