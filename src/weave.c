@@ -253,7 +253,8 @@ static int evaluate_claims(const doc *d, const weave_opts *o, claim_results *rs)
 		claim_result r;
 		claim_eval(d, &d->blocks[k], o->data, &r);
 		if (results_add(rs, &r)) {
-			fprintf(stderr, "lindyn weave: %s: out of memory\n", d->path);
+			fprintf(stderr, "lindyn weave: %s: out of memory for the claim results\n",
+			        d->path);
 			return -1;
 		}
 	}
