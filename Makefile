@@ -5,7 +5,11 @@
 #   make figures      run the experiments of paper/*.md and render their figures
 #                     (QUICK=1: reduced sizes for a first look, written under data/quick)
 #   make verify       check every claim of paper/*.md against the data
-#   make paper        weave paper/*.md into build/paper/*.html
+#   make paper        weave paper/*.md into build/paper/*.html and index.html,
+#                     running every experiment and figure they show
+#   make verify-P, paper-P, figures-P   one document paper/P.md only
+#   make figure-NAME  one figure: build/figures/NAME.pdf and .png
+#   make check-paper  build the pages (QUICK=1) and test them in headless Chromium
 #   make bench        time lindyn against a NumPy/SciPy reference on the same work
 #   make install      PREFIX=/usr/local: driver, public headers, lindyn.pc
 #
@@ -15,6 +19,7 @@ VERSION   := 0.1.0
 DEBIAN_PACKAGES := gcc make libc6-dev libgsl-dev libopenblas-dev gnuplot-nox \
 	libcmocka-dev pandoc pkg-config zlib1g-dev dataset-fashion-mnist valgrind git
 BENCH_PACKAGES  := python3 python3-numpy python3-scipy
+PAGE_PACKAGES   := python3 chromium chromium-driver
 
 BUILD    ?= build
 SAN      ?=
@@ -48,7 +53,7 @@ TESTS       := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SHELL_TESTS := $(wildcard tests/*.test.sh)
 LINDYN      := $(BUILD)/lindyn
 
-.PHONY: all deps check test figures verify paper bench install clean
+.PHONY: all deps check test figures verify paper check-paper bench install clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
@@ -120,7 +125,8 @@ $(RUNS_MK): $(PAPERS) $(PAPERS_LIST) $(LINDYN) $(PLUGIN_SOS) $(wildcard figures/
 	@$(LINDYN) tangle $(if $(QUICK),--quick) --data $(DATA) --figures $(FIGDIR) \
 	  --blocks $(BUILD)/blocks --lindyn $(LINDYN) -o $@ $(PAPERS)
 
-ifneq ($(filter figures verify paper figures-% runs-%,$(MAKECMDGOALS)),)
+ifneq ($(filter figures verify paper figures-% runs-% verify-% paper-% figure-% \
+                $(BUILD)/paper/%,$(MAKECMDGOALS)),)
 include $(RUNS_MK)
 endif
 
@@ -130,14 +136,60 @@ figures: all $(RUNS_MK) $$(ALL_FIGURES)
 verify: all $(RUNS_MK) $$(ALL_RUNS)
 	$(LINDYN) verify $(if $(QUICK),--quick) --data $(DATA) $(PAPERS)
 
-paper: figures
-	@mkdir -p $(BUILD)/paper
-	@for p in $(PAPERS); do \
-	  b=$$(basename $$p .md); \
-	  $(LINDYN) weave --data $(DATA) --figures $(FIGDIR) $$p > $(BUILD)/paper/$$b.weave.md || exit 1; \
-	  pandoc --standalone --self-contained --metadata title="lindyn: $$b" \
-	    -o $(BUILD)/paper/$$b.html $(BUILD)/paper/$$b.weave.md || exit 1; \
-	  echo "paper: $(BUILD)/paper/$$b.html"; done
+# One document's claims, after its runs only.
+verify-%: paper/%.md all $(RUNS_MK) $$(RUNS_$$*)
+	$(LINDYN) verify $(if $(QUICK),--quick) --data $(DATA) $<
+
+# One figure, with the runs it reads.
+figure-%: all $(RUNS_MK) $(FIGDIR)/%.pdf $(FIGDIR)/%.png
+	@echo "figure: $(FIGDIR)/$*.pdf $(FIGDIR)/$*.png"
+
+# ---- woven pages: one HTML page per document, and the index -------------------
+# A page depends on its document's runs (its claims read them) and figures;
+# pages are written to a temporary name and renamed, so a failed weave or
+# pandoc leaves no page that looks complete.  Pages link to the figures by a
+# path relative to the page directory (not self-contained).
+PAGEDIR      := $(BUILD)/paper$(if $(QUICK),/quick)
+PAGE_FIGURES := $(if $(QUICK),../../figures/quick,../figures)
+PAGE_FILES   := src/page/head.html src/page/nav.html
+PAGES        := $(PAPERS:paper/%.md=$(PAGEDIR)/%.html)
+PANDOC_PAGE   = pandoc --standalone --mathml --from markdown --to html5 -H src/page/head.html
+
+paper: $(PAGES) $(PAGEDIR)/index.html
+	@echo "paper: $(PAGEDIR)/index.html and $(words $(PAGES)) pages"
+
+paper-%: $(PAGEDIR)/%.html
+	@echo "paper: $<"
+
+$(PAGEDIR)/%.html: paper/%.md $(LINDYN) $(RUNS_MK) $$(RUNS_$$*) $$(FIGURES_$$*) $(PAGE_FILES)
+	@mkdir -p $(@D); echo '  PAGE  $@'
+	@$(LINDYN) weave $(if $(QUICK),--quick) --data $(DATA) --figures $(PAGE_FIGURES) $< > $@.md || { rm -f $@.md; exit 1; }
+	@$(PANDOC_PAGE) --toc --toc-depth=2 -B src/page/nav.html -M pagetitle="lindyn: $*" \
+	  -o $@.tmp $@.md || { rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
+$(PAGEDIR)/index.html: $(PAPERS) $(LINDYN) $(RUNS_MK) $$(ALL_RUNS) $$(ALL_FIGURES) $(PAGE_FILES)
+	@mkdir -p $(@D); echo '  PAGE  $@'
+	@$(LINDYN) weave --index $(if $(QUICK),--quick) --data $(DATA) --figures $(PAGE_FIGURES) $(PAPERS) > $@.md \
+	  || { rm -f $@.md; exit 1; }
+	@$(PANDOC_PAGE) -M pagetitle="lindyn: papers" -o $@.tmp $@.md || { rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
+# A name that is no document or figure: one line with the names there are
+# (make tries these rules only when the ones above cannot apply).
+verify-% paper-%::
+	@echo "lindyn: no document paper/$*.md; documents: $(PAPERS:paper/%.md=%)" >&2; exit 1
+figure-%::
+	@echo "lindyn: no figure '$*' in paper/*.md; figures: $(sort $(basename $(notdir $(ALL_FIGURES))))" >&2; exit 1
+
+# The pages at quick scale in headless Chromium: images load, local links
+# resolve, math is MathML, one claim-table row per claim; screenshots in
+# $(BUILD)/paper/shots.
+check-paper: all
+	@PKGS="$(PAGE_PACKAGES)" sh src/install-deps.sh
+	$(MAKE) QUICK=1 paper
+	python3 tests/pages/browse.py --pages $(BUILD)/paper/quick --shots $(BUILD)/paper/shots \
+	  $(PAPERS)
 
 bench: all
 	@PKGS="$(BENCH_PACKAGES)" sh src/install-deps.sh

@@ -4,7 +4,7 @@
  * (never a skip) when data is missing, an expression is wrong or a value is
  * not finite; known: (DIFFERS, stale) and quick: (expectation, n/a); the
  * report (columns, summary, exit status, tsv, colour on a terminal only, a
- * failed write); and the woven page that shows the results. */
+ * failed write).  The woven page is tested in test_weave.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -614,39 +614,6 @@ static int call_weave(void *arg)
 	return cmd_weave(5, argv);
 }
 
-/* The woven page: prose kept, experiment blocks shown as plain code, figures
- * as images, claims as their results, and the claim table at the end. */
-static void test_weave(void **state)
-{
-	(void)state;
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/paper.md", dir);
-	tu_write(path, "# Title\n\nProse before.\n\n"
-	               "```lindyn-experiment\nname: exp\nplugin: fx_good\n```\n\n"
-	               "```lindyn-figure\nname: decay_fig\nscript: figures/decay.gp\nuses: exp\n"
-	               "caption: The loss halves.\n```\n\n"
-	               "```lindyn-claim\nid: halves\nclaim: the loss halves\npaper: 0.5\n"
-	               "measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.5 +- 0.01\n```\n\n"
-	               "```lindyn-claim\nid: lost\nmeasure: rows(\"exp/gone\")\nexpect: > 1\n```\n"
-	               "Prose after.\n");
-	char *out = NULL;
-	assert_int_equal(tu_capture(call_weave, path, &out), 0);
-	assert_prefix(out, "# Title\n\nProse before.\n\n```\nname: exp\nplugin: fx_good\n```\n");
-	assert_contains(out, "![The loss halves.](../figures/decay_fig.png)");
-	assert_contains(out, "[decay_fig.pdf](../figures/decay_fig.pdf)");
-	assert_contains(out, "> **Claim `halves` — PASS.** the loss halves");
-	assert_contains(out, "> Paper: 0.5");
-	assert_contains(out, "> Measured: 0.5; expected 0.5 +- 0.01");
-	assert_contains(out, "> **Claim `lost` — ERROR.**");
-	assert_contains(out, "exp/gone.tsv: cannot open");
-	assert_contains(out, "Prose after.\n");
-	assert_null(strstr(out, "lindyn-claim"));
-	assert_null(strstr(out, "lindyn-figure"));
-	assert_contains(out, "| `halves` | 0.5 | 0.5 +- 0.01 | **PASS** |");
-	assert_contains(out, "| `lost` | nan | > 1 | **ERROR** |");
-	free(out);
-}
-
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -654,7 +621,7 @@ int main(void)
 		T(test_arithmetic_and_logic), T(test_maths_functions),  T(test_table_functions),
 		T(test_expression_errors),    T(test_claim_outcomes),   T(test_known_and_quick),
 		T(test_verify_report_and_exit_code), T(test_verify_differs_and_na), T(test_verify_tsv),
-		T(test_verify_write_error),   T(test_verify_colour),    T(test_weave),
+		T(test_verify_write_error),   T(test_verify_colour),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
