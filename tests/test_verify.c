@@ -608,11 +608,6 @@ static void test_verify_colour(void **state)
 	assert_null(strstr(plain, "\033["));
 	assert_contains(plain, "PASS");
 }
-static int call_weave(void *arg)
-{
-	char *argv[] = { "--data", dir, "--figures", "../figures", arg, NULL };
-	return cmd_weave(5, argv);
-}
 
 int main(void)
 {

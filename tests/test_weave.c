@@ -17,8 +17,8 @@ static char doc_path[PATH_MAX];
 
 static const char *const DOC =
 	"# Halving losses\n\nProse before, with math $R^{m\\times h}$.\n\n"
-	"```lindyn-experiment\nname: decay\nplugin: fx_good\n```\n\n"
-	"```lindyn-figure\nname: decay_fig\nscript: figures/decay.gp\nuses: decay\n"
+	"```lindyn-experiment\nname: exp\nplugin: fx_good\n```\n\n"
+	"```lindyn-figure\nname: decay_fig\nscript: figures/decay.gp\nuses: exp\n"
 	"caption: The loss <halves> & 3*x*y.\n```\n\n"
 	"```lindyn-claim\nid: halves\nclaim: the loss *halves* to 45*0.9/81\n"
 	"paper: 0.5 (Fig. 1)\nmeasure: last(\"exp/base/s0/loss\", \"loss\")\n"
@@ -76,7 +76,7 @@ static void test_page(void **state)
 	char *out = NULL;
 	assert_int_equal(tu_capture(call_weave, &(weave_call){ 0, doc_path }, &out), 0);
 	assert_prefix(out, "# Halving losses\n\nProse before, with math $R^{m\\times h}$.\n\n"
-	                   "```\nname: decay\nplugin: fx_good\n```\n");
+	                   "```\nname: exp\nplugin: fx_good\n```\n");
 	assert_contains(out, "Prose after.\n");
 	assert_null(strstr(out, "lindyn-claim"));
 	assert_null(strstr(out, "lindyn-figure"));
