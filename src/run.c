@@ -284,12 +284,11 @@ int lindyn_run_exec(lindyn_run *r)
 	 * user asks for more through OPENBLAS_NUM_THREADS. */
 	if (!getenv("OPENBLAS_NUM_THREADS"))
 		openblas_set_num_threads(1);
-	char *header = provenance_header(r->plugin, r->plugin_path, &r->params, r->seed,
-	                                 r->command);
-	char err[512];
-	if (!header)
-		return fail(r, LINDYN_ENOMEM, "out of memory");
-	int status;
+	char err[512], *header;
+	int status = provenance_header(r->plugin, r->plugin_path, &r->params, r->seed, r->command,
+	                               &header, err, sizeof err);
+	if (status)
+		return fail(r, status, "%s", err);
 	r->sink = sink_new(r->outdir, header, &status, err, sizeof err);
 	free(header);
 	if (!r->sink)

@@ -174,6 +174,32 @@ static void test_provenance_header(void **state)
 	assert_int_equal(staging_dirs(), 0);
 }
 
+/* SOURCE_DATE_EPOCH adds a date line; a malformed value (once a crash in
+ * gmtime for a year past 2^31, 1970 for a word) is refused, naming it. */
+static void test_source_date_epoch(void **state)
+{
+	(void)state;
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	lindyn_run *r = run_good(dir, "steps=1", 1);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	char *text = tu_read(file_in("loss.tsv"));
+	assert_string_equal(line_with(text, "# date:"), "# date: 2023-11-14T22:13:20Z");
+	free(text);
+	static const char *bad[] = { "99999999999999999", "abc", "-5", "12x" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		setenv("SOURCE_DATE_EPOCH", bad[i], 1);
+		r = run_good(dir, "steps=1", 1);
+		assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
+		char want[128];
+		snprintf(want, sizeof want,
+		         "SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", bad[i]);
+		assert_string_equal(lindyn_run_message(r), want);
+		lindyn_run_free(r);
+	}
+	unsetenv("SOURCE_DATE_EPOCH");
+}
+
 /* Rows in the file are the in-memory values, bit for bit (%.17g). */
 static void test_rows_round_trip(void **state)
 {
@@ -599,6 +625,7 @@ int main(void)
 		T(test_foreign_directory_refused),
 		T(test_stale_staging_removed),
 		T(test_failed_publish_leaves_nothing),
+		T(test_source_date_epoch),
 	};
 	return cmocka_run_group_tests(tests, load_fixtures, NULL);
 }
