@@ -265,9 +265,10 @@ int outdir_open(outdir *o, const char *path, const char *marker_text, char *err,
 	int kind, status = split_path(path, &o->target, &parent, err, errlen);
 	if (status == LINDYN_OK)
 		status = replaceable(o->target, path, &kind, err, errlen);
-	if (status == LINDYN_OK && make_dirs(parent)) {
-		snprintf(err, errlen, "%s: cannot create output directory (%s: %s)", path, parent,
-		         strerror(errno));
+	/* The directory exists from now on, empty until the run is published
+	 * (make's recipes write DIR/.done after an expected divergence too). */
+	if (status == LINDYN_OK && make_dirs(o->target)) {
+		snprintf(err, errlen, "%s: cannot create output directory: %s", path, strerror(errno));
 		status = LINDYN_EIO;
 	}
 	if (status == LINDYN_OK) {

@@ -2,7 +2,8 @@
  *
  * The files of a run are written into a hidden staging directory next to the
  * output directory (so on the same file system), <parent>/.<name>.lindyn-tmp-<pid>,
- * which holds the marker file OUTDIR_MARKER from the start.  Publishing is
+ * which holds the marker file OUTDIR_MARKER from the start; the output
+ * directory itself is created empty at the start if missing.  Publishing is
  * one rename: onto a missing or empty directory directly, onto a previous
  * run by an atomic exchange (renameat2 RENAME_EXCHANGE), after which the old
  * run is deleted.  A non-empty directory that is not a previous run (a file
@@ -23,7 +24,7 @@ typedef struct {
 } outdir;
 
 /* Checks that `path` may receive a run (missing, empty or a previous run),
- * creates its parent, removes stale staging directories and creates the
+ * creates it (empty) if missing, removes stale staging directories and creates the
  * staging directory with the marker holding marker_text.  Returns LINDYN_OK,
  * LINDYN_EINVAL (a path that must not be replaced) or LINDYN_EIO, with a
  * one-line reason naming the path in err. */
