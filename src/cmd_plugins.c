@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "isolate.h"
@@ -140,7 +141,14 @@ static const registry_entry *load_plugin(registry *reg, const char *plugin)
 	const char *slash = strrchr(plugin, '/');
 	if (!slash) {
 		registry_scan(reg);
-		return find_or_complain(reg, plugin);
+		const registry_entry *e = registry_find(reg, plugin);
+		if (!e && !access(plugin, F_OK)) {
+			print_rejected(reg);
+			fprintf(stderr, "lindyn: unknown plugin '%s'; to load the file of that name, "
+			        "give it as a path: ./%s\n", plugin, plugin);
+			return NULL;
+		}
+		return e ? e : find_or_complain(reg, plugin);
 	}
 	char path[4096];
 	if (strlen(plugin) >= sizeof path) {

@@ -182,7 +182,8 @@ void registry_add_path(registry *reg, const char *path)
 			n++;
 	}
 	closedir(dir);
-	qsort(names, n, sizeof *names, by_name); /* deterministic order */
+	if (n) /* qsort's base must not be NULL, even for nothing */
+		qsort(names, n, sizeof *names, by_name); /* deterministic order */
 	for (size_t i = 0; i < n; i++) {
 		add_file(reg, names[i]);
 		free(names[i]);

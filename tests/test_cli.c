@@ -609,6 +609,16 @@ static void test_plugin_path_explained(void **state)
 	snprintf(want, sizeof want, "lindyn: plugin [%s]: no entry point lindyn_plugin_descriptor",
 	         path);
 	expect_one_line(LINDYN("run", path, "--out", out), 1, want);
+	/* A file named without a '/' is taken for a plugin name: say so. */
+	char abs[PATH_MAX], cmd[3 * PATH_MAX];
+	assert_non_null(realpath(lindyn, abs));
+	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' run notes.txt", dir, abs);
+	tu_result named = tu_spawn((char *[]){ "/bin/sh", "-c", cmd, NULL },
+	                           (char *[]){ "LINDYN_PLUGIN_PATH=", NULL });
+	assert_int_equal(named.code, 1);
+	assert_string_equal(named.err, "lindyn: unknown plugin 'notes.txt'; to load the file of that "
+	                               "name, give it as a path: ./notes.txt\n");
+	tu_result_free(&named);
 	snprintf(path, sizeof path, "%s:fx_nope", tu_path("fixtures/crash.so"));
 	r = LINDYN("run", path, "--out", out);
 	assert_int_equal(r.code, 1);
