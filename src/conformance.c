@@ -244,16 +244,41 @@ static void check_plugin(report *rep, const registry_entry *e, const char *drive
 		check_valgrind(rep, p, e->path, driver);
 }
 
+/* Loads the plugin file at path, or every installed plugin. */
+static void load(registry *reg, const char *path)
+{
+	struct stat st;
+	if (!stat(path, &st))
+		registry_add_path(reg, path);
+	else
+		registry_scan(reg);
+}
+
+static void load_in_child(void *path, void *report)
+{
+	registry reg = { 0 };
+	load(&reg, path);
+	*(int *)report = 1;
+}
+
 int conformance_check(const char *path, FILE *out, const char *valgrind_driver,
                       double time_limit)
 {
 	report rep = { out, 0, path, time_limit };
+	/* Loading runs the library's constructors and descriptor function:
+	 * first in a child process, so that a crash there is a failed check. */
+	int loaded = 0;
+	isolate_outcome o = isolate_call(load_in_child, (void *)path, &loaded, sizeof loaded,
+	                                 time_limit, 0);
+	if (o.how != ISOLATE_RETURNED) {
+		char how[256];
+		isolate_describe(&o, how, sizeof how);
+		check(&rep, 0, "loads", "loading %s", how);
+		return rep.failures;
+	}
 	registry reg = { 0 };
 	struct stat st;
-	if (!stat(path, &st))
-		registry_add_path(&reg, path);
-	else
-		registry_scan(&reg);
+	load(&reg, path);
 	for (size_t i = 0; i < reg.nrejected; i++)
 		check(&rep, 0, "loads", "%s", reg.rejected[i]);
 	size_t checked = 0;

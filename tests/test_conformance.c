@@ -131,6 +131,20 @@ static void test_crashing_fixtures_fail(void **state)
 	free(report);
 }
 
+/* A library that crashes while it is loaded fails "loads", saying how,
+ * instead of taking the suite down. */
+static void test_crash_while_loading_fails(void **state)
+{
+	(void)state;
+	int failures;
+	setenv("LINDYN_FIXTURE_CRASH_ON_LOAD", "1", 1);
+	char *report = check(tu_path("fixtures/crash_on_load.so"), NULL, &failures);
+	unsetenv("LINDYN_FIXTURE_CRASH_ON_LOAD");
+	assert_int_equal(failures, 1);
+	assert_contains(report, ": loads: loading crashed: Segmentation fault\n");
+	free(report);
+}
+
 /* build/plugins/NAME.so whose plugins/NAME is tracked by git. */
 static size_t committed_plugins(char ***paths)
 {
@@ -160,22 +174,23 @@ int main(void)
 {
 	char **plugins;
 	size_t n = committed_plugins(&plugins);
-	struct CMUnitTest *tests = calloc(n + 4, sizeof *tests);
+	struct CMUnitTest *tests = calloc(n + 5, sizeof *tests);
 	char **names = calloc(n + 1, sizeof *names);
 	tests[0] = (struct CMUnitTest)cmocka_unit_test(test_good_fixture_passes);
 	tests[1] = (struct CMUnitTest)cmocka_unit_test(test_sloppy_fixture_fails);
 	tests[2] = (struct CMUnitTest)cmocka_unit_test(test_misbehaving_fixtures_fail);
 	tests[3] = (struct CMUnitTest)cmocka_unit_test(test_crashing_fixtures_fail);
+	tests[4] = (struct CMUnitTest)cmocka_unit_test(test_crash_while_loading_fails);
 	for (size_t i = 0; i < n; i++) {
 		if (asprintf(&names[i], "conformance of %s", plugins[i]) < 0)
 			return 1;
-		tests[4 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
+		tests[5 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
 		                                    plugins[i] };
 	}
 	if (!n)
 		fprintf(stderr, "test_conformance: no committed plugin is built under %s\n",
 		        tu_path("plugins"));
-	int rc = _cmocka_run_group_tests("conformance", tests, n + 4, NULL, NULL);
+	int rc = _cmocka_run_group_tests("conformance", tests, n + 5, NULL, NULL);
 	for (size_t i = 0; i < n; i++) {
 		free(names[i]);
 		free(plugins[i]);

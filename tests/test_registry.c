@@ -206,8 +206,9 @@ static void test_directory_scan(void **state)
 	for (size_t i = 0; i < reg.n; i++)
 		assert_string_equal(reg.entries[i].desc.name, loaded[i]);
 	static const char *rejected[] = { "abi_major2.so", "abi_newer_minor.so", "bad_default.so",
-	                                  "bad_kind.so", "empty_list.so", "no_help.so",
-	                                  "no_symbol.so", "plain.so", "struct_too_small.so" };
+	                                  "bad_kind.so", "crash_on_load.so", "empty_list.so",
+	                                  "no_help.so", "no_symbol.so", "plain.so",
+	                                  "struct_too_small.so" };
 	assert_int_equal(reg.nrejected, sizeof rejected / sizeof *rejected);
 	for (size_t i = 0; i < reg.nrejected; i++) {
 		char want[PATH_MAX + 64];
