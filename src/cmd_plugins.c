@@ -3,14 +3,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "isolate.h"
 #include "lindyn/run.h"
+#include "outdir.h"
 #include "params.h"
 #include "provenance.h"
 #include "registry.h"
 #include "status.h"
-
 
 static void print_rejected(const registry *reg)
 {
@@ -27,7 +29,7 @@ int cmd_list(int argc, char **argv)
 		provenance_tool(tool, sizeof tool);
 		provenance_libs(libs, sizeof libs);
 		printf("%s\n%s\n", tool, libs);
-		return 0;
+		return status_close_stdout("--version");
 	}
 	if (argc > 0) {
 		fprintf(stderr, "lindyn list: takes no arguments\n");
@@ -40,7 +42,7 @@ int cmd_list(int argc, char **argv)
 		printf("%-14s %-8s %s\n", reg.entries[i].desc.name, reg.entries[i].desc.version,
 		       reg.entries[i].desc.summary);
 	registry_free(&reg);
-	return 0;
+	return status_close_stdout("list");
 }
 
 static const registry_entry *find_or_complain(const registry *reg, const char *name)
@@ -69,7 +71,7 @@ int cmd_help(int argc, char **argv)
 		params_help(stdout, e->desc.params);
 	}
 	registry_free(&reg);
-	return e ? 0 : 1;
+	return e ? status_close_stdout("help") : 1;
 }
 
 static int parse_seed(const char *text, unsigned long *seed)
@@ -83,58 +85,164 @@ static int parse_seed(const char *text, unsigned long *seed)
 	return 0;
 }
 
-/* The command line, shell-quoted where needed, for the provenance header. */
+/* a, as one shell word that reads back as a. */
+static void put_shell_word(FILE *f, const char *a)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                            "0123456789_-=.,/:+";
+	if (*a && strspn(a, plain) == strlen(a)) {
+		fputs(a, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *a; a++)
+		if (*a == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*a, f);
+	fputc('\'', f);
+}
+
+/* The command line, shell-quoted where needed, for the provenance header
+ * (a growing buffer: quoting may make it four times longer). */
 static char *command_line(int argc, char **argv)
 {
-	size_t cap = 64;
-	for (int i = 0; i < argc; i++)
-		cap += 2 * strlen(argv[i]) + 3;
-	char *out = malloc(cap), *p = out;
-	if (!out)
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
 		return NULL;
-	p += sprintf(p, "lindyn run");
+	fputs("lindyn run", f);
 	for (int i = 0; i < argc; i++) {
-		int plain = strspn(argv[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		                            "0123456789_-=.,/:+") == strlen(argv[i]);
-		*p++ = ' ';
-		if (plain) {
-			p = stpcpy(p, argv[i]);
-			continue;
-		}
-		*p++ = '\'';
-		for (const char *c = argv[i]; *c; c++) {
-			if (*c == '\'')
-				p = stpcpy(p, "'\\'");
-			*p++ = *c;
-		}
-		*p++ = '\'';
+		fputc(' ', f);
+		put_shell_word(f, argv[i]);
 	}
-	*p = 0;
+	if (fclose(f)) {
+		free(out);
+		return NULL;
+	}
 	return out;
+}
+
+/* Nothing loaded from an explicit path: say why, one line per reason. */
+static void explain_nothing_loaded(const registry *reg, const char *path)
+{
+	for (size_t i = 0; i < reg->nrejected; i++)
+		fprintf(stderr, "lindyn: %s\n", reg->rejected[i]);
+	if (!reg->nrejected)
+		fprintf(stderr, "lindyn: %s: no plugin found (a directory without .so files)\n", path);
 }
 
 /* PLUGIN is a name, or a path (containing '/') to a .so, which is then the
  * only file loaded: PATH.so for its single plugin, PATH.so:NAME for one of
- * several. */
+ * several (PATH may also be a directory of .so files). */
 static const registry_entry *load_plugin(registry *reg, const char *plugin)
 {
 	const char *slash = strrchr(plugin, '/');
 	if (!slash) {
 		registry_scan(reg);
-		return find_or_complain(reg, plugin);
+		const registry_entry *e = registry_find(reg, plugin);
+		if (!e && !access(plugin, F_OK)) {
+			print_rejected(reg);
+			fprintf(stderr, "lindyn: unknown plugin '%s'; to load the file of that name, "
+			        "give it as a path: ./%s\n", plugin, plugin);
+			return NULL;
+		}
+		return e ? e : find_or_complain(reg, plugin);
 	}
 	char path[4096];
-	snprintf(path, sizeof path, "%s", plugin);
+	if (strlen(plugin) >= sizeof path) {
+		fprintf(stderr, "lindyn run: plugin path is longer than %zu bytes\n", sizeof path - 1);
+		return NULL;
+	}
+	strcpy(path, plugin);
 	char *colon = strchr(path + (slash - plugin), ':');
 	if (colon)
 		*colon++ = 0;
 	registry_add_path(reg, path);
-	if (colon)
-		return find_or_complain(reg, colon);
+	if (!reg->n) {
+		explain_nothing_loaded(reg, path);
+		return NULL;
+	}
 	print_rejected(reg);
+	if (colon) {
+		const registry_entry *e = registry_find(reg, colon);
+		if (!e)
+			fprintf(stderr, "lindyn: %s provides no plugin named '%s' (%zu plugin%s: %s%s)\n",
+			        path, colon, reg->n, reg->n == 1 ? "" : "s", reg->entries[0].desc.name,
+			        reg->n > 1 ? ", ..." : "");
+		return e;
+	}
 	if (reg->n > 1)
 		fprintf(stderr, "lindyn: %s holds %zu plugins; run %s:NAME\n", path, reg->n, path);
 	return reg->n == 1 ? &reg->entries[0] : NULL;
+}
+
+/* Parses --out DIR and --seed N among argv[1..]; 0, or 1 after a message. */
+static int parse_run_options(int argc, char **argv, const char **out, unsigned long *seed)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--out") || !strcmp(argv[i], "--seed")) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "lindyn run: %s needs a value\n", argv[i]);
+				return 1;
+			}
+			const char *opt = argv[i++];
+			if (!strcmp(opt, "--seed")) {
+				if (parse_seed(argv[i], seed)) {
+					fprintf(stderr, "lindyn run: --seed '%s' is not a non-negative integer\n",
+					        argv[i]);
+					return 1;
+				}
+			} else if (*out) {
+				fprintf(stderr, "lindyn run: --out given twice\n");
+				return 1;
+			} else if (!*argv[i]) {
+				fprintf(stderr, "lindyn run: --out '' is empty; expected a directory\n");
+				return 1;
+			} else
+				*out = argv[i];
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "lindyn run: unknown option '%s'\n", argv[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+typedef struct {
+	int status;
+	char message[1024];
+} run_report;
+
+static void exec_in_child(void *run, void *report)
+{
+	run_report *rep = report;
+	rep->status = lindyn_run_exec(run);
+	snprintf(rep->message, sizeof rep->message, "%s", lindyn_run_message(run));
+}
+
+/* Executes the run in a child process; the exit code of `lindyn run`. */
+static int exec_isolated(lindyn_run *r, const registry_entry *e, const char *out)
+{
+	run_report rep = { LINDYN_OK, "" };
+	isolate_outcome o = isolate_call(exec_in_child, r, &rep, sizeof rep, 0, 1);
+	if (o.how == ISOLATE_RETURNED) {
+		if (rep.status != LINDYN_OK)
+			fprintf(stderr, "lindyn: %s: %s: %s\n", e->desc.name,
+			        rep.status == LINDYN_EDIVERGE ? "diverged" : "error", rep.message);
+		return status_exit_code(rep.status);
+	}
+	if (out)
+		outdir_clean_stale(out); /* the child's staging directory */
+	if (o.how == ISOLATE_INTERRUPTED) {
+		fprintf(stderr, "lindyn: %s: error: interrupted by a signal\n", e->desc.name);
+		return status_exit_code(LINDYN_EINTR);
+	}
+	char how[256];
+	isolate_describe(&o, how, sizeof how);
+	fprintf(stderr, "lindyn: plugin '%s' (%s) %s\n", e->desc.name, e->path, how);
+	return 2;
 }
 
 int cmd_run(int argc, char **argv)
@@ -151,24 +259,8 @@ int cmd_run(int argc, char **argv)
 			}
 	const char *out = NULL;
 	unsigned long seed = 1;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--out") || !strcmp(argv[i], "--seed")) {
-			if (i + 1 == argc) {
-				fprintf(stderr, "lindyn run: %s needs a value\n", argv[i]);
-				return 1;
-			}
-			if (argv[i][2] == 'o')
-				out = argv[++i];
-			else if (parse_seed(argv[++i], &seed)) {
-				fprintf(stderr, "lindyn run: --seed '%s' is not a non-negative integer\n",
-				        argv[i]);
-				return 1;
-			}
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "lindyn run: unknown option '%s'\n", argv[i]);
-			return 1;
-		}
-	}
+	if (parse_run_options(argc, argv, &out, &seed))
+		return 1;
 	registry reg = { 0 };
 	const registry_entry *e = load_plugin(&reg, argv[0]);
 	if (!e) {
@@ -196,13 +288,14 @@ int cmd_run(int argc, char **argv)
 		}
 		status = lindyn_run_set(r, argv[i]);
 	}
-	if (status == LINDYN_OK)
-		status = lindyn_run_exec(r);
-	if (status != LINDYN_OK)
-		fprintf(stderr, "lindyn: %s: %s: %s\n", e->desc.name,
-		        status == LINDYN_EDIVERGE ? "diverged" : "error", lindyn_run_message(r));
+	int code;
+	if (status != LINDYN_OK) {
+		fprintf(stderr, "lindyn: %s: error: %s\n", e->desc.name, lindyn_run_message(r));
+		code = status_exit_code(status);
+	} else
+		code = exec_isolated(r, e, out);
 	free(cmd);
 	lindyn_run_free(r);
 	registry_free(&reg);
-	return status_exit_code(status);
+	return code;
 }

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "isolate.h"
 #include "lindyn/run.h"
 #include "params.h"
 #include "registry.h"
@@ -19,6 +21,7 @@ typedef struct {
 	FILE *out;
 	int failures;
 	const char *plugin;
+	double time_limit;
 } report;
 
 static void check(report *rep, int ok, const char *what, const char *fmt, ...)
@@ -34,69 +37,115 @@ static void check(report *rep, int ok, const char *what, const char *fmt, ...)
 	rep->failures += !ok;
 }
 
-/* A run with defaults + smoke_args + extra; stdout/stderr captured so that
- * anything the plugin prints is caught.  Returns the run (caller frees). */
-static lindyn_run *smoke_run(const lindyn_plugin *p, const char *extra, int *status,
-                             size_t *printed)
+/* What a smoke run in a child process reports. */
+typedef struct {
+	int status;
+	char message[512];
+	size_t rows, printed;
+	uint64_t digest; /* of every table's name, columns and values */
+} smoke_report;
+
+/* FNV-1a over n bytes. */
+static uint64_t hash(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* Total rows and a digest of every table of the run. */
+static void digest_tables(const lindyn_run *r, smoke_report *rep)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	rep->rows = 0;
+	for (size_t t = 0; lindyn_run_table_name(r, t); t++) {
+		const char *name = lindyn_run_table_name(r, t);
+		size_t n = lindyn_run_rows(r, name), c = lindyn_run_columns(r, name);
+		h = hash(h, name, strlen(name) + 1);
+		h = hash(h, &n, sizeof n);
+		rep->rows += n;
+		for (size_t j = 0; j < c; j++) {
+			const char *col = lindyn_run_column_name(r, name, j);
+			h = hash(h, col, strlen(col) + 1);
+			for (size_t i = 0; i < n; i++) {
+				double x = lindyn_run_value(r, name, i, col);
+				h = hash(h, &x, sizeof x);
+			}
+		}
+	}
+	rep->digest = h;
+}
+
+/* A run with defaults + smoke_args, stdout and stderr sent to a file so
+ * that anything the plugin prints is counted. */
+static void smoke(const lindyn_plugin *p, smoke_report *rep)
 {
 	lindyn_run *r = lindyn_run_new(p, NULL);
 	if (!r) {
-		*status = LINDYN_ENOMEM;
-		return NULL;
+		rep->status = LINDYN_ENOMEM;
+		snprintf(rep->message, sizeof rep->message, "out of memory");
+		return;
 	}
 	lindyn_run_seed(r, 12345);
-	char args[2048], *save = NULL;
-	snprintf(args, sizeof args, "%s %s", p->smoke_args ? p->smoke_args : "", extra);
-	*status = LINDYN_OK;
-	for (char *kv = strtok_r(args, " \t", &save); kv && !*status;
+	char *args = strdup(p->smoke_args ? p->smoke_args : ""), *save = NULL;
+	rep->status = args ? LINDYN_OK : LINDYN_ENOMEM;
+	for (char *kv = args ? strtok_r(args, " \t", &save) : NULL; kv && !rep->status;
 	     kv = strtok_r(NULL, " \t", &save))
-		*status = lindyn_run_set(r, kv);
-	if (*status)
-		return r;
-	char tmpl[] = "/tmp/lindyn-conformance-XXXXXX";
-	int fd = mkstemp(tmpl);
-	fflush(stdout);
-	fflush(stderr);
-	int saved_out = dup(1), saved_err = dup(2);
-	if (fd >= 0) {
-		unlink(tmpl);
-		dup2(fd, 1);
-		dup2(fd, 2);
+		rep->status = lindyn_run_set(r, kv);
+	free(args);
+	if (!rep->status) {
+		char tmpl[] = "/tmp/lindyn-conformance-XXXXXX";
+		int fd = mkstemp(tmpl);
+		if (fd >= 0) {
+			unlink(tmpl);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		rep->status = lindyn_run_exec(r);
+		fflush(stdout);
+		fflush(stderr);
+		struct stat st;
+		rep->printed = fd >= 0 && !fstat(fd, &st) ? (size_t)st.st_size : 0;
+		digest_tables(r, rep);
 	}
-	*status = lindyn_run_exec(r);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	struct stat st;
-	*printed = fd >= 0 && !fstat(fd, &st) ? (size_t)st.st_size : 0;
-	if (fd >= 0)
-		close(fd);
-	return r;
+	snprintf(rep->message, sizeof rep->message, "%s",
+	         rep->status == LINDYN_ENOMEM && !*lindyn_run_message(r) ? "out of memory"
+	                                                                 : lindyn_run_message(r));
+	lindyn_run_free(r);
 }
 
-/* Do two runs hold bit-identical tables? */
-static int same_tables(const lindyn_run *a, const lindyn_run *b, size_t *rows)
+static void smoke_in_child(void *plugin, void *report)
 {
-	*rows = 0;
-	for (size_t t = 0;; t++) {
-		const char *name = lindyn_run_table_name(a, t);
-		if (!name)
-			return lindyn_run_table_name(b, t) == NULL;
-		size_t n = lindyn_run_rows(a, name), c = lindyn_run_columns(a, name);
-		if (n != lindyn_run_rows(b, name) || c != lindyn_run_columns(b, name))
-			return 0;
-		*rows += n;
-		for (size_t i = 0; i < n; i++)
-			for (size_t j = 0; j < c; j++) {
-				const char *col = lindyn_run_column_name(a, name, j);
-				double x = lindyn_run_value(a, name, i, col), y = lindyn_run_value(b, name, i, col);
-				if (memcmp(&x, &y, sizeof x))
-					return 0;
-			}
-	}
+	smoke(plugin, report);
+}
+
+/* Two runs in one process, so that state a plugin keeps between runs
+ * shows; the report is the second's, its digest 0 when they differ. */
+static void twice_in_child(void *plugin, void *report)
+{
+	smoke_report first;
+	smoke(plugin, &first);
+	smoke(plugin, report);
+	smoke_report *second = report;
+	if (first.status != LINDYN_OK || first.rows != second->rows ||
+	    first.digest != second->digest)
+		second->digest = 0;
+}
+
+/* fn's smoke run(s) in a child process with the time limit; 1 when it returned,
+ * else 0 after a FAIL line for `what` saying how it ended. */
+static int smoke_run(report *rep, const lindyn_plugin *p, void (*fn)(void *, void *),
+                     const char *what, smoke_report *out)
+{
+	memset(out, 0, sizeof *out);
+	isolate_outcome o = isolate_call(fn, (void *)p, out, sizeof *out, rep->time_limit, 0);
+	if (o.how == ISOLATE_RETURNED)
+		return 1;
+	char how[256];
+	isolate_describe(&o, how, sizeof how);
+	check(rep, 0, what, "%s", how);
+	return 0;
 }
 
 static void check_bounds(report *rep, const lindyn_plugin *p)
@@ -126,20 +175,25 @@ static void check_bounds(report *rep, const lindyn_plugin *p)
 	}
 }
 
+/* valgrind is some 20 to 50 times slower than the plain run. */
+#define VALGRIND_SLOWDOWN 10
+
 static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path,
                            const char *driver)
 {
-	char target[4200];
+	char target[PATH_MAX + 80];
 	snprintf(target, sizeof target, "%s:%s", path, p->name);
-	pid_t pid = fork();
+	char *args = strdup(p->smoke_args ? p->smoke_args : "");
+	fflush(NULL);
+	pid_t pid = args ? fork() : -1;
 	if (pid == 0) {
 		char *argv[64] = { "valgrind", "-q", "--leak-check=full",
-		                   "--errors-for-leak-kinds=definite", "--error-exitcode=99",
+		                   "--errors-for-leak-kinds=definite", "--show-possibly-lost=no",
+		                   "--error-exitcode=99",
 		                   (char *)driver, "run", target };
-		int argc = 8;
-		char args[2048], *save = NULL;
-		snprintf(args, sizeof args, "%s", p->smoke_args ? p->smoke_args : "");
-		for (char *kv = strtok_r(args, " \t", &save); kv && argc < 60;
+		int argc = 9;
+		char *save = NULL;
+		for (char *kv = strtok_r(args, " \t", &save); kv && argc < 63;
 		     kv = strtok_r(NULL, " \t", &save))
 			argv[argc++] = kv;
 		argv[argc] = NULL;
@@ -148,14 +202,17 @@ static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path
 		execvp("valgrind", argv);
 		_exit(127);
 	}
-	int st = 0;
-	waitpid(pid, &st, 0);
-	int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	free(args);
+	int st = 0, timed_out = pid > 0 && isolate_wait(pid, VALGRIND_SLOWDOWN * rep->time_limit, &st);
+	int code = pid < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	if (code == 127)
 		fprintf(rep->out, "SKIP  %s: frees what it allocates: valgrind not installed\n", p->name);
+	else if (timed_out)
+		check(rep, 0, "frees what it allocates", "valgrind smoke run did not finish within %g s",
+		      VALGRIND_SLOWDOWN * rep->time_limit);
 	else
 		check(rep, code == 0, "frees what it allocates", "valgrind smoke run exit %d%s", code,
-		      code == 99 ? " (memory errors or definite leaks)" : "");
+		      code == 99 || code == 2 ? " (memory errors or definite leaks)" : "");
 }
 
 static void check_plugin(report *rep, const registry_entry *e, const char *driver)
@@ -167,36 +224,61 @@ static void check_plugin(report *rep, const registry_entry *e, const char *drive
 	check(rep, 1, "parameter table", "well-formed, every parameter has help text");
 	check(rep, p->smoke_args != NULL, "smoke arguments", "%s",
 	      p->smoke_args ? p->smoke_args : "missing: set lindyn_plugin.smoke_args");
-	int s1, s2;
-	size_t printed1 = 0, printed2 = 0, rows = 0;
-	lindyn_run *a = smoke_run(p, "", &s1, &printed1);
-	check(rep, s1 == LINDYN_OK, "runs with defaults at a tiny size", "%s",
-	      s1 ? (a ? lindyn_run_message(a) : "out of memory") : "ok");
-	if (s1 == LINDYN_OK) {
-		lindyn_run *b = smoke_run(p, "", &s2, &printed2);
-		int same = s2 == LINDYN_OK && same_tables(a, b, &rows);
-		check(rep, rows > 0, "emits finite numbers", "%zu rows", rows);
-		check(rep, same, "deterministic for a fixed seed", "%s",
-		      same ? "two runs bit-identical" : "two runs differ");
-		check(rep, printed1 == 0, "reports through the host",
-		      printed1 ? "printed %zu bytes on stdout/stderr" : "prints nothing", printed1);
-		lindyn_run_free(b);
+	smoke_report a, b;
+	int ran = smoke_run(rep, p, smoke_in_child, "runs with defaults at a tiny size", &a);
+	if (ran)
+		check(rep, a.status == LINDYN_OK, "runs with defaults at a tiny size", "%s",
+		      a.status ? a.message : "ok");
+	if (ran && a.status == LINDYN_OK) {
+		check(rep, a.rows > 0, "emits finite numbers", "%zu rows", a.rows);
+		if (smoke_run(rep, p, twice_in_child, "deterministic for a fixed seed", &b)) {
+			int same = b.status == LINDYN_OK && b.rows == a.rows && b.digest == a.digest;
+			check(rep, same, "deterministic for a fixed seed", "%s",
+			      same ? "two runs bit-identical" : "two runs differ");
+		}
+		check(rep, a.printed == 0, "reports through the host",
+		      a.printed ? "printed %zu bytes on stdout/stderr" : "prints nothing", a.printed);
 	}
-	lindyn_run_free(a);
 	check_bounds(rep, p);
-	if (driver)
+	if (driver && ran && a.status == LINDYN_OK)
 		check_valgrind(rep, p, e->path, driver);
 }
 
-int conformance_check(const char *path, FILE *out, const char *valgrind_driver)
+/* Loads the plugin file at path, or every installed plugin. */
+static void load(registry *reg, const char *path)
 {
-	report rep = { out, 0, path };
-	registry reg = { 0 };
 	struct stat st;
 	if (!stat(path, &st))
-		registry_add_path(&reg, path);
+		registry_add_path(reg, path);
 	else
-		registry_scan(&reg);
+		registry_scan(reg);
+}
+
+static void load_in_child(void *path, void *report)
+{
+	registry reg = { 0 };
+	load(&reg, path);
+	*(int *)report = 1;
+}
+
+int conformance_check(const char *path, FILE *out, const char *valgrind_driver,
+                      double time_limit)
+{
+	report rep = { out, 0, path, time_limit };
+	/* Loading runs the library's constructors and descriptor function:
+	 * first in a child process, so that a crash there is a failed check. */
+	int loaded = 0;
+	isolate_outcome o = isolate_call(load_in_child, (void *)path, &loaded, sizeof loaded,
+	                                 time_limit, 0);
+	if (o.how != ISOLATE_RETURNED) {
+		char how[256];
+		isolate_describe(&o, how, sizeof how);
+		check(&rep, 0, "loads", "loading %s", how);
+		return rep.failures;
+	}
+	registry reg = { 0 };
+	struct stat st;
+	load(&reg, path);
 	for (size_t i = 0; i < reg.nrejected; i++)
 		check(&rep, 0, "loads", "%s", reg.rejected[i]);
 	size_t checked = 0;

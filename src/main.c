@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "status.h"
 
 static const struct {
 	const char *name;
@@ -12,7 +13,7 @@ static const struct {
 	{ "list", cmd_list, "list                       the plugins found, with their summaries" },
 	{ "help", cmd_help, "help PLUGIN                every parameter: type, range, default, help" },
 	{ "run", cmd_run, "run PLUGIN key=value... [--out DIR] [--seed N]   one run" },
-	{ "check-plugin", cmd_check_plugin, "check-plugin PATH.so|NAME  the conformance suite" },
+	{ "check-plugin", cmd_check_plugin, "check-plugin PATH.so|NAME  the conformance suite [--no-valgrind] [--time-limit S]" },
 	{ "new-plugin", cmd_new_plugin, "new-plugin NAME            create plugins/NAME from the template" },
 	{ "tangle", cmd_tangle, "tangle [opts] DOC.md...    make fragment with one target per run" },
 	{ "aggregate", cmd_aggregate, "aggregate [opts] FILE...   mean/std over seeds" },
@@ -36,7 +37,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
-		return 0;
+		return status_close_stdout("--help");
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		if (!strcmp(argv[1], commands[i].name))

@@ -1,6 +1,8 @@
 /* provenance.c -- the provenance header of data files. */
 #include "provenance.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,13 +60,40 @@ static int append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 	}
 }
 
-char *provenance_header(const lindyn_plugin *p, const char *plugin_path,
-                        const param_set *ps, unsigned long seed, const char *command)
+/* "# date: ..." from SOURCE_DATE_EPOCH (decimal seconds since 1970, the
+ * reproducible-builds convention); -1 when it is malformed. */
+static int format_date(const char *sde, char *line, size_t len)
 {
+	char *end;
+	errno = 0;
+	long long secs = strtoll(sde, &end, 10);
+	struct tm tm;
+	if (!isdigit((unsigned char)*sde) || *end || errno || !gmtime_r(&(time_t){ (time_t)secs }, &tm))
+		return -1;
+	strftime(line, len, "# date: %Y-%m-%dT%H:%M:%SZ\n", &tm);
+	return 0;
+}
+
+int provenance_header(const lindyn_plugin *p, const char *plugin_path, const param_set *ps,
+                      unsigned long seed, const char *command, char **header, char *err,
+                      size_t errlen)
+{
+	*header = NULL;
+	/* A date only when asked for, so that the same inputs give
+	 * byte-identical files. */
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char date[64] = "";
+	if (sde && *sde && format_date(sde, date, sizeof date)) {
+		snprintf(err, errlen, "SOURCE_DATE_EPOCH='%.40s' is not a number of seconds since 1970",
+		         sde);
+		return LINDYN_EINVAL;
+	}
 	size_t len = 0, cap = 1024;
 	char *buf = malloc(cap), libs[512];
-	if (!buf)
-		return NULL;
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return LINDYN_ENOMEM;
+	}
 	buf[0] = 0;
 	char tool[256];
 	provenance_libs(libs, sizeof libs);
@@ -77,19 +106,12 @@ char *provenance_header(const lindyn_plugin *p, const char *plugin_path,
 	bad |= append(&buf, &len, &cap, "# params:");
 	for (size_t i = 0; i < ps->n; i++)
 		bad |= append(&buf, &len, &cap, " %s=%s", ps->v[i].def->key, ps->v[i].text);
-	bad |= append(&buf, &len, &cap, "\n# libs: %s\n", libs);
-	/* A date only when asked for (reproducible-builds convention), so that
-	 * the same inputs give byte-identical files. */
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde) {
-		time_t t = (time_t)strtoll(sde, NULL, 10);
-		char date[64];
-		strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-		bad |= append(&buf, &len, &cap, "# date: %s\n", date);
-	}
+	bad |= append(&buf, &len, &cap, "\n# libs: %s\n%s", libs, date);
 	if (bad) {
 		free(buf);
-		return NULL;
+		snprintf(err, errlen, "out of memory");
+		return LINDYN_ENOMEM;
 	}
-	return buf;
+	*header = buf;
+	return LINDYN_OK;
 }

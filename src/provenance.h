@@ -8,9 +8,12 @@
 #include "lindyn/plugin.h"
 #include "params.h"
 
-/* Returns a malloc'ed block of whole '#' lines (each ending in '\n'). */
-char *provenance_header(const lindyn_plugin *p, const char *plugin_path,
-                        const param_set *ps, unsigned long seed, const char *command);
+/* Sets *header to a malloc'ed block of whole '#' lines (each ending in
+ * '\n'); returns LINDYN_OK, or LINDYN_EINVAL (a malformed SOURCE_DATE_EPOCH)
+ * or LINDYN_ENOMEM with the reason in err. */
+int provenance_header(const lindyn_plugin *p, const char *plugin_path, const param_set *ps,
+                      unsigned long seed, const char *command, char **header, char *err,
+                      size_t errlen);
 
 /* "lindyn 0.1.0 (git 1a2b3c4d5e6f) abi 1.1" */
 void provenance_tool(char *buf, size_t len);

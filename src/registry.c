@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "params.h"
 
 static void reject(registry *reg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -42,8 +43,7 @@ int registry_check(const lindyn_plugin *d, char *err, size_t errlen)
 		         d->struct_size, LINDYN_ABI_MAJOR);
 		return -1;
 	}
-	if (!d->name || !*d->name || !strchr("abcdefghijklmnopqrstuvwxyz", *d->name) ||
-	    strspn(d->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(d->name)) {
+	if (!name_is_identifier(d->name)) {
 		snprintf(err, errlen, "plugin name must match [a-z][a-z0-9_]*");
 		return -1;
 	}
@@ -85,6 +85,11 @@ static void add_file(registry *reg, const char *file)
 	}
 	if (already_loaded(reg, path))
 		return;
+	struct stat st;
+	if (stat(path, &st) || !S_ISREG(st.st_mode)) { /* dlopen would block on a FIFO */
+		reject(reg, "plugin [%s]: not a regular file", file);
+		return;
+	}
 	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
 		reject(reg, "plugin [%s]: cannot load: %s", file, dlerror());
@@ -98,7 +103,8 @@ static void add_file(registry *reg, const char *file)
 		return;
 	}
 	size_t added = 0;
-	for (uint32_t i = 0; i < 1024; i++) {
+	uint32_t i = 0;
+	for (; i < 1024; i++) {
 		const lindyn_plugin *d = fn(i);
 		if (!d)
 			break;
@@ -128,6 +134,8 @@ static void add_file(registry *reg, const char *file)
 		e->path = p;
 		added++;
 	}
+	if (i == 0)
+		reject(reg, "plugin [%s]: lindyn_plugin_descriptor(0) returned no plugin", file);
 	if (!added) {
 		dlclose(handle);
 		return;
@@ -174,7 +182,8 @@ void registry_add_path(registry *reg, const char *path)
 			n++;
 	}
 	closedir(dir);
-	qsort(names, n, sizeof *names, by_name); /* deterministic order */
+	if (n) /* qsort's base must not be NULL, even for nothing */
+		qsort(names, n, sizeof *names, by_name); /* deterministic order */
 	for (size_t i = 0; i < n; i++) {
 		add_file(reg, names[i]);
 		free(names[i]);

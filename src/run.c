@@ -269,7 +269,7 @@ void lindyn_run_progress(lindyn_run *r, int enabled)
 static void on_signal(int sig)
 {
 	(void)sig;
-	if (interrupted) /* a second signal: stop now; temporary files stay hidden */
+	if (interrupted) /* a second signal: stop now; the staging directory stays hidden */
 		_exit(130);
 	interrupted = 1;
 }
@@ -284,15 +284,15 @@ int lindyn_run_exec(lindyn_run *r)
 	 * user asks for more through OPENBLAS_NUM_THREADS. */
 	if (!getenv("OPENBLAS_NUM_THREADS"))
 		openblas_set_num_threads(1);
-	char *header = provenance_header(r->plugin, r->plugin_path, &r->params, r->seed,
-	                                 r->command);
-	char err[512];
-	if (!header)
-		return fail(r, LINDYN_ENOMEM, "out of memory");
-	r->sink = sink_new(r->outdir, header, err, sizeof err);
+	char err[512], *header;
+	int status = provenance_header(r->plugin, r->plugin_path, &r->params, r->seed, r->command,
+	                               &header, err, sizeof err);
+	if (status)
+		return fail(r, status, "%s", err);
+	r->sink = sink_new(r->outdir, header, &status, err, sizeof err);
 	free(header);
 	if (!r->sink)
-		return fail(r, LINDYN_EIO, "%s", err);
+		return fail(r, status, "%s", err);
 	sink_set_owner(r->sink, r);
 
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
@@ -325,8 +325,10 @@ int lindyn_run_exec(lindyn_run *r)
 	sigaction(SIGTERM, &old_term, NULL);
 	interrupted = 0;
 
-	if (r->status == LINDYN_OK && sink_commit(r->sink, err, sizeof err))
-		fail(r, LINDYN_EIO, "%s", err);
+	if (r->status == LINDYN_OK && (status = sink_commit(r->sink, err, sizeof err)))
+		fail(r, status, "%s", err);
+	if (r->status != LINDYN_OK)
+		sink_discard(r->sink); /* nothing of a failed run stays on disk */
 	return r->status;
 }
 

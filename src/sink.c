@@ -1,16 +1,15 @@
-/* sink.c -- tables and weight files of one run, committed atomically. */
+/* sink.c -- tables and weight files of one run, committed as one unit. */
 #include "sink.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "names.h"
 #include "npy.h"
+#include "outdir.h"
 
 #define MAX_COLUMNS 256
 #define MAX_FILES 64
@@ -26,45 +25,29 @@ struct lindyn_table {
 };
 
 struct sink {
-	char *outdir, *header;
+	outdir dir;          /* dir.staging NULL in memory mode */
+	char *header;
 	void *owner;
 	lindyn_table *tables[MAX_FILES];
-	size_t ntables;
-	char *tmp[MAX_FILES], *final[MAX_FILES]; /* files to rename on commit */
-	size_t nfiles;
-	int committed;
+	size_t ntables, nfiles;
 };
 
-static int mkdir_p(const char *dir)
-{
-	char path[4096];
-	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-		return -1;
-	for (char *p = path + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(path, 0777) && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
-}
-
-sink *sink_new(const char *outdir, const char *header, char *err, size_t errlen)
+sink *sink_new(const char *outdir_path, const char *header, int *status, char *err,
+               size_t errlen)
 {
 	sink *s = calloc(1, sizeof *s);
 	if (!s || !(s->header = strdup(header ? header : ""))) {
 		free(s);
 		snprintf(err, errlen, "out of memory");
+		*status = LINDYN_ENOMEM;
 		return NULL;
 	}
-	if (outdir) {
-		if (mkdir_p(outdir) || !(s->outdir = strdup(outdir))) {
-			snprintf(err, errlen, "%s: cannot create output directory: %s", outdir,
-			         strerror(errno));
-			sink_free(s);
-			return NULL;
-		}
+	*status = LINDYN_OK;
+	if (outdir_path)
+		*status = outdir_open(&s->dir, outdir_path, s->header, err, errlen);
+	if (*status != LINDYN_OK) {
+		sink_free(s);
+		return NULL;
 	}
 	return s;
 }
@@ -83,63 +66,63 @@ void sink_free(sink *s)
 {
 	if (!s)
 		return;
+	sink_discard(s);
 	for (size_t i = 0; i < s->ntables; i++)
 		table_free(s->tables[i]);
-	for (size_t i = 0; i < s->nfiles; i++) {
-		if (!s->committed)
-			unlink(s->tmp[i]);
-		free(s->tmp[i]);
-		free(s->final[i]);
-	}
-	free(s->outdir);
 	free(s->header);
 	free(s);
+}
+
+/* Closes the files of the tables (memory rows stay); nonzero on an error. */
+static int close_files(sink *s)
+{
+	int bad = 0;
+	for (size_t i = 0; i < s->ntables; i++) {
+		lindyn_table *t = s->tables[i];
+		if (t->file) {
+			bad |= fflush(t->file) || ferror(t->file);
+			bad |= fclose(t->file);
+			t->file = NULL;
+		}
+	}
+	return bad;
+}
+
+void sink_discard(sink *s)
+{
+	close_files(s);
+	outdir_close(&s->dir);
 }
 
 void sink_set_owner(sink *s, void *owner) { s->owner = owner; }
 void *sink_table_owner(const lindyn_table *t) { return t->owner->owner; }
 
-static int name_ok(const char *name)
-{
-	if (!islower((unsigned char)*name) || strlen(name) >= 64)
-		return 0;
-	for (; *name; name++)
-		if (!islower((unsigned char)*name) && !isdigit((unsigned char)*name) && *name != '_')
-			return 0;
-	return 1;
-}
-
-/* Registers <outdir>/<name><ext>, opened under a temporary name. */
-static FILE *open_tmp(sink *s, const char *name, const char *ext, const char *mode,
-                      char *err, size_t errlen)
+/* Creates <name><ext> in the staging directory. */
+static FILE *open_file(sink *s, const char *name, const char *ext, const char *mode,
+                       char *err, size_t errlen)
 {
 	if (s->nfiles == MAX_FILES) {
 		snprintf(err, errlen, "more than %d output files", MAX_FILES);
 		return NULL;
 	}
-	char *final = NULL, *tmp = NULL;
-	if (asprintf(&final, "%s/%s%s", s->outdir, name, ext) < 0 ||
-	    asprintf(&tmp, "%s/.%s%s.tmp-%ld", s->outdir, name, ext, (long)getpid()) < 0) {
-		free(final);
+	char *path = NULL;
+	if (asprintf(&path, "%s/%s%s", s->dir.staging, name, ext) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	FILE *f = fopen(tmp, mode);
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
-		free(final);
-		free(tmp);
-		return NULL;
-	}
-	s->tmp[s->nfiles] = tmp;
-	s->final[s->nfiles++] = final;
+	FILE *f = fopen(path, mode);
+	if (!f)
+		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+	else
+		s->nfiles++;
+	free(path);
 	return f;
 }
 
 lindyn_table *sink_table(sink *s, const char *name, const char *columns, char *err,
                          size_t errlen)
 {
-	if (!name_ok(name)) {
+	if (!name_is_identifier(name)) {
 		snprintf(err, errlen, "table name '%s' must match [a-z][a-z0-9_]*", name);
 		return NULL;
 	}
@@ -191,8 +174,8 @@ lindyn_table *sink_table(sink *s, const char *name, const char *columns, char *e
 		table_free(t);
 		return NULL;
 	}
-	if (s->outdir) {
-		t->file = open_tmp(s, name, ".tsv", "w", err, errlen);
+	if (s->dir.staging) {
+		t->file = open_file(s, name, ".tsv", "w", err, errlen);
 		if (!t->file) {
 			table_free(t);
 			return NULL;
@@ -242,18 +225,18 @@ int sink_row(lindyn_table *t, const double *v, char *err, size_t errlen)
 int sink_npy(sink *s, const char *name, size_t rows, size_t cols, const double *data,
              char *err, size_t errlen)
 {
-	if (!name_ok(name)) {
+	if (!name_is_identifier(name)) {
 		snprintf(err, errlen, "weights name '%s' must match [a-z][a-z0-9_]*", name);
 		return LINDYN_EINVAL;
 	}
-	if (!s->outdir)
+	if (!s->dir.staging)
 		return LINDYN_OK; /* memory mode keeps tables only */
-	FILE *f = open_tmp(s, name, ".npy", "wb", err, errlen);
+	FILE *f = open_file(s, name, ".npy", "wb", err, errlen);
 	if (!f)
 		return LINDYN_EIO;
 	int bad = npy_write(f, rows, cols, data);
 	if (fclose(f) || bad) {
-		snprintf(err, errlen, "%s/%s.npy: write failed", s->outdir, name);
+		snprintf(err, errlen, "%s.npy: write failed: %s", name, strerror(errno));
 		return LINDYN_EIO;
 	}
 	return LINDYN_OK;
@@ -261,25 +244,11 @@ int sink_npy(sink *s, const char *name, size_t rows, size_t cols, const double *
 
 int sink_commit(sink *s, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < s->ntables; i++) {
-		lindyn_table *t = s->tables[i];
-		if (t->file) {
-			int bad = fflush(t->file) || ferror(t->file);
-			bad |= fclose(t->file);
-			t->file = NULL;
-			if (bad) {
-				snprintf(err, errlen, "table '%s': write failed", t->name);
-				return LINDYN_EIO;
-			}
-		}
+	if (close_files(s)) {
+		snprintf(err, errlen, "%s: write failed: %s", s->dir.staging, strerror(errno));
+		return LINDYN_EIO;
 	}
-	for (size_t i = 0; i < s->nfiles; i++)
-		if (rename(s->tmp[i], s->final[i])) {
-			snprintf(err, errlen, "%s: cannot rename: %s", s->final[i], strerror(errno));
-			return LINDYN_EIO;
-		}
-	s->committed = 1;
-	return LINDYN_OK;
+	return s->dir.staging ? outdir_publish(&s->dir, err, errlen) : LINDYN_OK;
 }
 
 static const lindyn_table *find(const sink *s, const char *name)

@@ -1,6 +1,7 @@
-/* sink.h -- where a run's tables and weights go: files under an output
- * directory (written under temporary names, renamed only when the whole run
- * succeeded) or, without a directory, memory that the caller can query. */
+/* sink.h -- where a run's tables and weights go: files of an output
+ * directory (written into a hidden staging directory published only when
+ * the whole run succeeded, see outdir.h) or, without a directory, memory
+ * that the caller can query. */
 #ifndef LINDYN_SINK_H
 #define LINDYN_SINK_H
 
@@ -10,9 +11,14 @@
 
 typedef struct sink sink;
 
-/* outdir NULL: keep tables in memory only.  header: provenance lines. */
-sink *sink_new(const char *outdir, const char *header, char *err, size_t errlen);
-void sink_free(sink *s); /* removes temporary files of an uncommitted run */
+/* outdir NULL: keep tables in memory only.  header: provenance lines, also
+ * written to the directory's marker.  NULL with *status (LINDYN_EINVAL for
+ * an output path that must not be replaced, LINDYN_EIO, LINDYN_ENOMEM) and
+ * err on failure. */
+sink *sink_new(const char *outdir, const char *header, int *status, char *err, size_t errlen);
+void sink_free(sink *s); /* discards an uncommitted run's files */
+/* Removes the files of an uncommitted run now; in-memory rows stay. */
+void sink_discard(sink *s);
 
 lindyn_table *sink_table(sink *s, const char *name, const char *columns, char *err,
                          size_t errlen);
@@ -21,7 +27,8 @@ lindyn_table *sink_table(sink *s, const char *name, const char *columns, char *e
 int sink_row(lindyn_table *t, const double *values, char *err, size_t errlen);
 int sink_npy(sink *s, const char *name, size_t rows, size_t cols, const double *data,
              char *err, size_t errlen);
-/* Renames every temporary file to its final name. */
+/* Closes every file and publishes the output directory in one rename;
+ * on failure the previous content of the directory is untouched. */
 int sink_commit(sink *s, char *err, size_t errlen);
 
 /* Back-pointer from a table to whoever created it (the run). */

@@ -8,4 +8,10 @@ const char *status_name(int status);
  * 3 diverged, 130 interrupted. */
 int status_exit_code(int status);
 
+/* Flushes and closes stdout after a command printed its result; on any
+ * failure (a full disk, /dev/full, a closed pipe) prints one line
+ * "lindyn COMMAND: cannot write to standard output: REASON" and returns 2,
+ * else 0. */
+int status_close_stdout(const char *command);
+
 #endif

@@ -1,8 +1,11 @@
 /* test_cli.c -- `lindyn` as a user runs it (a subprocess of build/lindyn):
  * every bad input gives a one-line message and exit 1 with nothing
  * written; failures exit 2, divergence 3, SIGINT/SIGTERM 130, each leaving
- * no data file; a good run's header holds the command that reproduces it. */
+ * no data file; a plugin that crashes, exits or spins is reported by name;
+ * a good run's header holds the command that reproduces it. */
+#include <glob.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,9 +28,22 @@ static int setup(void **state)
 	snprintf(out, sizeof out, "%s/out", dir);
 	snprintf(plugin_path, sizeof plugin_path, "LINDYN_PLUGIN_PATH=%s:",
 	         tu_path("fixtures/good.so"));
-	snprintf(plugin_path + strlen(plugin_path), sizeof plugin_path - strlen(plugin_path), "%s",
+	snprintf(plugin_path + strlen(plugin_path), sizeof plugin_path - strlen(plugin_path), "%s:",
 	         tu_path("fixtures/misbehave.so"));
+	snprintf(plugin_path + strlen(plugin_path), sizeof plugin_path - strlen(plugin_path), "%s",
+	         tu_path("fixtures/crash.so"));
 	return 0;
+}
+
+/* Hidden staging directories of runs into `out`. */
+static size_t staging_dirs(void)
+{
+	char pattern[PATH_MAX + 32];
+	snprintf(pattern, sizeof pattern, "%s/.out.lindyn-tmp-*", dir);
+	glob_t g;
+	size_t n = glob(pattern, 0, NULL, &g) == 0 ? g.gl_pathc : 0;
+	globfree(&g);
+	return n;
 }
 
 static int teardown(void **state)
@@ -54,7 +70,8 @@ static tu_result lindyn_run(char **args)
 
 #define LINDYN(...) lindyn_run((char *[]){ __VA_ARGS__, NULL })
 
-/* Exit code `code`, stderr exactly `message` + '\n', stdout empty, no out dir. */
+/* Exit code `code`, stderr exactly `message` + '\n', stdout empty, no out
+ * dir (the input was refused before the run started). */
 static void expect_one_line(tu_result r, int code, const char *message)
 {
 	if (r.code != code)
@@ -64,6 +81,7 @@ static void expect_one_line(tu_result r, int code, const char *message)
 	assert_string_equal(r.err, want);
 	assert_string_equal(r.out, "");
 	assert_false(tu_exists(out));
+	assert_int_equal(staging_dirs(), 0);
 	tu_result_free(&r);
 }
 
@@ -205,14 +223,15 @@ static void test_failures_leave_nothing(void **state)
 	assert_string_equal(r.err, "lindyn: fx_diverge: diverged: non-finite value in table 'trace' "
 	                           "row 5: column 'growth' is inf\n");
 	tu_result_free(&r);
-	assert_int_equal(tu_count_entries(out), 0);
+	assert_int_equal(tu_count_entries(out), 0); /* the directory, empty */
 	/* The failing plugin wrote rows and weights before failing. */
 	r = LINDYN("run", "fx_fail", "--out", out);
 	assert_int_equal(r.code, 2);
 	assert_prefix(r.err, "lindyn: fx_fail: error: no root bracketed after 5 steps (");
 	assert_int_equal(tu_lines(r.err), 1);
 	tu_result_free(&r);
-	assert_int_equal(tu_count_entries(out), 0); /* the directory, empty */
+	assert_int_equal(tu_count_entries(out), 0);
+	assert_int_equal(staging_dirs(), 0);
 	/* An output directory that cannot be made. */
 	char file[PATH_MAX + 16], bad[PATH_MAX + 16];
 	snprintf(file, sizeof file, "%s/file", dir);
@@ -247,7 +266,7 @@ static void test_bad_weights_file(void **state)
 	tu_result_free(&r);
 }
 
-/* Starts a run, waits until its temporary file exists, sends sig. */
+/* Starts a run, waits until its staging directory exists, sends sig. */
 static void interrupt_run(int sig)
 {
 	char *argv[] = { lindyn, "run", "fx_slow", "max_seconds=60", "--out", out, NULL };
@@ -262,7 +281,7 @@ static void interrupt_run(int sig)
 	}
 	int started = 0;
 	for (int i = 0; i < 2000 && !started; i++) {
-		started = tu_exists(out) && tu_count_entries(out) > 0;
+		started = staging_dirs() > 0;
 		if (!started)
 			nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
 	}
@@ -280,6 +299,7 @@ static void interrupt_run(int sig)
 	assert_int_equal(tu_lines(err), 1);
 	free(err);
 	assert_int_equal(tu_count_entries(out), 0);
+	assert_int_equal(staging_dirs(), 0);
 }
 
 static void test_sigint_leaves_nothing(void **state)
@@ -382,6 +402,260 @@ static void test_header_command_reproduces(void **state)
 	free(second);
 }
 
+/* An argument full of single quotes is recorded, quoted, in the header:
+ * each ' becomes '\'' (four bytes), which once overflowed the buffer. */
+static void test_quotes_in_arguments(void **state)
+{
+	(void)state;
+	char label[300] = "label=", want[1400] = "# command: lindyn run fx_good 'label=";
+	for (int i = 0; i < 240; i++) {
+		strcat(label, "'");
+		strcat(want, "'\\''");
+	}
+	strcat(want, "' ''");
+	tu_result r = LINDYN("run", "fx_good", label, "", "--out", out);
+	/* The empty argument is quoted too (and rejected, not lost). */
+	assert_int_equal(r.code, 1);
+	assert_string_equal(r.err, "lindyn: fx_good: error: '' is not of the form key=value\n");
+	tu_result_free(&r);
+	r = LINDYN("run", "fx_good", label, "--out", out);
+	assert_int_equal(r.code, 0);
+	tu_result_free(&r);
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/loss.tsv", out);
+	char *text = tu_read(path);
+	want[strlen(want) - 3] = 0;
+	strcat(want, " --out ");
+	assert_contains(text, want);
+	free(text);
+}
+
+/* An empty option value is refused with one line, before anything runs. */
+static void test_empty_option_values(void **state)
+{
+	(void)state;
+	expect_one_line(LINDYN("run", "fx_good", "--out", ""), 1,
+	                "lindyn run: --out '' is empty; expected a directory");
+	expect_one_line(LINDYN("run", "fx_good", "--out", out, "--out", out), 1,
+	                "lindyn run: --out given twice");
+}
+
+/* Runs PLUGIN into out; expects exit 2 and exactly the line
+ * "lindyn: plugin 'PLUGIN' (<crash.so>) <how>", and nothing left. */
+static void expect_plugin_ended(char *plugin, const char *how)
+{
+	tu_result r = LINDYN("run", plugin, "--out", out);
+	char so[PATH_MAX], want[2 * PATH_MAX];
+	assert_non_null(realpath(tu_path("fixtures/crash.so"), so));
+	snprintf(want, sizeof want, "lindyn: plugin '%s' (%s) %s\n", plugin, so, how);
+	if (r.code != 2)
+		fail_msg("%s: exit %d, expected 2; stderr: %s", plugin, r.code, r.err);
+	assert_string_equal(r.err, want);
+	assert_string_equal(r.out, "");
+	tu_result_free(&r);
+	assert_int_equal(staging_dirs(), 0);
+}
+
+/* A plugin that crashes or ends the process: the driver outlives it, names
+ * it, exits 2 and leaves no output (the directory empty, or a previous run
+ * in place). */
+static void test_crashing_plugin_reported(void **state)
+{
+	(void)state;
+	expect_plugin_ended("fx_segv", "crashed: Segmentation fault");
+	assert_int_equal(tu_count_entries(out), 0);
+	expect_plugin_ended("fx_abort", "crashed: Aborted");
+	assert_int_equal(tu_count_entries(out), 0);
+	if (!tu_sanitized()) /* LeakSanitizer may turn exit(0) into another status */
+		expect_plugin_ended("fx_exit", "exited the process (status 0) instead of returning");
+	assert_int_equal(tu_count_entries(out), 0);
+	tu_result r = LINDYN("run", "fx_good", "steps=2", "--out", out);
+	assert_int_equal(r.code, 0);
+	tu_result_free(&r);
+	expect_plugin_ended("fx_segv", "crashed: Segmentation fault");
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/loss.tsv", out);
+	char *text = tu_read(path);
+	assert_contains(text, "# command: lindyn run fx_good steps=2 ");
+	free(text);
+	assert_int_equal(tu_count_entries(out), 3);
+}
+
+/* SIGKILL of the driver kills the run with it; its staging directory is
+ * removed by the next run into the same directory. */
+static void test_killed_run_cleaned_by_next(void **state)
+{
+	(void)state;
+	/* Orphans are reparented to this process, which reaps them. */
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	char *argv[] = { lindyn, "run", "fx_slow", "max_seconds=60", "--out", out, NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 2);
+		putenv(plugin_path);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 2000 && !staging_dirs(); i++)
+		nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
+	assert_int_equal(staging_dirs(), 1);
+	kill(pid, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0) /* the driver and its orphaned run */
+		;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	assert_int_equal(staging_dirs(), 1);
+	tu_result r = LINDYN("run", "fx_good", "steps=2", "--out", out);
+	assert_int_equal(r.code, 0);
+	tu_result_free(&r);
+	assert_int_equal(staging_dirs(), 0);
+}
+
+/* The second of two tables could not be renamed into a directory holding
+ * a directory of that name: the run once exited 2 leaving the first table,
+ * complete-looking.  Now such a directory is refused before the run. */
+static void test_no_partial_tables(void **state)
+{
+	(void)state;
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/weights.tsv", out);
+	assert_int_equal(mkdir(out, 0777), 0);
+	assert_int_equal(mkdir(path, 0777), 0);
+	snprintf(path, sizeof path, "%s/weights.tsv/keep", out);
+	tu_write(path, "x");
+	tu_result r = LINDYN("run", "fx_good", "steps=2", "--out", out);
+	assert_int_equal(r.code, 1);
+	char want[2 * PATH_MAX];
+	snprintf(want, sizeof want, "lindyn: fx_good: error: %s: not replaced: it holds "
+	         "'weights.tsv', which is not part of a lindyn run (give a new or empty directory)\n",
+	         out);
+	assert_string_equal(r.err, want);
+	tu_result_free(&r);
+	snprintf(path, sizeof path, "%s/loss.tsv", out);
+	assert_false(tu_exists(path));
+	assert_int_equal(tu_count_entries(out), 1);
+	assert_int_equal(staging_dirs(), 0);
+}
+
+/* Runs argv with stdout on /dev/full; returns the exit code, stderr in *err. */
+static int run_to_full(char **args, char **err)
+{
+	char *argv[8] = { lindyn };
+	for (int i = 0; args[i] && i < 6; i++)
+		argv[i + 1] = args[i];
+	char errp[] = "/tmp/lindyn-err-XXXXXX";
+	int fe = mkstemp(errp);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int full = open("/dev/full", O_WRONLY);
+		dup2(full, 1);
+		dup2(fe, 2);
+		putenv(plugin_path);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	close(fe);
+	*err = tu_read(errp);
+	unlink(errp);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* Output that cannot be written is an error, not a silent exit 0. */
+static void test_stdout_write_errors(void **state)
+{
+	(void)state;
+	static const struct {
+		char *args[4];
+		const char *line;
+	} cases[] = {
+		{ { "list" }, "lindyn list: cannot write to standard output: No space left on device\n" },
+		{ { "--version" },
+		  "lindyn --version: cannot write to standard output: No space left on device\n" },
+		{ { "--help" }, "lindyn --help: cannot write to standard output: No space left on device\n" },
+		{ { "help", "fx_good" },
+		  "lindyn help: cannot write to standard output: No space left on device\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *err;
+		int code = run_to_full((char **)cases[i].args, &err);
+		assert_int_equal(code, 2);
+		assert_string_equal(err, cases[i].line);
+		free(err);
+	}
+}
+
+/* A path given as the plugin that holds none: one line saying why. */
+static void test_plugin_path_explained(void **state)
+{
+	(void)state;
+	char want[3 * PATH_MAX], path[PATH_MAX + 16];
+	snprintf(want, sizeof want, "lindyn: %s: no plugin found (a directory without .so files)",
+	         dir);
+	expect_one_line(LINDYN("run", dir, "--out", out), 1, want);
+	snprintf(path, sizeof path, "%s/none.so", dir);
+	snprintf(want, sizeof want, "lindyn: plugin path [%s]: does not exist", path);
+	expect_one_line(LINDYN("run", path, "--out", out), 1, want);
+	snprintf(path, sizeof path, "%s/notes.txt", dir);
+	tu_write(path, "not a shared object\n");
+	tu_result r = LINDYN("run", path, "--out", out);
+	assert_int_equal(r.code, 1);
+	snprintf(want, sizeof want, "lindyn: plugin [%s]: cannot load: ", path);
+	assert_prefix(r.err, want);
+	assert_int_equal(tu_lines(r.err), 1);
+	tu_result_free(&r);
+	snprintf(path, sizeof path, "%s", tu_path("fixtures/no_symbol.so"));
+	snprintf(want, sizeof want, "lindyn: plugin [%s]: no entry point lindyn_plugin_descriptor",
+	         path);
+	expect_one_line(LINDYN("run", path, "--out", out), 1, want);
+	/* A file named without a '/' is taken for a plugin name: say so. */
+	char abs[PATH_MAX], cmd[3 * PATH_MAX];
+	assert_non_null(realpath(lindyn, abs));
+	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' run notes.txt", dir, abs);
+	tu_result named = tu_spawn((char *[]){ "/bin/sh", "-c", cmd, NULL },
+	                           (char *[]){ "LINDYN_PLUGIN_PATH=", NULL });
+	assert_int_equal(named.code, 1);
+	assert_string_equal(named.err, "lindyn: unknown plugin 'notes.txt'; to load the file of that "
+	                               "name, give it as a path: ./notes.txt\n");
+	tu_result_free(&named);
+	snprintf(path, sizeof path, "%s:fx_nope", tu_path("fixtures/crash.so"));
+	r = LINDYN("run", path, "--out", out);
+	assert_int_equal(r.code, 1);
+	assert_contains(r.err, "provides no plugin named 'fx_nope' (4 plugins: fx_segv, ...)");
+	assert_int_equal(tu_lines(r.err), 1);
+	tu_result_free(&r);
+}
+
+/* check-plugin goes on after a plugin crashes, exits or spins, failing
+ * that check with the reason. */
+static void test_check_plugin_survives(void **state)
+{
+	(void)state;
+	char so[PATH_MAX];
+	snprintf(so, sizeof so, "%s", tu_path("fixtures/crash.so"));
+	tu_result r = LINDYN("check-plugin", so, "--no-valgrind", "--time-limit", "1");
+	assert_int_equal(r.code, 1);
+	assert_contains(r.out, "FAIL  fx_segv: runs with defaults at a tiny size: crashed: "
+	                       "Segmentation fault\n");
+	assert_contains(r.out, "FAIL  fx_abort: runs with defaults at a tiny size: crashed: Aborted\n");
+	assert_contains(r.out, "FAIL  fx_exit: runs with defaults at a tiny size: exited the process");
+	assert_contains(r.out, "FAIL  fx_spin: runs with defaults at a tiny size: did not finish "
+	                       "within 1 s (time limit)\n");
+	assert_contains(r.out, "PASS  fx_spin: rejects out-of-range value: steps=101");
+	assert_contains(r.out, ": 4 checks failed\n");
+	tu_result_free(&r);
+	expect_one_line(LINDYN("check-plugin", so, "--time-limit", "0"), 1,
+	                "lindyn check-plugin: --time-limit needs a positive number of seconds, "
+	                "not '0'");
+	char *err;
+	snprintf(so, sizeof so, "%s", tu_path("fixtures/good.so"));
+	assert_int_equal(run_to_full((char *[]){ "check-plugin", so, "--no-valgrind", NULL }, &err), 2);
+	assert_string_equal(err, "lindyn check-plugin: cannot write to standard output: "
+	                         "No space left on device\n");
+	free(err);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -394,6 +668,10 @@ int main(void)
 		T(test_sigterm_leaves_nothing), T(test_quiet_without_terminal),
 		T(test_progress_on_terminal),
 		T(test_header_command_reproduces),
+		T(test_quotes_in_arguments),    T(test_empty_option_values),
+		T(test_crashing_plugin_reported), T(test_killed_run_cleaned_by_next),
+		T(test_no_partial_tables),      T(test_stdout_write_errors),
+		T(test_plugin_path_explained),  T(test_check_plugin_survives),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,15 +15,21 @@
 #include "../src/conformance.h"
 #include "fixtures/testutil.h"
 
-/* Runs the suite on `path`; returns its report (caller frees) and failures. */
-static char *check(const char *path, const char *driver, int *failures)
+/* Runs the suite on `path` with a time limit per check; returns its report
+ * (caller frees) and failures. */
+static char *check_within(const char *path, const char *driver, double limit, int *failures)
 {
 	char *report = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&report, &len);
-	*failures = conformance_check(path, out, driver);
+	*failures = conformance_check(path, out, driver, limit);
 	fclose(out);
 	return report;
+}
+
+static char *check(const char *path, const char *driver, int *failures)
+{
+	return check_within(path, driver, CONFORMANCE_TIME_LIMIT, failures);
 }
 
 static int has_valgrind(void)
@@ -102,6 +108,43 @@ static void test_misbehaving_fixtures_fail(void **state)
 	free(report);
 }
 
+/* Plugins that crash, abort, exit or spin fail the smoke run, saying how,
+ * and the suite goes on to their other checks and the next plugin. */
+static void test_crashing_fixtures_fail(void **state)
+{
+	(void)state;
+	int failures;
+	char *report = check_within(tu_path("fixtures/crash.so"), NULL, 2, &failures);
+	assert_contains(report, "FAIL  fx_segv: runs with defaults at a tiny size: crashed: "
+	                        "Segmentation fault\n");
+	assert_contains(report, "FAIL  fx_abort: runs with defaults at a tiny size: crashed: "
+	                        "Aborted\n");
+	assert_contains(report, "FAIL  fx_exit: runs with defaults at a tiny size: ");
+	if (!tu_sanitized())
+		assert_contains(report, "FAIL  fx_exit: runs with defaults at a tiny size: exited the "
+		                        "process (status 0) instead of returning\n");
+	assert_contains(report, "FAIL  fx_spin: runs with defaults at a tiny size: did not finish "
+	                        "within 2 s (time limit)\n");
+	assert_contains(report, "PASS  fx_abort: rejects out-of-range value: steps=101");
+	assert_contains(report, "PASS  fx_spin: rejects out-of-range value: steps=101");
+	assert_int_equal(failures, 4);
+	free(report);
+}
+
+/* A library that crashes while it is loaded fails "loads", saying how,
+ * instead of taking the suite down. */
+static void test_crash_while_loading_fails(void **state)
+{
+	(void)state;
+	int failures;
+	setenv("LINDYN_FIXTURE_CRASH_ON_LOAD", "1", 1);
+	char *report = check(tu_path("fixtures/crash_on_load.so"), NULL, &failures);
+	unsetenv("LINDYN_FIXTURE_CRASH_ON_LOAD");
+	assert_int_equal(failures, 1);
+	assert_contains(report, ": loads: loading crashed: Segmentation fault\n");
+	free(report);
+}
+
 /* build/plugins/NAME.so whose plugins/NAME is tracked by git. */
 static size_t committed_plugins(char ***paths)
 {
@@ -131,21 +174,23 @@ int main(void)
 {
 	char **plugins;
 	size_t n = committed_plugins(&plugins);
-	struct CMUnitTest *tests = calloc(n + 3, sizeof *tests);
+	struct CMUnitTest *tests = calloc(n + 5, sizeof *tests);
 	char **names = calloc(n + 1, sizeof *names);
 	tests[0] = (struct CMUnitTest)cmocka_unit_test(test_good_fixture_passes);
 	tests[1] = (struct CMUnitTest)cmocka_unit_test(test_sloppy_fixture_fails);
 	tests[2] = (struct CMUnitTest)cmocka_unit_test(test_misbehaving_fixtures_fail);
+	tests[3] = (struct CMUnitTest)cmocka_unit_test(test_crashing_fixtures_fail);
+	tests[4] = (struct CMUnitTest)cmocka_unit_test(test_crash_while_loading_fails);
 	for (size_t i = 0; i < n; i++) {
 		if (asprintf(&names[i], "conformance of %s", plugins[i]) < 0)
 			return 1;
-		tests[3 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
+		tests[5 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
 		                                    plugins[i] };
 	}
 	if (!n)
 		fprintf(stderr, "test_conformance: no committed plugin is built under %s\n",
 		        tu_path("plugins"));
-	int rc = _cmocka_run_group_tests("conformance", tests, n + 3, NULL, NULL);
+	int rc = _cmocka_run_group_tests("conformance", tests, n + 5, NULL, NULL);
 	for (size_t i = 0; i < n; i++) {
 		free(names[i]);
 		free(plugins[i]);

@@ -401,7 +401,7 @@ static void test_weights_round_trip(void **state)
 	lindyn_run_free(again);
 	lindyn_run_free(r);
 	const char *files[] = { "x.npy", "y.npy", "w1_init.npy", "w2_init.npy", "w1_final.npy",
-	                        "w2_final.npy", "loss.tsv", "summary.tsv" };
+	                        "w2_final.npy", "loss.tsv", "summary.tsv", ".lindyn-run" };
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char f[128];
 		snprintf(f, sizeof f, "%s/%s", dir, files[i]);

@@ -199,20 +199,46 @@ static void test_directory_scan(void **state)
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", tu_path("fixtures"));
 	registry_add_path(&reg, dir);
-	static const char *loaded[] = { "fx_abi_older_minor", "fx_plain", "fx_good", "fx_diverge",
+	static const char *loaded[] = { "fx_abi_older_minor", "fx_segv", "fx_abort", "fx_exit",
+	                                "fx_spin", "fx_plain", "fx_good", "fx_diverge",
 	                                "fx_fail", "fx_slow", "fx_sloppy" };
 	assert_int_equal(reg.n, sizeof loaded / sizeof *loaded);
 	for (size_t i = 0; i < reg.n; i++)
 		assert_string_equal(reg.entries[i].desc.name, loaded[i]);
 	static const char *rejected[] = { "abi_major2.so", "abi_newer_minor.so", "bad_default.so",
-	                                  "bad_kind.so", "no_help.so", "no_symbol.so",
-	                                  "plain.so", "struct_too_small.so" };
+	                                  "bad_kind.so", "crash_on_load.so", "empty_list.so",
+	                                  "no_help.so", "no_symbol.so", "plain.so",
+	                                  "struct_too_small.so" };
 	assert_int_equal(reg.nrejected, sizeof rejected / sizeof *rejected);
 	for (size_t i = 0; i < reg.nrejected; i++) {
 		char want[PATH_MAX + 64];
 		snprintf(want, sizeof want, "plugin [%s/%s]", dir, rejected[i]);
 		assert_prefix(reg.rejected[i], want);
 	}
+}
+
+/* An entry point that provides no plugin is reported, not passed over. */
+static void test_no_plugin_provided(void **state)
+{
+	(void)state;
+	expect_rejected("empty_list", ": lindyn_plugin_descriptor(0) returned no plugin");
+}
+
+/* A FIFO named like a plugin is refused without opening it (dlopen would
+ * wait for a writer for ever). */
+static void test_fifo_not_loaded(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir(), path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/pipe.so", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	registry_add_path(&reg, dir);
+	assert_int_equal(reg.n, 0);
+	assert_int_equal(reg.nrejected, 1);
+	char want[PATH_MAX + 64];
+	snprintf(want, sizeof want, "plugin [%s]: not a regular file", path);
+	assert_string_equal(reg.rejected[0], want);
+	tu_rmtree(dir);
 }
 
 /* LINDYN_PLUGIN_PATH: colon-separated files and directories. */
@@ -253,6 +279,14 @@ static void test_descriptor_checks(void **state)
 	assert_int_equal(registry_check(&d, err, sizeof err), -1);
 	d.name = "gd2_v2";
 	assert_int_equal(registry_check(&d, err, sizeof err), 0);
+	/* At most 63 characters: a name becomes file names and make targets. */
+	char long_name[65];
+	memset(long_name, 'a', 64);
+	long_name[64] = 0;
+	d.name = long_name;
+	assert_int_equal(registry_check(&d, err, sizeof err), -1);
+	long_name[63] = 0;
+	assert_int_equal(registry_check(&d, err, sizeof err), 0);
 	d.name = NULL;
 	assert_int_equal(registry_check(&d, err, sizeof err), -1);
 	d = e->desc;
@@ -280,6 +314,7 @@ int main(void)
 		T(test_unknown_kind),           T(test_missing_help),
 		T(test_missing_path),           T(test_directory_scan),
 		T(test_plugin_path_variable),   T(test_descriptor_checks),
+		T(test_no_plugin_provided),     T(test_fifo_not_loaded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

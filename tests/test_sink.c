@@ -1,8 +1,11 @@
-/* test_sink.c -- what a run leaves on disk (src/sink.c, src/run.c,
- * src/provenance.c): the provenance header, rows in %.17g, weights as .npy,
- * and the atomic commit: a failed, diverged or interrupted run leaves no
- * file that looks complete, and says why. */
+/* test_sink.c -- what a run leaves on disk (src/sink.c, src/outdir.c,
+ * src/run.c, src/provenance.c): the provenance header, rows in %.17g,
+ * weights as .npy, and the commit of the whole directory as one unit: a
+ * failed, diverged or interrupted run leaves no file that looks complete
+ * and says why, a new run replaces a previous one whole, a directory that
+ * is not a run is never replaced, stale staging directories are removed. */
 #include <dlfcn.h>
+#include <glob.h>
 #include <regex.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -63,6 +66,18 @@ static int teardown(void **state)
 	(void)state;
 	tu_rmtree(dir);
 	return 0;
+}
+
+/* Hidden staging directories of runs into `dir`, next to it. */
+static size_t staging_dirs(void)
+{
+	char pattern[PATH_MAX + 32];
+	const char *base = strrchr(dir, '/') + 1;
+	snprintf(pattern, sizeof pattern, "%.*s.%s.lindyn-tmp-*", (int)(base - dir), dir, base);
+	glob_t g;
+	size_t n = glob(pattern, 0, NULL, &g) == 0 ? g.gl_pathc : 0;
+	globfree(&g);
+	return n;
 }
 
 static char *file_in(const char *name)
@@ -149,8 +164,40 @@ static void test_provenance_header(void **state)
 	assert_string_equal(line_with(text, "# seed:"), "# seed: 2385");
 	assert_string_equal(line_with(text, "# columns:"), "# columns: step w00 w12");
 	free(text);
-	/* Nothing else in the directory: no temporary files left. */
-	assert_int_equal(tu_count_entries(dir), 2);
+	/* The marker of a lindyn run holds the header too. */
+	text = tu_read(file_in(".lindyn-run"));
+	assert_non_null(text);
+	assert_string_equal(line_with(text, "# seed:"), "# seed: 2385");
+	free(text);
+	/* Nothing else, here or next to the directory. */
+	assert_int_equal(tu_count_entries(dir), 3);
+	assert_int_equal(staging_dirs(), 0);
+}
+
+/* SOURCE_DATE_EPOCH adds a date line; a malformed value (once a crash in
+ * gmtime for a year past 2^31, 1970 for a word) is refused, naming it. */
+static void test_source_date_epoch(void **state)
+{
+	(void)state;
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	lindyn_run *r = run_good(dir, "steps=1", 1);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	char *text = tu_read(file_in("loss.tsv"));
+	assert_string_equal(line_with(text, "# date:"), "# date: 2023-11-14T22:13:20Z");
+	free(text);
+	static const char *bad[] = { "99999999999999999", "abc", "-5", "12x" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		setenv("SOURCE_DATE_EPOCH", bad[i], 1);
+		r = run_good(dir, "steps=1", 1);
+		assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
+		char want[128];
+		snprintf(want, sizeof want,
+		         "SOURCE_DATE_EPOCH='%s' is not a number of seconds since 1970", bad[i]);
+		assert_string_equal(lindyn_run_message(r), want);
+		lindyn_run_free(r);
+	}
+	unsetenv("SOURCE_DATE_EPOCH");
 }
 
 /* Rows in the file are the in-memory values, bit for bit (%.17g). */
@@ -246,6 +293,7 @@ static void test_failed_run_leaves_no_file(void **state)
 	                    "^no root bracketed after 5 steps \\(tests/fixtures/misbehave\\.c:[0-9]+\\)$"));
 	lindyn_run_free(r);
 	assert_int_equal(tu_count_entries(dir), 0); /* neither loss.tsv nor w_init.npy */
+	assert_int_equal(staging_dirs(), 0);
 }
 
 /* A failed run into a directory holding an earlier complete run leaves the
@@ -263,18 +311,19 @@ static void test_failed_rerun_keeps_previous_file(void **state)
 	char *after = tu_read(file_in("loss.tsv"));
 	assert_non_null(after);
 	assert_string_equal(after, before);
-	assert_int_equal(tu_count_entries(dir), 2);
+	assert_int_equal(tu_count_entries(dir), 3);
+	assert_int_equal(staging_dirs(), 0);
 	free(before);
 	free(after);
 }
 
-/* Sends SIGINT to the parent once the run's temporary file exists. */
+/* Sends SIGINT to the parent once the run's staging directory exists. */
 static pid_t interrupt_when_started(void)
 {
 	pid_t parent = getpid(), pid = fork();
 	if (pid == 0) {
 		for (int i = 0; i < 2000; i++) {
-			if (tu_count_entries(dir) > 0) {
+			if (staging_dirs() > 0) {
 				kill(parent, SIGINT);
 				_exit(0);
 			}
@@ -298,6 +347,7 @@ static void test_interrupted_run_leaves_no_file(void **state)
 	assert_contains(lindyn_run_message(r), "interrupted by a signal at step");
 	lindyn_run_free(r);
 	assert_int_equal(tu_count_entries(dir), 0);
+	assert_int_equal(staging_dirs(), 0);
 	/* The previous disposition of SIGINT is back. */
 	struct sigaction sa;
 	sigaction(SIGINT, NULL, &sa);
@@ -318,7 +368,7 @@ static void test_weights_written_and_read(void **state)
 	char err[512];
 	assert_int_equal(npy_read(file_in("w_init.npy"), 2, 3, w0, err, sizeof err), 0);
 	assert_int_equal(npy_read(file_in("w_final.npy"), 2, 3, w1, err, sizeof err), 0);
-	assert_int_equal(tu_count_entries(dir), 4);
+	assert_int_equal(tu_count_entries(dir), 5);
 
 	/* Starting from w_init.npy reproduces the seeded start: same rows. */
 	lindyn_run *seeded = run_good(NULL, "steps=6 noise=0", 31);
@@ -377,8 +427,10 @@ static void test_table_declarations(void **state)
 {
 	(void)state;
 	char err[512];
-	sink *s = sink_new(NULL, "", err, sizeof err);
+	int status;
+	sink *s = sink_new(NULL, "", &status, err, sizeof err);
 	assert_non_null(s);
+	assert_int_equal(status, LINDYN_OK);
 	assert_null(sink_table(s, "Loss", "a b", err, sizeof err));
 	assert_string_equal(err, "table name 'Loss' must match [a-z][a-z0-9_]*");
 	assert_null(sink_table(s, "loss.tsv", "a b", err, sizeof err));
@@ -411,6 +463,149 @@ static void test_table_declarations(void **state)
 	sink_free(s);
 }
 
+/* A second run into the same directory replaces the first whole: no file
+ * of the first run stays beside the second's. */
+static void test_rerun_replaces_previous_run(void **state)
+{
+	(void)state;
+	lindyn_run *r = run_good(dir, "steps=4 save_weights=yes", 5);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	assert_true(tu_exists(file_in("w_final.npy")));
+	r = run_good(dir, "steps=3", 5);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	assert_false(tu_exists(file_in("w_init.npy")));
+	assert_false(tu_exists(file_in("w_final.npy")));
+	assert_int_equal(tu_count_entries(dir), 3);
+	assert_int_equal(staging_dirs(), 0);
+	char *text = tu_read(file_in("loss.tsv"));
+	assert_contains(text, " steps=3 ");
+	free(text);
+	/* A previous run without the marker (an older lindyn, `.done` from
+	 * make) is recognised by its tables. */
+	assert_int_equal(unlink(file_in(".lindyn-run")), 0);
+	tu_write(file_in(".done"), "0\n");
+	r = run_good(dir, "steps=2", 5);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	assert_false(tu_exists(file_in(".done")));
+	assert_int_equal(tu_count_entries(dir), 3);
+}
+
+/* A non-empty directory that is not a lindyn run is refused before the
+ * plugin runs, and left exactly as it was. */
+static void test_foreign_directory_refused(void **state)
+{
+	(void)state;
+	tu_write(file_in("notes.txt"), "mine\n");
+	lindyn_run *r = run_good(dir, "steps=3", 5);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
+	char want[PATH_MAX + 200];
+	snprintf(want, sizeof want, "%s: not replaced: it holds 'notes.txt', which is not part of "
+	         "a lindyn run (give a new or empty directory)", dir);
+	assert_string_equal(lindyn_run_message(r), want);
+	assert_int_equal(lindyn_run_rows(r, "loss"), 0); /* the plugin did not run */
+	lindyn_run_free(r);
+	assert_int_equal(tu_count_entries(dir), 1);
+	assert_int_equal(staging_dirs(), 0);
+	/* A table that is not lindyn's, without the marker: refused too. */
+	assert_int_equal(unlink(file_in("notes.txt")), 0);
+	tu_write(file_in("loss.tsv"), "step\tloss\n1\t2\n");
+	r = run_good(dir, "steps=3", 5);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
+	assert_contains(lindyn_run_message(r), "it holds 'loss.tsv'");
+	lindyn_run_free(r);
+	char *text = tu_read(file_in("loss.tsv"));
+	assert_string_equal(text, "step\tloss\n1\t2\n");
+	free(text);
+	/* A file where the directory should be. */
+	char file[PATH_MAX + 16];
+	snprintf(file, sizeof file, "%s/file", dir);
+	tu_write(file, "x");
+	r = run_good(file, "steps=3", 5);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
+	snprintf(want, sizeof want, "%s: exists and is not a directory", file);
+	assert_string_equal(lindyn_run_message(r), want);
+	lindyn_run_free(r);
+	/* An empty path. */
+	r = run_good("", "steps=3", 5);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
+	assert_string_equal(lindyn_run_message(r), "the output directory is an empty string");
+	lindyn_run_free(r);
+}
+
+/* Creates <dir's parent>/.<dir's name>.lindyn-tmp-<pid> holding `file`. */
+static void make_staging(char *path, size_t len, long pid, const char *file)
+{
+	const char *base = strrchr(dir, '/') + 1;
+	snprintf(path, len, "%.*s.%s.lindyn-tmp-%ld", (int)(base - dir), dir, base, pid);
+	assert_int_equal(mkdir(path, 0700), 0);
+	char f[PATH_MAX + 64];
+	snprintf(f, sizeof f, "%s/%s", path, file);
+	tu_write(f, "");
+}
+
+/* The staging directory of a process that died (SIGKILL) is removed by the
+ * next run into the same directory; a live process's, and a directory with
+ * foreign content, are not. */
+static void test_stale_staging_removed(void **state)
+{
+	(void)state;
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	char stale[PATH_MAX], live[PATH_MAX], odd[PATH_MAX];
+	make_staging(stale, sizeof stale, dead, ".lindyn-run");
+	char table[PATH_MAX + 16];
+	snprintf(table, sizeof table, "%s/loss.tsv", stale);
+	tu_write(table, ""); /* killed before its first flush */
+	make_staging(live, sizeof live, getppid(), ".lindyn-run");
+	pid_t dead2 = fork();
+	if (dead2 == 0)
+		_exit(0);
+	waitpid(dead2, NULL, 0);
+	make_staging(odd, sizeof odd, dead2, "notes.txt");
+	assert_int_equal(staging_dirs(), 3);
+	lindyn_run *r = run_good(dir, "steps=2", 1);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	assert_false(tu_exists(stale));
+	assert_true(tu_exists(live));
+	assert_true(tu_exists(odd));
+	assert_int_equal(staging_dirs(), 2);
+	tu_rmtree(strdup(live));
+	tu_rmtree(strdup(odd));
+}
+
+/* The commit: when publishing fails (here a foreign file appeared in the
+ * output directory, created empty at the start, during the run), the
+ * directory keeps what it held and no table of the run is anywhere. */
+static void test_failed_publish_leaves_nothing(void **state)
+{
+	(void)state;
+	char out[PATH_MAX + 16], err[512];
+	snprintf(out, sizeof out, "%s/out", dir);
+	int status;
+	sink *s = sink_new(out, "# lindyn test\n", &status, err, sizeof err);
+	assert_non_null(s);
+	double row[2] = { 1, 2 };
+	lindyn_table *a = sink_table(s, "first", "x y", err, sizeof err);
+	lindyn_table *b = sink_table(s, "second", "x y", err, sizeof err);
+	assert_int_equal(sink_row(a, row, err, sizeof err), LINDYN_OK);
+	assert_int_equal(sink_row(b, row, err, sizeof err), LINDYN_OK);
+	assert_int_equal(tu_count_entries(out), 0); /* nothing published before the commit */
+	char notes[PATH_MAX + 32];
+	snprintf(notes, sizeof notes, "%s/notes.txt", out);
+	tu_write(notes, "mine\n");
+	assert_int_equal(sink_commit(s, err, sizeof err), LINDYN_EINVAL);
+	assert_contains(err, "it holds 'notes.txt'");
+	sink_free(s);
+	assert_int_equal(tu_count_entries(out), 1);
+	assert_int_equal(tu_count_entries(dir), 1); /* out, and no staging directory */
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -425,6 +620,11 @@ int main(void)
 		T(test_weights_written_and_read),
 		T(test_same_seed_same_rows),
 		T(test_table_declarations),
+		T(test_rerun_replaces_previous_run),
+		T(test_foreign_directory_refused),
+		T(test_stale_staging_removed),
+		T(test_failed_publish_leaves_nothing),
+		T(test_source_date_epoch),
 	};
 	return cmocka_run_group_tests(tests, load_fixtures, NULL);
 }

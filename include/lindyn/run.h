@@ -9,8 +9,14 @@
  *
  * With outdir == NULL the tables live only in memory (for tests and the
  * conformance suite); otherwise they are written to outdir/<table>.tsv with
- * the provenance header, under a temporary name renamed when the run
- * succeeds, and lindyn_run_value reads NaN (rows are still counted). */
+ * the provenance header, and lindyn_run_value reads NaN (rows are still
+ * counted).  The files go to a hidden directory next to outdir that replaces
+ * it in one rename when the run succeeds; a failed run leaves outdir as it
+ * was.  outdir must be missing, empty or hold a previous run (its marker
+ * file .lindyn-run, `.done`, lindyn tables, .npy files): any other
+ * non-empty directory is refused with LINDYN_EINVAL before the plugin runs.
+ * lindyn_run_exec runs the plugin in this process: `lindyn run` calls it in
+ * a child process, so that a plugin that crashes cannot take it down. */
 #ifndef LINDYN_RUN_H
 #define LINDYN_RUN_H
 
