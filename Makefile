@@ -55,7 +55,10 @@ LINDYN      := $(BUILD)/lindyn
 
 .PHONY: all deps check test figures verify paper check-paper bench install clean
 .DELETE_ON_ERROR:
-.SECONDARY:
+# Test objects come from a pattern chain; keep them (make test would rebuild
+# them every time).  Nothing else is secondary: a run whose data was deleted
+# is made again before the figures that read it.
+.SECONDARY: $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 .SECONDEXPANSION:
 
 all: $(LINDYN) $(PLUGIN_SOS)
