@@ -6,7 +6,6 @@
 #   PAPER    one document's runs and figures; empty for all documents
 #   SHARD    for slurm-shard: a file listing run targets, one a line
 .DELETE_ON_ERROR:
-.SECONDARY:
 include $(RUNS_MK)
 
 SLURM_RUNS    := $(if $(PAPER),$(RUNS_$(PAPER)),$(ALL_RUNS))

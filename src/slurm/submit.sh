@@ -23,12 +23,12 @@ mk() (
 	"${MAKE:-make}" -f src/slurm/runs.mk RUNS_MK="$RUNS_MK" PAPER="$PAPER" "$@"
 )
 
-# check_count NAME VALUE MIN: VALUE is a whole number >= MIN.
+# check_count NAME VALUE MIN: VALUE is a whole number from MIN to 99999999.
 check_count() {
 	case $2 in
-	'' | *[!0-9]*) die "$1='$2': expected a whole number >= $3" ;;
+	'' | *[!0-9]* | ?????????*) die "$1='$2': expected a whole number from $3 to 99999999" ;;
 	esac
-	[ "$2" -ge "$3" ] || die "$1=$2: expected a whole number >= $3"
+	[ "$2" -ge "$3" ] || die "$1=$2: expected a whole number from $3 to 99999999"
 }
 
 check_options() {
@@ -101,8 +101,10 @@ submit() {
 
 # new_batch: a fresh directory for one submission's shards, logs and states.
 new_batch() {
-	batch="$slurm_dir/$(date -u +%Y%m%dT%H%M%SZ)-$$"
-	mkdir -p "$batch/logs" "$batch/done" || die "cannot create $batch"
+	submissions=$((submissions + 1))
+	batch="$slurm_dir/$(date -u +%Y%m%dT%H%M%SZ)-$$-$submissions"
+	mkdir "$batch" && mkdir "$batch/logs" "$batch/done" || die "cannot create $batch"
+	batches="$batches $batch"
 }
 
 # show_progress LINE: one updating line on a terminal, else a line per change.
@@ -160,20 +162,27 @@ stop_waiting() {
 	exit 130
 }
 
-# explain BATCH STALE RETRY: one line per run of STALE that BATCH did not
-# make: its make error and the line its run printed before it, or why it
-# never ran; writes to RETRY the runs worth another try (never ran, or were
-# killed: a signal or an exit status above 128), not those that failed on
-# their own (they would fail the same way).
+# explain STALE RETRY: one line per run of STALE that the batches of this
+# make slurm ($batches, in order) did not make: its make error and the line
+# the run printed before it, or the shard whose task never reached it; writes
+# to RETRY the runs worth another try (never ran, or were killed: a signal or
+# an exit status above 128), not those that failed on their own (they would
+# fail the same way).
 explain() {
-	set -- "$1" "$2" "$3" "$1"/logs/*.out
-	[ -e "$4" ] || set -- "$1" "$2" "$3" # no task has started
-	batch_dir=$1 stale_list=$2 retry=$3
-	shift 3
-	awk -v retry="$retry" -v logs="$batch_dir/logs" -v root="$root/" '
+	stale_list=$1 retry=$2
+	set --
+	for b in $batches; do
+		set -- "$@" "$b"/shard-*.txt
+		for f in "$b"/logs/*.out; do
+			[ ! -e "$f" ] || set -- "$@" "$f"
+		done
+	done
+	awk -v retry="$retry" -v root="$root/" '
 	function rel(path) { return index(path, root) == 1 ? substr(path, length(root) + 1) : path }
-	FILENAME ~ /\/shard-[0-9]+\.txt$/ {
-		i = FILENAME; sub(/.*\/shard-/, "", i); sub(/\.txt$/, "", i); shard[$0] = i; next
+	FILENAME ~ /\/shard-[0-9]+\.txt$/ { # a later batch ran it again
+		i = FILENAME; sub(/.*\/shard-/, "", i); sub(/\.txt$/, "", i)
+		logs = FILENAME; sub(/\/shard-[0-9]+\.txt$/, "/logs", logs)
+		shard[$0] = i; shard_logs[$0] = logs; delete err[$0]; next
 	}
 	FILENAME ~ /\.out$/ {
 		if ($0 ~ /^make: \*\*\* \[.*\/\.done\] /) { # make: *** [FRAGMENT:LINE: TARGET] Error N
@@ -191,10 +200,10 @@ explain() {
 			if (err[$0] !~ /^Error ([1-9]|[1-9][0-9]|1[01][0-9]|12[0-7])$/) print > retry
 		} else {
 			printf "lindyn slurm: run %s did not run (shard %s, log %s/*_%s.out)\n", run, shard[$0],
-				rel(logs), shard[$0]
+				rel(shard_logs[$0]), shard[$0]
 			print > retry
 		}
-	}' "$batch_dir"/shard-*.txt "$@" "$stale_list" >&2
+	}' "$@" "$stale_list" >&2
 	[ -f "$retry" ] || : > "$retry"
 }
 
@@ -229,8 +238,9 @@ main() {
 	name="lindyn-$(printf '%s' "$root" | cksum | cut -d' ' -f1)"
 	refuse_in_flight
 	mkdir -p "$slurm_dir" || die "cannot create $slurm_dir"
+	submissions=0 batches=""
 	stale="$slurm_dir/stale.$$"
-	trap 'rm -f "$stale" "$stale.retry"' EXIT
+	trap 'rm -f "$stale" "$stale.retry" "$stale.again"' EXIT
 	stale_runs "$stale"
 	if [ ! -s "$stale" ]; then
 		say "nothing stale; gathering"
@@ -239,7 +249,7 @@ main() {
 		run_batch "$stale"
 		tries=0
 		while [ -s "$stale" ]; do
-			explain "$batch" "$stale" "$stale.retry"
+			explain "$stale" "$stale.retry"
 			now=$(wc -l < "$stale")
 			[ "$tries" -lt "$RETRIES" ] && [ "$now" -lt "$before" ] && [ -s "$stale.retry" ] || {
 				die "$now runs failed or did not run; make slurm runs them again (and only them)"
