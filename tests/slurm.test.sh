@@ -95,20 +95,26 @@ for done in $(find data/quick -name .done | sort | awk 'NR % 9 == 1'); do
 	done
 done
 
-# A run that cannot write fails, named with its message; then it alone reruns.
+# A run that cannot write fails, named with its message, and is not retried
+# (it would fail the same way); then it alone reruns.
 run=$(find data/quick/deep_eta -name .done | sort | head -n 1)
 run=${run%/.done}
 touch "$tmp/before"
 rm -r "$run"
 printf 'not a directory\n' > "$run"
-if slurm > out 2>&1; then
+if slurm RETRIES=2 > out 2>&1; then
 	fail "make slurm succeeded with $run a file"
 fi
 grep -q "^lindyn slurm: failed run $run (Error 1, log build/slurm/.*/logs/[0-9]*_0.out): lindyn: .*Not a directory$" out ||
 	{ cat out; fail "the failure does not name $run with its message"; }
+! grep -q '^slurm: retry' out || { cat out; fail "a run that failed on its own was retried"; }
+grep -q '^slurm: job [0-9]*, 1 stale runs, 1 shards: 0 pending, 0 running, 1 done; failed runs: 1$' out ||
+	{ cat out; fail "no progress line with the failed run"; }
 rm "$run"
 slurm > out 2>&1 || { cat out; fail "the rerun failed"; }
 grep -q '1 stale runs in 1 shards' out || { cat out; fail "the rerun was not of 1 run"; }
+grep -q '^slurm: job [0-9]*, 1 stale runs, 1 shards: 0 pending, 0 running, 1 done; failed runs: 0$' out ||
+	{ cat out; fail "no progress line with the run done"; }
 [ "$(find data/quick -name .done -newer "$tmp/before")" = "$run/.done" ] ||
 	fail "the rerun ran other runs than $run"
 

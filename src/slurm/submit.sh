@@ -58,9 +58,9 @@ stale_runs() {
 refuse_in_flight() {
 	jobs=$(squeue -h -u "$(id -un)" -n "$name" -o %F 2>&1) ||
 		die "squeue failed: $jobs"
-	jobs=$(printf '%s\n' "$jobs" | sort -u)
-	[ -z "$jobs" ] || die "job array $(echo $jobs | tr ' ' ',') of this checkout ($name) is" \
-		"still queued or running: wait for it (squeue -n $name) or cancel it (scancel $(echo $jobs))"
+	jobs=$(printf '%s\n' "$jobs" | sort -u | paste -s -d ' ' -)
+	[ -z "$jobs" ] || die "job array $jobs of this checkout ($name) is still queued or running:" \
+		"wait for it (squeue -n $name) or cancel it (scancel $jobs)"
 }
 
 # array_cap: how many array tasks the cluster allows in one array: cap, why.
@@ -144,7 +144,10 @@ wait_array() {
 		fi
 		pending=$(printf '%s\n' "$states" | grep -c '^PD$')
 		running=$(printf '%s\n' "$states" | grep -c -v -e '^PD$' -e '^$')
-		finished=$(ls "$1/done" | grep -c -v '\.tmp$')
+		finished=0
+		for f in "$1"/done/*; do
+			case $f in *.tmp | *'/*') ;; *) finished=$((finished + 1)) ;; esac
+		done
 		show_progress "slurm: job $job, $n stale runs, $S shards: $pending pending," \
 			"$running running, $finished done; failed runs: $(failed_so_far "$1")"
 		[ -n "$states" ] || break
@@ -262,7 +265,7 @@ main() {
 		done
 		say "all $total runs done; gathering"
 	fi
-	mk $GATHER_J slurm-gather || die "the gather (aggregates, figures) failed on this node"
+	mk ${GATHER_J:+"$GATHER_J"} slurm-gather || die "the gather (aggregates, figures) failed on this node"
 }
 
 main
