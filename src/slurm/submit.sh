@@ -17,6 +17,9 @@ die() {
 	exit 1
 }
 
+# last_line TEXT: the last line of a tool's messages, for a one-line report.
+last_line() { printf '%s\n' "$1" | tail -n 1; }
+
 # mk ARGS...: make over the fragment alone, free of the calling make's flags.
 mk() (
 	unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -57,7 +60,7 @@ stale_runs() {
 # same files, and this one's stale list would be wrong).
 refuse_in_flight() {
 	jobs=$(squeue -h -u "$(id -un)" -n "$name" -o %F 2>&1) ||
-		die "squeue failed: $jobs"
+		die "squeue failed: $(last_line "$jobs")"
 	jobs=$(printf '%s\n' "$jobs" | sort -u | paste -s -d ' ' -)
 	[ -z "$jobs" ] || die "job array $jobs of this checkout ($name) is still queued or running:" \
 		"wait for it (squeue -n $name) or cancel it (scancel $jobs)"
@@ -65,7 +68,7 @@ refuse_in_flight() {
 
 # array_cap: how many array tasks the cluster allows in one array: cap, why.
 array_cap() {
-	config=$(scontrol show config 2>&1) || die "scontrol show config failed: $config"
+	config=$(scontrol show config 2>&1) || die "scontrol show config failed: $(last_line "$config")"
 	max_size=$(printf '%s\n' "$config" | sed -n 's/^MaxArraySize *= *\([0-9]*\).*/\1/p')
 	max_tasks=$(printf '%s\n' "$config" |
 		sed -n 's/^SchedulerParameters *=.*max_array_tasks=\([0-9]*\).*/\1/p')
@@ -135,7 +138,8 @@ wait_array() {
 			*'Invalid job id'*) states="" ;; # purged: long finished
 			*)
 				errors=$((errors + 1))
-				[ $errors -lt 30 ] || die "squeue keeps failing ($states); job array $job may still run:" \
+				[ $errors -lt 30 ] || die "squeue keeps failing ($(last_line "$states"));" \
+					"job array $job may still run:" \
 					"make slurm again once it is done"
 				sleep "$delay"
 				continue
