@@ -20,6 +20,7 @@ DEBIAN_PACKAGES := gcc make libc6-dev libgsl-dev libopenblas-dev gnuplot-nox \
 	libcmocka-dev pandoc pkg-config zlib1g-dev dataset-fashion-mnist valgrind git
 BENCH_PACKAGES  := python3 python3-numpy python3-scipy
 PAGE_PACKAGES   := python3 chromium chromium-driver
+SLURM_PACKAGES  := slurm-wlm munge
 
 BUILD    ?= build
 SAN      ?=
@@ -193,6 +194,45 @@ check-paper: all
 	$(MAKE) QUICK=1 paper
 	python3 tests/pages/browse.py --pages $(BUILD)/paper/quick --shots $(BUILD)/paper/shots \
 	  $(PAPERS)
+
+# ---- Slurm: the runs on a cluster ----------------------------------------------
+#   make slurm [QUICK=1] [PAPER=name] [SHARDS=32] [CPUS=8] [PARALLEL=P]
+#              [SBATCH='-p ... -t ... -A ...'] [DETACH=1] [RETRIES=0]
+# make finds the stale runs; src/slurm/submit.sh deals them into at most SHARDS
+# shards, submits one job array whose task i runs `make -k -jCPUS` over shard i
+# with the fragment's recipes, waits, and makes the aggregates and figures here
+# (README, "Running on a cluster").  As root, `make check` installs
+# SLURM_PACKAGES for the one-node cluster of tests/slurm.test.sh.
+SHARDS   ?= 32
+CPUS     ?= 8
+PARALLEL ?=
+SBATCH   ?=
+DETACH   ?=
+RETRIES  ?= 0
+# Through a variable, so that `make -n slurm` submits nothing.
+SLURM_MAKE  = $(MAKE)
+shell_quote = '$(subst ','\'',$(1))'
+.PHONY: slurm slurm-deps
+
+ifneq ($(filter slurm,$(MAKECMDGOALS)),)
+ifneq ($(PAPER),)
+ifneq ($(words $(PAPER))$(filter paper/$(PAPER).md,$(PAPERS)),1paper/$(PAPER).md)
+$(error PAPER=$(PAPER): no document paper/$(PAPER).md; documents: $(PAPERS:paper/%.md=%))
+endif
+endif
+endif
+
+slurm: all $(RUNS_MK)
+	@RUNS_MK=$(call shell_quote,$(RUNS_MK)) PAPER=$(call shell_quote,$(PAPER)) \
+	  SHARDS=$(call shell_quote,$(SHARDS)) CPUS=$(call shell_quote,$(CPUS)) \
+	  PARALLEL=$(call shell_quote,$(PARALLEL)) SBATCH=$(call shell_quote,$(SBATCH)) \
+	  DETACH=$(call shell_quote,$(DETACH)) RETRIES=$(call shell_quote,$(RETRIES)) \
+	  SLURM_DIR=$(call shell_quote,$(BUILD)/slurm) GATHER_J='$(filter -j%,$(MAKEFLAGS))' \
+	  MAKE=$(call shell_quote,$(SLURM_MAKE)) sh src/slurm/submit.sh
+
+check: slurm-deps
+slurm-deps: $(BUILD)/.deps
+	@if [ "$$(id -u)" -eq 0 ]; then PKGS="$(SLURM_PACKAGES)" sh src/install-deps.sh; fi
 
 bench: all
 	@PKGS="$(BENCH_PACKAGES)" sh src/install-deps.sh
