@@ -11,6 +11,7 @@
 #   make figure-NAME  one figure: build/figures/NAME.pdf and .png
 #   make check-paper  build the pages (QUICK=1) and test them in headless Chromium
 #   make bench        time lindyn against a NumPy/SciPy reference on the same work
+#   make slurm        run the stale runs as one Slurm job array (README: Running on a cluster)
 #   make install      PREFIX=/usr/local: driver, public headers, lindyn.pc
 #
 # The Debian packages lindyn needs are listed here and nowhere else.
