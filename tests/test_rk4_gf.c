@@ -1,6 +1,7 @@
 /* test_rk4_gf.c -- rk4_gf's numerics against closed forms: the scalar flow
- * law of S2 S3.1, RK4's fourth-order error decay on the balanced scalar flow
- * (a logistic equation), and the min-norm identities of the SVD geometry. */
+ * law of S2 S3.1, classical RK4 against a hand-written one and its
+ * fourth-order error decay on the balanced scalar flow (a logistic equation),
+ * and the min-norm identities of the SVD geometry. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,11 +10,13 @@
 #include <cmocka.h>
 
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_odeiv2.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "../plugins/common/rk4.h"
 #include "../plugins/rk4_gf/gf_data.h"
 #include "../plugins/rk4_gf/gf_flow.h"
 #include "../plugins/rk4_gf/gf_observe.h"
@@ -95,19 +98,87 @@ static double rk4_error(double dt)
 	const double y = 2.0, a0 = 0.5, T = 1.0;
 	scalar s;
 	scalar_init(&s, y, GF_FULL);
-	double st[2] = {a0, a0}, t = 0.0;
+	double st[2] = {a0, a0};
 	gsl_odeiv2_system sys = {gf_flow_rhs, NULL, 2, &s.f};
-	gsl_odeiv2_step *step = gsl_odeiv2_step_alloc(gsl_odeiv2_step_rk4, 2);
-	gsl_odeiv2_evolve *ev = gsl_odeiv2_evolve_alloc(2);
+	rk4_classic rk4;
+	assert_int_equal(rk4_classic_init(&rk4, 2), 0);
 	long nsteps = lround(T / dt);
-	for (long k = 0; k < nsteps; k++) /* no control: a plain fixed step, as the plugin */
-		assert_int_equal(gsl_odeiv2_evolve_apply_fixed_step(ev, NULL, step, &sys, &t, dt, st), 0);
+	for (long k = 0; k < nsteps; k++)
+		assert_int_equal(rk4_classic_step(&rk4, &sys, (double)k * dt, dt, st), 0);
+	assert_int_equal(s.f.evals, 4 * nsteps);
 	double w0 = a0 * a0, e = exp(2.0 * y * T);
 	double exact = y * w0 * e / (y + w0 * (e - 1.0));
-	gsl_odeiv2_evolve_free(ev);
-	gsl_odeiv2_step_free(step);
+	rk4_classic_free(&rk4);
 	scalar_free(&s);
 	return fabs(st[0] * st[1] - exact);
+}
+
+/* The right-hand side of 1/2 (y - u v)^2 written out: u' = (y - uv) v,
+ * v' = (y - uv) u. */
+static void scalar_rhs(double y, const double z[2], double dz[2])
+{
+	double e = y - z[0] * z[1];
+	dz[0] = e * z[1];
+	dz[1] = e * z[0];
+}
+
+/* rk4_classic_step is classical RK4: it follows a hand-written RK4 on the
+ * scalar flow, step for step, to rounding, at 4 evaluations a step. */
+static void test_rk4_is_classical(void **unused)
+{
+	(void)unused;
+	const double y = 1.3, dt = 0.1;
+	scalar s;
+	scalar_init(&s, y, GF_FULL);
+	gsl_odeiv2_system sys = {gf_flow_rhs, NULL, 2, &s.f};
+	rk4_classic rk4;
+	assert_int_equal(rk4_classic_init(&rk4, 2), 0);
+	double a[2] = {0.9, -0.2}, b[2] = {0.9, -0.2};
+	for (int k = 0; k < 40; k++) {
+		assert_int_equal(rk4_classic_step(&rk4, &sys, k * dt, dt, a), 0);
+		double k1[2], k2[2], k3[2], k4[2], z[2];
+		scalar_rhs(y, b, k1);
+		for (int i = 0; i < 2; i++)
+			z[i] = b[i] + dt / 2 * k1[i];
+		scalar_rhs(y, z, k2);
+		for (int i = 0; i < 2; i++)
+			z[i] = b[i] + dt / 2 * k2[i];
+		scalar_rhs(y, z, k3);
+		for (int i = 0; i < 2; i++)
+			z[i] = b[i] + dt * k3[i];
+		scalar_rhs(y, z, k4);
+		for (int i = 0; i < 2; i++) {
+			b[i] += dt / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+			assert_true(fabs(a[i] - b[i]) <= 1e-14 * fabs(b[i]));
+		}
+	}
+	assert_int_equal(s.f.evals, 4 * 40);
+	assert_true(fabs(a[0] * a[1] - y) < 1e-3); /* the flow converged: not a trivial run */
+	rk4_classic_free(&rk4);
+	scalar_free(&s);
+}
+
+/* A failing right-hand side stops the step and leaves y as it was. */
+static int failing_rhs(double t, const double y[], double dydt[], void *params)
+{
+	int *calls = params;
+	(void)t;
+	dydt[0] = y[0];
+	return ++*calls == 3 ? GSL_EBADFUNC : GSL_SUCCESS;
+}
+
+static void test_rk4_failure_leaves_state(void **unused)
+{
+	(void)unused;
+	int calls = 0;
+	gsl_odeiv2_system sys = {failing_rhs, NULL, 1, &calls};
+	rk4_classic rk4;
+	assert_int_equal(rk4_classic_init(&rk4, 1), 0);
+	double y[1] = {1.5};
+	assert_int_equal(rk4_classic_step(&rk4, &sys, 0.0, 0.1, y), GSL_EBADFUNC);
+	assert_true(y[0] == 1.5);
+	assert_int_equal(calls, 3);
+	rk4_classic_free(&rk4);
 }
 
 static void test_rk4_fourth_order(void **unused)
@@ -219,6 +290,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scalar_flow_law),
+		cmocka_unit_test(test_rk4_is_classical),
+		cmocka_unit_test(test_rk4_failure_leaves_state),
 		cmocka_unit_test(test_rk4_fourth_order),
 		cmocka_unit_test(test_min_norm_identities),
 		cmocka_unit_test(test_rank_deficient),
