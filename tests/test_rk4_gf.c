@@ -17,6 +17,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "../plugins/common/rk4.h"
+#include "../plugins/common/twolayer.h"
 #include "../plugins/rk4_gf/gf_data.h"
 #include "../plugins/rk4_gf/gf_flow.h"
 #include "../plugins/rk4_gf/gf_observe.h"
@@ -253,6 +254,77 @@ static void test_min_norm_identities(void **unused)
 
 /* A rank-3 X (n = 6 > 3, d = 9): r = 3, L* = 1/2 ||Y - X Theta_hat||^2 > 0,
  * and Theta_hat is the least-squares solution of least norm. */
+/* X with orthonormal rows scaled by row_scale(i): the decomposition of X. */
+static void check_orthogonal_rows(double (*row_scale)(size_t))
+{
+	const size_t n = 12, d = 30, m = 2;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_matrix *X = gsl_matrix_alloc(n, d), *Y = gsl_matrix_alloc(n, m);
+	gsl_matrix *Theta = gsl_matrix_alloc(d, m), *T = gsl_matrix_alloc(d, m);
+	gsl_matrix *I = gsl_matrix_alloc(n, n), *XP = gsl_matrix_alloc(n, d);
+	assert_int_equal(twolayer_data(rng, "orthonormal", 1.0, 1.0, 0.1, X, Theta, Y), 0);
+	double norm2 = 0.0; /* sum of the squared row scales */
+	for (size_t i = 0; i < n; i++) {
+		gsl_vector_view row = gsl_matrix_row(X, i);
+		gsl_vector_scale(&row.vector, row_scale(i));
+		norm2 += row_scale(i) * row_scale(i);
+	}
+	gf_data g;
+	assert_int_equal(gf_data_init(&g, X, Y), 0);
+	assert_int_equal(g.r, n);
+	/* The singular values are the row scales, in decreasing order. */
+	double prev = HUGE_VAL, sum2 = 0.0;
+	for (size_t i = 0; i < n; i++) {
+		double s = gsl_vector_get(g.s, i);
+		assert_true(s <= prev);
+		prev = s;
+		sum2 += s * s;
+	}
+	assert_true(fabs(sum2 - norm2) <= 1e-13 * norm2);
+	/* Phi1 is orthonormal and spans the rows of X. */
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, g.Phi1, g.Phi1, 0.0, I);
+	for (size_t i = 0; i < n; i++)
+		gsl_matrix_set(I, i, i, gsl_matrix_get(I, i, i) - 1.0);
+	assert_true(frob_diff(I, NULL) <= 1e-14);
+	gsl_matrix *PP = gsl_matrix_alloc(n, n);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, X, g.Phi1, 0.0, PP);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, PP, g.Phi1, 0.0, XP);
+	assert_true(frob_diff(XP, X) <= 1e-14 * sqrt(norm2));
+	/* Theta_hat = X^T (X X^T)^-1 Y: row i of Y over row_scale(i)^2. */
+	gsl_matrix_set_zero(T);
+	for (size_t i = 0; i < n; i++) {
+		gsl_vector_const_view xi = gsl_matrix_const_row(X, i);
+		for (size_t j = 0; j < m; j++) {
+			gsl_vector_view tj = gsl_matrix_column(T, j);
+			double c = gsl_matrix_get(Y, i, j) / (row_scale(i) * row_scale(i));
+			gsl_blas_daxpy(c, &xi.vector, &tj.vector);
+		}
+	}
+	assert_true(frob_diff(T, g.theta_hat) <= 1e-13 * frob_diff(T, NULL));
+	assert_true(g.loss_star <= 1e-28);
+	gf_data_free(&g);
+	gsl_matrix_free(X);
+	gsl_matrix_free(Y);
+	gsl_matrix_free(Theta);
+	gsl_matrix_free(T);
+	gsl_matrix_free(I);
+	gsl_matrix_free(XP);
+	gsl_matrix_free(PP);
+	gsl_rng_free(rng);
+}
+
+static double same_scale(size_t i) { return 0.3 + 0.0 * (double)i; }
+static double growing_scale(size_t i) { return 1.0 + 0.1 * (double)i; }
+
+/* Rows orthonormal up to one scale (data=orthonormal with xavier) need no
+ * SVD; rows orthogonal with different norms must not be mistaken for them. */
+static void test_orthogonal_rows(void **unused)
+{
+	(void)unused;
+	check_orthogonal_rows(same_scale);
+	check_orthogonal_rows(growing_scale);
+}
+
 static void test_rank_deficient(void **unused)
 {
 	(void)unused;
@@ -294,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_rk4_failure_leaves_state),
 		cmocka_unit_test(test_rk4_fourth_order),
 		cmocka_unit_test(test_min_norm_identities),
+		cmocka_unit_test(test_orthogonal_rows),
 		cmocka_unit_test(test_rank_deficient),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -369,9 +369,9 @@ typedef struct {
 	long steps;
 } run_log;
 
-static int log_row(rk4_gf *s, lindyn_host *h, run_log *L, double t, gf_obs *ob)
+/* Writes the row of the observation ob at time t. */
+static int write_row(rk4_gf *s, lindyn_host *h, run_log *L, double t, const gf_obs *ob)
 {
-	gf_observe(&s->o, &s->f, s->y, ob);
 	double lr = s->o.lam_r;
 	double row[] = {t,
 	                s->scale * (ob->excess + s->g.loss_star),
@@ -392,6 +392,13 @@ static int log_row(rk4_gf *s, lindyn_host *h, run_log *L, double t, gf_obs *ob)
 	                (double)s->f.evals,
 	                (double)L->steps};
 	return h->row(L->loss, row);
+}
+
+/* Observes the current state into ob and writes its row. */
+static int log_row(rk4_gf *s, lindyn_host *h, run_log *L, double t, gf_obs *ob)
+{
+	gf_observe(&s->o, &s->f, s->y, ob);
+	return write_row(s, h, L, t, ob);
 }
 
 static int emit_spectrum(rk4_gf *s, lindyn_host *h)
@@ -430,8 +437,9 @@ static int rk4_gf_run(void *state, lindyn_host *h)
 	L.excess0 = ob0.excess;
 	L.c0 = ob0.c;
 	L.cm0 = ob0.c_margin;
+	ob = ob0; /* the last logged observation */
 	int st = emit_spectrum(s, h);
-	if (st || (st = log_row(s, h, &L, 0.0, &ob)))
+	if (st || (st = write_row(s, h, &L, 0.0, &ob0)))
 		return st;
 
 	gsl_odeiv2_driver *D = s->drv;
@@ -482,8 +490,6 @@ static int rk4_gf_run(void *state, lindyn_host *h)
 		if ((st = h->progress(h, s->t_end > 0 ? t / s->t_end : 1.0, L.steps, loss)))
 			return st;
 	}
-	if (L.steps == 0)
-		ob = ob0;
 	double row[] = {(double)s->h, ob0.c, ob0.c_margin, ob0.delta_plus, ob0.delta_minus,
 	                s->scale * ob0.excess, s->o.lam_r, s->o.lam_1,
 	                s->scale * s->g.loss_star, t, t_cross, loss, ob.dist, ob0.null_norm, s->z0, s->p0,
