@@ -1,8 +1,8 @@
 /* test_rk4_gf-run.c -- the rk4_gf plugin through the in-process run API:
- * the SVD-reduced and row-space flows against the unreduced flow, the
- * conservation of the imbalance and of U2, the invariant-set and balanced
- * initializations, the stop rule, the inputs it saves for another program,
- * and bad input. */
+ * the SVD-reduced and row-space flows against the unreduced flow, the two
+ * RK4 methods, the conservation of the imbalance and of U2, the
+ * invariant-set and balanced initializations, the stop rule, the inputs it
+ * saves for another program, and bad input. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,6 +64,13 @@ static void test_reduced_matches_full(void **unused)
 		assert_rel(last(svd, cols[i]), last(full, cols[i]), 1e-8);
 		assert_rel(last(row, cols[i]), last(full, cols[i]), 1e-8);
 	}
+	/* m = 1 takes matrix-vector products instead of dgemm (gf_flow.c). */
+	lindyn_run *full1 = RUN(0, SMALL, "m=1", "reduce=none", "abs_tol=1e-13", "rel_tol=1e-12");
+	lindyn_run *row1 = RUN(0, SMALL, "m=1", "reduce=rowspace", "abs_tol=1e-13", "rel_tol=1e-12");
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+		assert_rel(last(row1, cols[i]), last(full1, cols[i]), 1e-8);
+	lindyn_run_free(full1);
+	lindyn_run_free(row1);
 	/* The loss fell (the runs did something) and U2 stayed frozen. */
 	assert_true(last(full, "loss") < 0.5 * lindyn_run_value(full, "loss", 0, "loss"));
 	assert_true(last(full, "u2_drift") <= 1e-12);

@@ -254,6 +254,48 @@ static void test_min_norm_identities(void **unused)
 
 /* A rank-3 X (n = 6 > 3, d = 9): r = 3, L* = 1/2 ||Y - X Theta_hat||^2 > 0,
  * and Theta_hat is the least-squares solution of least norm. */
+/* The vector field at m = 1 (matrix-vector and outer products instead of
+ * dgemm) against the gradient formed with dgemm: W1' = X^T R W2^T,
+ * W2' = W1^T X^T R, R = Y - X W1 W2; the output buffer starts as NaN. */
+static void test_rhs_single_output(void **unused)
+{
+	(void)unused;
+	enum { n = 5, d = 7, h = 6, m = 1, dim = d * h + h * m };
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_matrix *X = gsl_matrix_alloc(n, d), *Y = gsl_matrix_alloc(n, m);
+	gsl_matrix *R = gsl_matrix_alloc(n, m), *XR = gsl_matrix_alloc(d, m);
+	gsl_matrix *P = gsl_matrix_alloc(d, m), *dW1 = gsl_matrix_alloc(d, h);
+	gsl_matrix *dW2 = gsl_matrix_alloc(h, m);
+	fill(rng, X, 1.0);
+	fill(rng, Y, 1.0);
+	double y[dim], dy[dim];
+	for (size_t i = 0; i < dim; i++) {
+		y[i] = gsl_ran_gaussian(rng, 0.7);
+		dy[i] = NAN;
+	}
+	gf_data g;
+	gf_flow f;
+	assert_int_equal(gf_data_init(&g, X, Y), 0);
+	assert_int_equal(gf_flow_init(&f, &g, GF_FULL, h), 0);
+	assert_int_equal(gf_flow_rhs(0.0, y, dy, &f), 0);
+	gsl_matrix_view W1 = gsl_matrix_view_array(y, d, h), W2 = gsl_matrix_view_array(y + d * h, h, m);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &W1.matrix, &W2.matrix, 0.0, P);
+	gsl_matrix_memcpy(R, Y);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, X, P, 1.0, R);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, X, R, 0.0, XR);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, XR, &W2.matrix, 0.0, dW1);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &W1.matrix, XR, 0.0, dW2);
+	gsl_matrix_view dA = gsl_matrix_view_array(dy, d, h), dB = gsl_matrix_view_array(dy + d * h, h, m);
+	assert_true(frob_diff(&dA.matrix, dW1) <= 1e-14 * frob_diff(dW1, NULL));
+	assert_true(frob_diff(&dB.matrix, dW2) <= 1e-14 * frob_diff(dW2, NULL));
+	gf_flow_free(&f);
+	gf_data_free(&g);
+	gsl_matrix *ms[] = {X, Y, R, XR, P, dW1, dW2};
+	for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
+		gsl_matrix_free(ms[i]);
+	gsl_rng_free(rng);
+}
+
 /* X with orthonormal rows scaled by row_scale(i): the decomposition of X. */
 static void check_orthogonal_rows(double (*row_scale)(size_t))
 {
@@ -366,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_rk4_failure_leaves_state),
 		cmocka_unit_test(test_rk4_fourth_order),
 		cmocka_unit_test(test_min_norm_identities),
+		cmocka_unit_test(test_rhs_single_output),
 		cmocka_unit_test(test_orthogonal_rows),
 		cmocka_unit_test(test_rank_deficient),
 	};
