@@ -217,7 +217,7 @@ fail:
 static const lindyn_plugin lora_gf_plugin = {
 	LINDYN_PLUGIN_HEADER,
 	.name = "lora_gf",
-	.version = "1.0.0",
+	.version = "1.1.0",
 	.summary = "LoRA on a frozen matrix factorization: GD and gradient flow (Xu et al. 2025)",
 	.params = lora_params,
 	.alloc = lora_alloc,

@@ -500,7 +500,7 @@ static int rk4_gf_run(void *state, lindyn_host *h)
 static const lindyn_plugin descriptor = {
 	LINDYN_PLUGIN_HEADER,
 	.name = "rk4_gf",
-	.version = "1.0.0",
+	.version = "1.1.0",
 	.summary = "gradient flow of a two-layer linear network (gsl_odeiv2, SVD-reduced)",
 	.params = params,
 	.alloc = rk4_gf_alloc,
