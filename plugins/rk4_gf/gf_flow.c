@@ -41,14 +41,14 @@ static void mm(CBLAS_TRANSPOSE_t ta, CBLAS_TRANSPOSE_t tb, double alpha, const g
 		gsl_vector_view c = gsl_matrix_column(C, 0);
 		gsl_blas_dgemv(ta, alpha, A, &b.vector, beta, &c.vector);
 	} else if (inner == 1 && ta == CblasNoTrans && tb == CblasTrans) {
-		if (beta == 0.0) /* C may be uninitialized (an integrator's buffer) */
-			gsl_matrix_set_zero(C);
-		else if (beta != 1.0)
-			gsl_matrix_scale(C, beta);
 		for (size_t i = 0; i < C->size1; i++) {
 			double a = alpha * A->data[i * A->tda], *c = C->data + i * C->tda;
-			for (size_t j = 0; j < C->size2; j++)
-				c[j] += a * B->data[j * B->tda];
+			if (beta == 0.0) /* C may be uninitialized (an integrator's buffer) */
+				for (size_t j = 0; j < C->size2; j++)
+					c[j] = a * B->data[j * B->tda];
+			else
+				for (size_t j = 0; j < C->size2; j++)
+					c[j] = beta * c[j] + a * B->data[j * B->tda];
 		}
 	} else {
 		gsl_blas_dgemm(ta, tb, alpha, A, B, beta, C);
