@@ -367,6 +367,55 @@ static void test_orthogonal_rows(void **unused)
 	check_orthogonal_rows(growing_scale);
 }
 
+/* X (n x d) = A B with A n x k and B k x d: the decomposition of X against
+ * its definition (rank k, ||X||_F^2 = sum s_i^2, orthonormal Phi1, the
+ * normal equations, L* = 1/2 ||Y - X Theta_hat||^2). */
+static void check_decomposition(size_t n, size_t d, size_t k)
+{
+	const size_t m = 2;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_matrix *A = gsl_matrix_alloc(n, k), *B = gsl_matrix_alloc(k, d);
+	gsl_matrix *X = gsl_matrix_alloc(n, d), *Y = gsl_matrix_alloc(n, m);
+	gsl_matrix *R = gsl_matrix_alloc(n, m), *G = gsl_matrix_alloc(d, m);
+	fill(rng, A, 1.0);
+	fill(rng, B, 1.0);
+	fill(rng, Y, 1.0);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, A, B, 0.0, X);
+	gf_data g;
+	assert_int_equal(gf_data_init(&g, X, Y), 0);
+	assert_int_equal(g.r, k);
+	double x2 = frob_diff(X, NULL), s2 = 0.0;
+	for (size_t i = 0; i < k; i++)
+		s2 += gsl_vector_get(g.s, i) * gsl_vector_get(g.s, i);
+	assert_true(fabs(s2 - x2 * x2) <= 1e-13 * x2 * x2);
+	gsl_matrix *I = gsl_matrix_alloc(k, k);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, g.Phi1, g.Phi1, 0.0, I);
+	for (size_t i = 0; i < k; i++)
+		gsl_matrix_set(I, i, i, gsl_matrix_get(I, i, i) - 1.0);
+	assert_true(frob_diff(I, NULL) <= 1e-14 * (double)k);
+	gsl_matrix_memcpy(R, Y);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, X, g.theta_hat, 1.0, R);
+	double rr = frob_diff(R, NULL);
+	assert_true(g.loss_star > 0.1);
+	assert_true(fabs(0.5 * rr * rr - g.loss_star) <= 1e-10 * g.loss_star);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, X, R, 0.0, G); /* X^T (Y - X Theta_hat) = 0 */
+	assert_true(frob_diff(G, NULL) <= 1e-10);
+	gf_data_free(&g);
+	gsl_matrix *ms[] = {A, B, X, Y, R, G, I};
+	for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
+		gsl_matrix_free(ms[i]);
+	gsl_rng_free(rng);
+}
+
+/* More samples than inputs (X tall, decomposed directly rather than through
+ * X^T), at full rank and rank deficient. */
+static void test_tall_x(void **unused)
+{
+	(void)unused;
+	check_decomposition(15, 6, 6);
+	check_decomposition(15, 6, 4);
+}
+
 static void test_rank_deficient(void **unused)
 {
 	(void)unused;
@@ -410,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_min_norm_identities),
 		cmocka_unit_test(test_rhs_single_output),
 		cmocka_unit_test(test_orthogonal_rows),
+		cmocka_unit_test(test_tall_x),
 		cmocka_unit_test(test_rank_deficient),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,24 +42,62 @@ static int scaled_orthonormal_svd(const gsl_matrix *X, gsl_matrix *Phi, gsl_matr
 	return 1;
 }
 
-/* Thin SVD of X.  GSL needs a tall matrix: decompose X^T = Phi S W^T when
- * n <= d, else X = W S Phi^T.  Fills Phi (d x q) and Wfull (n x q),
- * q = min(n, d).  Golub-Reinsch, not GSL's one-sided Jacobi: on a 400 x 100
+/* Thin SVD T = U diag(s) V^T of the tall T = X^T (transpose) or X (M x N,
+ * M >= N): Householder QR T = Q R, then Golub-Reinsch on the N x N triangle,
+ * R = Ur S V^T, and U = Q [Ur; 0].  The SVD's sweeps then update N-row
+ * instead of M-row factors (400 x 100: 6.4 -> 3.3 ms).  Q = I - H Tq H^T is
+ * GSL's compact WY form (H the unit lower trapezoidal Householder vectors),
+ * so Q [Ur; 0] = [Ur; 0] - H (Tq (H1^T Ur)), H1 = the top N x N of H: level-3
+ * products.  Golub-Reinsch, not GSL's one-sided Jacobi: on a 400 x 100
  * Gaussian matrix the latter returns left singular vectors that are only
- * orthonormal to ~5e-2.  Rows orthonormal up to scale need no decomposition.
- * G is n x n scratch. */
+ * orthonormal to ~5e-2. */
+static int tall_svd(const gsl_matrix *X, int transpose, gsl_matrix *U, gsl_matrix *V,
+                    gsl_vector *s, gsl_vector *work)
+{
+	size_t M = U->size1, N = U->size2;
+	gsl_matrix *H = gsl_matrix_alloc(M, N), *Tq = gsl_matrix_alloc(N, N);
+	gsl_matrix *Ur = gsl_matrix_alloc(N, N), *Z = gsl_matrix_alloc(N, N);
+	int status = GSL_ENOMEM;
+	if (!H || !Tq || !Ur || !Z)
+		goto out;
+	if (transpose)
+		gsl_matrix_transpose_memcpy(H, X);
+	else
+		gsl_matrix_memcpy(H, X);
+	if ((status = gsl_linalg_QR_decomp_r(H, Tq)))
+		goto out;
+	for (size_t i = 0; i < N; i++) /* Ur = R; H1 becomes unit lower */
+		for (size_t j = 0; j < N; j++) {
+			gsl_matrix_set(Ur, i, j, j >= i ? gsl_matrix_get(H, i, j) : 0.0);
+			if (j >= i)
+				gsl_matrix_set(H, i, j, j == i ? 1.0 : 0.0);
+		}
+	if ((status = gsl_linalg_SV_decomp(Ur, V, s, work)))
+		goto out;
+	gsl_matrix_view H1 = gsl_matrix_submatrix(H, 0, 0, N, N);
+	gsl_matrix_view Utop = gsl_matrix_submatrix(U, 0, 0, N, N);
+	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &H1.matrix, Ur, 0.0, Z);
+	gsl_blas_dtrmm(CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, 1.0, Tq, Z);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, H, Z, 0.0, U);
+	gsl_matrix_add(&Utop.matrix, Ur);
+out:
+	gsl_matrix_free(H);
+	gsl_matrix_free(Tq);
+	gsl_matrix_free(Ur);
+	gsl_matrix_free(Z);
+	return status;
+}
+
+/* Thin SVD of X: X^T = Phi S W^T when n <= d, else X = W S Phi^T.  Fills
+ * Phi (d x q) and Wfull (n x q), q = min(n, d).  Rows orthonormal up to
+ * scale need no decomposition.  G is n x n scratch. */
 static int thin_svd(const gsl_matrix *X, gsl_matrix *Phi, gsl_matrix *Wfull,
                     gsl_vector *s, gsl_vector *work, gsl_matrix *G)
 {
 	size_t n = X->size1, d = X->size2;
 	if (scaled_orthonormal_svd(X, Phi, Wfull, s, G))
 		return GSL_SUCCESS;
-	if (n <= d) {
-		gsl_matrix_transpose_memcpy(Phi, X);
-		return gsl_linalg_SV_decomp(Phi, Wfull, s, work);
-	}
-	gsl_matrix_memcpy(Wfull, X);
-	return gsl_linalg_SV_decomp(Wfull, Phi, s, work);
+	return n <= d ? tall_svd(X, 1, Phi, Wfull, s, work) : tall_svd(X, 0, Wfull, Phi, s, work);
 }
 
 int gf_data_init(gf_data *g, const gsl_matrix *X, const gsl_matrix *Y)
