@@ -1,8 +1,9 @@
 /* test_lora_gf.c -- lora_gf against closed forms at small sizes: the gradient
  * against finite differences, the working-subspace reduction against the full
- * problem, GD with a small step against the adaptive flow, conservation of the
- * imbalances, the spectral init against the scalar ODE (eq. 17), the App. G
- * stationary point, the inputs it saves for another program, and bad input. */
+ * problem, GD with a small step and RK4 against the adaptive flow, conservation
+ * of the imbalances, the spectral init against the scalar ODE (eq. 17), the
+ * App. G stationary point, the inputs it saves for another program, and bad
+ * input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -230,8 +231,9 @@ static void test_log_grid(void **unused)
 	assert_int_equal(grid[3], 50000);
 }
 
-/* GSL's fixed-step rk4 at eta agrees with the adaptive flow to many digits,
- * and runs with equal eta log at bit-identical times. */
+/* Classical RK4 at eta agrees with the adaptive flow to many digits, at 4
+ * gradient evaluations a step, and runs with equal eta log at bit-identical
+ * times. */
 static void test_rk4_matches_adaptive_flow(void **unused)
 {
 	(void)unused;
@@ -242,10 +244,53 @@ static void test_rk4_matches_adaptive_flow(void **unused)
 		assert_true(val(a, "loss", i, "t") == val(b, "loss", i, "t"));
 		assert_true(fabs(val(a, "loss", i, "log10_loss") - val(b, "loss", i, "log10_loss")) < 1e-6);
 	}
-	/* GSL's rk4 estimates its error by step doubling: 11 evaluations a step. */
-	assert_double_equal(val(a, "loss", 8, "evals"), 1 + 11 * 800, 0);
+	assert_double_equal(val(a, "loss", 8, "evals"), 4 * 800, 0);
+	assert_double_equal(val(a, "loss", 8, "step"), 800, 0);
 	lindyn_run_free(a);
 	lindyn_run_free(b);
+}
+
+/* Classical RK4 is fourth order: doubling eta multiplies its error against a
+ * tight rk8pd run by ~2^4 at every logged time. */
+static void test_rk4_fourth_order(void **unused)
+{
+	(void)unused;
+	const char *common = "alpha=1e-2 t_end=0.8 log_points=8 eta=1e-3";
+	char args[256];
+	snprintf(args, sizeof args, "%s solver=rk8pd rtol=1e-13 atol=1e-16", common);
+	lindyn_run *ref = run_with(args, 2);
+	snprintf(args, sizeof args, "%s solver=rk4", common);
+	lindyn_run *fine = run_with(args, 2);
+	snprintf(args, sizeof args, "%s solver=rk4 eta=2e-3", common);
+	lindyn_run *coarse = run_with(args, 2);
+	for (size_t i = 3; i <= 8; i++) { /* from the escape on, where RK4's error is large */
+		double l = val(ref, "loss", i, "loss");
+		double e1 = fabs(val(fine, "loss", i, "loss") - l);
+		double e2 = fabs(val(coarse, "loss", i, "loss") - l);
+		assert_true(e1 > 1e-10 * l); /* well above the reference's error */
+		assert_true(e2 / e1 > 14 && e2 / e1 < 18);
+	}
+	lindyn_run_free(ref);
+	lindyn_run_free(fine);
+	lindyn_run_free(coarse);
+}
+
+/* rk4_doubling is GSL's rk4 stepper: 11 evaluations a step (1 more to start)
+ * for the result of two classical half steps. */
+static void test_rk4_doubling_is_two_half_steps(void **unused)
+{
+	(void)unused;
+	lindyn_run *d = run_with("alpha=1e-2 t_end=0.8 log_points=8 solver=rk4_doubling eta=1e-3", 2);
+	lindyn_run *h = run_with("alpha=1e-2 t_end=0.8 log_points=8 solver=rk4 eta=5e-4", 2);
+	assert_double_equal(val(d, "loss", 8, "evals"), 1 + 11 * 800, 0);
+	assert_double_equal(val(d, "loss", 8, "step"), 800, 0);
+	for (size_t i = 1; i <= 8; i++) {
+		double l = val(h, "loss", i, "loss");
+		assert_double_equal(val(d, "loss", i, "t"), val(h, "loss", i, "t"), 1e-15);
+		assert_double_equal(val(d, "loss", i, "loss"), l, 1e-11 * l);
+	}
+	lindyn_run_free(d);
+	lindyn_run_free(h);
 }
 
 /* The flow conserves B1^T B1 - A1 A1^T and B2^T B2 - A2 A2^T; GD drifts. */
@@ -515,6 +560,8 @@ int main(void)
 		cmocka_unit_test(test_log_grid),
 		cmocka_unit_test(test_gd_small_step_matches_adaptive_flow),
 		cmocka_unit_test(test_rk4_matches_adaptive_flow),
+		cmocka_unit_test(test_rk4_fourth_order),
+		cmocka_unit_test(test_rk4_doubling_is_two_half_steps),
 		cmocka_unit_test(test_imbalance_conserved_by_flow),
 		cmocka_unit_test(test_spectral_init_follows_scalar_ode),
 		cmocka_unit_test(test_appendix_g_stationary_point),

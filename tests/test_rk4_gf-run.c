@@ -1,8 +1,8 @@
 /* test_rk4_gf-run.c -- the rk4_gf plugin through the in-process run API:
- * the SVD-reduced and row-space flows against the unreduced flow, the
- * conservation of the imbalance and of U2, the invariant-set and balanced
- * initializations, the stop rule, the inputs it saves for another program,
- * and bad input. */
+ * the SVD-reduced and row-space flows against the unreduced flow, the two
+ * RK4 methods, the conservation of the imbalance and of U2, the
+ * invariant-set and balanced initializations, the stop rule, the inputs it
+ * saves for another program, and bad input. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,6 +64,13 @@ static void test_reduced_matches_full(void **unused)
 		assert_rel(last(svd, cols[i]), last(full, cols[i]), 1e-8);
 		assert_rel(last(row, cols[i]), last(full, cols[i]), 1e-8);
 	}
+	/* m = 1 takes matrix-vector products instead of dgemm (gf_flow.c). */
+	lindyn_run *full1 = RUN(0, SMALL, "m=1", "reduce=none", "abs_tol=1e-13", "rel_tol=1e-12");
+	lindyn_run *row1 = RUN(0, SMALL, "m=1", "reduce=rowspace", "abs_tol=1e-13", "rel_tol=1e-12");
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+		assert_rel(last(row1, cols[i]), last(full1, cols[i]), 1e-8);
+	lindyn_run_free(full1);
+	lindyn_run_free(row1);
 	/* The loss fell (the runs did something) and U2 stayed frozen. */
 	assert_true(last(full, "loss") < 0.5 * lindyn_run_value(full, "loss", 0, "loss"));
 	assert_true(last(full, "u2_drift") <= 1e-12);
@@ -113,6 +120,28 @@ static void test_imbalance_conserved(void **unused)
 	lindyn_run_free(loose);
 	lindyn_run_free(rk4);
 	lindyn_run_free(rk4h);
+}
+
+/* method=rk4 is classical RK4, 4 gradient evaluations a step; rk4_doubling is
+ * GSL's rk4 stepper, 12 a step for two classical half steps: the same numbers
+ * as rk4 at half the step. */
+static void test_rk4_methods(void **unused)
+{
+	(void)unused;
+	lindyn_run *rk4 = RUN(0, SMALL, "method=rk4", "dt=0.01");
+	lindyn_run *half = RUN(0, SMALL, "method=rk4", "dt=0.005");
+	lindyn_run *dbl = RUN(0, SMALL, "method=rk4_doubling", "dt=0.01");
+	assert_true(last(rk4, "steps") == 200.0 && last(rk4, "grad_evals") == 4 * 200.0);
+	assert_true(last(dbl, "steps") == 200.0 && last(dbl, "grad_evals") == 12 * 200.0);
+	const char *cols[] = {"loss", "excess", "dist", "c"};
+	for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
+		assert_rel(last(dbl, cols[i]), last(half, cols[i]), 1e-12);
+	/* ... and not those of rk4 at the same step. */
+	assert_true(fabs(last(dbl, "excess") - last(rk4, "excess")) >
+	            1e3 * fabs(last(dbl, "excess") - last(half, "excess")));
+	lindyn_run_free(rk4);
+	lindyn_run_free(half);
+	lindyn_run_free(dbl);
 }
 
 /* S1 Prop. 1: U2(0) = 0 keeps W1 W2 in the row space, so the limit is
@@ -240,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_reduced_matches_full),
 		cmocka_unit_test(test_euler_is_gd),
 		cmocka_unit_test(test_imbalance_conserved),
+		cmocka_unit_test(test_rk4_methods),
 		cmocka_unit_test(test_invariant_set),
 		cmocka_unit_test(test_balanced),
 		cmocka_unit_test(test_stop_loss),

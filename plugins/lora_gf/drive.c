@@ -86,32 +86,43 @@ static int advance_gd(lora_state *s, lindyn_host *h, long from, long to)
 	return LINDYN_OK;
 }
 
+
 static int odeiv_failure(lora_state *s, lindyn_host *h, int status, double t)
 {
 	if (status == GSL_EBADFUNC)
 		return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss is not finite near t=%g", t);
 	return LINDYN_ERROR(h, LINDYN_ENUMERIC, "%s failed at t=%g: %s",
-	                    gsl_odeiv2_step_name(s->step), t, gsl_strerror(status));
+	                    lora_solver_names[s->solver], t, gsl_strerror(status));
 }
 
 static int over_budget(lora_state *s, lindyn_host *h, double t)
 {
 	return LINDYN_ERROR(h, LINDYN_EMAXITER,
 	                    "%s used max_evals=%ld gradient evaluations before t=%g of t_end=%g",
-	                    gsl_odeiv2_step_name(s->step), s->max_evals, t, s->t_end);
+	                    lora_solver_names[s->solver], s->max_evals, t, s->t_end);
 }
 
-/* GSL's rk4 at the fixed step eta; the derivative at the end of a step is
- * handed to the next one. */
+/* One fixed step of size eta from t: classical RK4, or GSL's step-doubling
+ * rk4, to which the derivative at the end of a step is handed for the next. */
+static int fixed_step(lora_state *s, double t)
+{
+	if (s->solver == LORA_SOLVER_RK4)
+		return rk4_classic_step(&s->rk4, &s->sys, t, s->eta, s->y);
+	int status = gsl_odeiv2_step_apply(s->step, t, s->eta, s->y, s->yerr, s->dy, s->dy_out,
+	                                   &s->sys);
+	if (!status)
+		memcpy(s->dy, s->dy_out, s->p->dim * sizeof *s->dy);
+	return status;
+}
+
+/* rk4 or rk4_doubling at the fixed step eta. */
 static int advance_rk4(lora_state *s, lindyn_host *h, long from, long to, long *steps)
 {
 	for (long k = from; k < to; k++) {
 		double t = (double)k * s->eta;
-		int status = gsl_odeiv2_step_apply(s->step, t, s->eta, s->y, s->yerr, s->dy,
-		                                   s->dy_out, &s->sys);
+		int status = fixed_step(s, t);
 		if (status)
 			return odeiv_failure(s, h, status, t);
-		memcpy(s->dy, s->dy_out, s->p->dim * sizeof *s->dy);
 		++*steps;
 		if ((long)s->f->evals > s->max_evals)
 			return over_budget(s, h, t);
@@ -158,7 +169,7 @@ int lora_run(void *state, lindyn_host *h)
 	int status = emit_model(s, h);
 	if (!status)
 		status = emit(s, h, &tb, 0, 0);
-	if (!status && s->solver == LORA_SOLVER_RK4) {
+	if (!status && s->solver == LORA_SOLVER_RK4_DOUBLING) {
 		if (lora_rhs(0, s->y, s->dy, s->f))
 			return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss is not finite at t=0");
 	}
@@ -172,6 +183,7 @@ int lora_run(void *state, lindyn_host *h)
 			steps = next;
 			break;
 		case LORA_SOLVER_RK4:
+		case LORA_SOLVER_RK4_DOUBLING:
 			status = advance_rk4(s, h, done, next, &steps);
 			break;
 		default:

@@ -28,11 +28,14 @@ static const lindyn_param lora_params[] = {
 	  "pissa/milora: on the top/bottom-r singular space of the pre-trained model (App. G)" },
 	{ "alpha", LINDYN_P_REAL, "1e-3", 1e-15, 10, NULL,
 	  "init scale: std of the entries of A1, A2 (random) or of their singular values" },
-	{ "solver", LINDYN_P_ENUM, "gd", 0, 0, "gd|rk4|rkf45|rk8pd",
-	  "gd: explicit Euler with step eta (the paper); rk4: GSL at the fixed step eta; "
-	  "rkf45/rk8pd: GSL adaptive with atol/rtol" },
+	{ "solver", LINDYN_P_ENUM, "gd", 0, 0, "gd|rk4|rk4_doubling|rkf45|rk8pd",
+	  "gd: explicit Euler with step eta (the paper); rk4: classical RK4 at the fixed step "
+	  "eta (4 gradient evaluations a step); rk4_doubling: GSL's rk4 stepper at eta, which "
+	  "estimates its error by step doubling and returns two half steps (11 evaluations a "
+	  "step); rkf45/rk8pd: GSL adaptive with atol/rtol" },
 	{ "eta", LINDYN_P_REAL, "1e-4", 1e-9, 1, NULL,
-	  "step of gd and rk4; the unit the logged times are rounded to for every solver" },
+	  "step of gd, rk4 and rk4_doubling; the unit the logged times are rounded to for every "
+	  "solver" },
 	{ "t_end", LINDYN_P_REAL, "5", 1e-9, 1e6, NULL,
 	  "horizon in flow time; t_end/eta (the GD step count) must be an integer" },
 	{ "atol", LINDYN_P_REAL, "1e-12", 0, 1, NULL, "absolute error tolerance (rkf45, rk8pd)" },
@@ -50,6 +53,8 @@ static const lindyn_param lora_params[] = {
 	  "coordinates: reduce=false for the full h)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
+
+const char *const lora_solver_names[] = { "gd", "rk4", "rk4_doubling", "rkf45", "rk8pd" };
 
 static int pick(const char *value, const char *const *names, int count)
 {
@@ -70,6 +75,7 @@ static void lora_free(void *state)
 		gsl_odeiv2_control_free(s->control);
 	if (s->step)
 		gsl_odeiv2_step_free(s->step);
+	rk4_classic_free(&s->rk4);
 	free(s->y);
 	free(s->dy);
 	free(s->dy_out);
@@ -85,7 +91,6 @@ static void lora_free(void *state)
 static int read_params(lora_state *s, lindyn_host *h)
 {
 	static const char *const inits[] = { "random", "spectral", "pissa", "milora" };
-	static const char *const solvers[] = { "gd", "rk4", "rkf45", "rk8pd" };
 	lora_config *cfg = &s->cfg;
 	cfg->m = (size_t)h->get_int(h, "m");
 	cfg->n = (size_t)h->get_int(h, "n");
@@ -98,7 +103,7 @@ static int read_params(lora_state *s, lindyn_host *h)
 	cfg->appg = strcmp(h->get_str(h, "pretrained"), "appg") == 0;
 	cfg->init = (lora_init)pick(h->get_str(h, "init"), inits, 4);
 	cfg->reduce = h->get_bool(h, "reduce");
-	s->solver = (lora_solver)pick(h->get_str(h, "solver"), solvers, 4);
+	s->solver = (lora_solver)pick(h->get_str(h, "solver"), lora_solver_names, 5);
 	s->eta = h->get_real(h, "eta");
 	s->t_end = h->get_real(h, "t_end");
 	s->atol = h->get_real(h, "atol");
@@ -118,7 +123,7 @@ static int read_params(lora_state *s, lindyn_host *h)
 	int adaptive = s->solver == LORA_SOLVER_RKF45 || s->solver == LORA_SOLVER_RK8PD;
 	if (adaptive && s->atol == 0 && s->rtol == 0)
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
-		                    "solver=%s needs atol > 0 or rtol > 0", solvers[s->solver]);
+		                    "solver=%s needs atol > 0 or rtol > 0", lora_solver_names[s->solver]);
 	if (s->solver == LORA_SOLVER_GD && s->n_steps > s->max_evals)
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
 		                    "solver=gd needs t_end/eta = %ld evaluations, above max_evals=%ld",
@@ -128,17 +133,20 @@ static int read_params(lora_state *s, lindyn_host *h)
 
 static int alloc_solver(lora_state *s)
 {
-	const gsl_odeiv2_step_type *type = s->solver == LORA_SOLVER_RK4     ? gsl_odeiv2_step_rk4
-	                                   : s->solver == LORA_SOLVER_RKF45 ? gsl_odeiv2_step_rkf45
-	                                                                    : gsl_odeiv2_step_rk8pd;
+	const gsl_odeiv2_step_type *type =
+		s->solver == LORA_SOLVER_RK4_DOUBLING ? gsl_odeiv2_step_rk4
+		: s->solver == LORA_SOLVER_RKF45      ? gsl_odeiv2_step_rkf45
+		                                      : gsl_odeiv2_step_rk8pd;
 	size_t dim = s->p->dim;
 	s->sys = (gsl_odeiv2_system){ lora_rhs, NULL, dim, s->f };
+	if (s->solver == LORA_SOLVER_RK4)
+		return rk4_classic_init(&s->rk4, dim) ? LINDYN_ENOMEM : LINDYN_OK;
 	s->step = gsl_odeiv2_step_alloc(type, dim);
 	s->dy_out = malloc(dim * sizeof *s->dy_out);
 	s->yerr = malloc(dim * sizeof *s->yerr);
 	if (!s->step || !s->dy_out || !s->yerr)
 		return LINDYN_ENOMEM;
-	if (s->solver == LORA_SOLVER_RK4)
+	if (s->solver == LORA_SOLVER_RK4_DOUBLING)
 		return LINDYN_OK;
 	s->control = gsl_odeiv2_control_y_new(s->atol, s->rtol);
 	s->evolve = gsl_odeiv2_evolve_alloc(dim);
@@ -209,7 +217,7 @@ fail:
 static const lindyn_plugin lora_gf_plugin = {
 	LINDYN_PLUGIN_HEADER,
 	.name = "lora_gf",
-	.version = "1.0.0",
+	.version = "1.1.0",
 	.summary = "LoRA on a frozen matrix factorization: GD and gradient flow (Xu et al. 2025)",
 	.params = lora_params,
 	.alloc = lora_alloc,

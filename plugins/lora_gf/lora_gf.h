@@ -7,14 +7,19 @@
 #include <gsl/gsl_rng.h>
 
 #include "lindyn/plugin.h"
+#include "../common/rk4.h"
 #include "lora.h"
 
 typedef enum {
 	LORA_SOLVER_GD,    /* explicit Euler with step eta: the paper's procedure */
-	LORA_SOLVER_RK4,   /* gsl_odeiv2_step_rk4 at the fixed step eta */
+	LORA_SOLVER_RK4,   /* classical RK4 at the fixed step eta: 4 evaluations a step */
+	LORA_SOLVER_RK4_DOUBLING, /* gsl_odeiv2_step_rk4 at eta: two half steps, 11 evaluations */
 	LORA_SOLVER_RKF45, /* adaptive, error-controlled with atol/rtol */
 	LORA_SOLVER_RK8PD
 } lora_solver;
+
+/* The values of the solver parameter, indexed by lora_solver. */
+extern const char *const lora_solver_names[];
 
 typedef struct lora_state {
 	lora_config cfg;
@@ -29,6 +34,7 @@ typedef struct lora_state {
 	lora_flow *f;
 	lora_probe *probe;
 	double *y, *dy, *dy_out, *yerr;
+	rk4_classic rk4;
 	gsl_odeiv2_system sys;
 	gsl_odeiv2_step *step;
 	gsl_odeiv2_control *control;

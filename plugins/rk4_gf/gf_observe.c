@@ -210,22 +210,18 @@ int gf_observe_lemma1(gf_observer *o, const gf_flow *f, const double *y, double 
 	size_t r = g->r, m = g->m, d = g->d, w = f->w, na = f->rows * w;
 	gsl_matrix_const_view A = gsl_matrix_const_view_array(y, f->rows, w);
 	gsl_matrix_const_view W2 = gsl_matrix_const_view_array(y + na, w, m);
-	gsl_matrix *N = gsl_matrix_alloc(d, w), *U1N = gsl_matrix_alloc(r, d);
+	int full = f->mode == GF_FULL; /* else N = o->N, frozen */
+	gsl_matrix *Nfull = full ? gsl_matrix_alloc(d, w) : NULL, *U1N = gsl_matrix_alloc(r, d);
 	gsl_matrix *tmp = gsl_matrix_alloc(r, w), *NW = gsl_matrix_alloc(d, m);
-	if (!N || !U1N || !tmp || !NW) {
-		gsl_matrix_free(N);
-		gsl_matrix_free(U1N);
-		gsl_matrix_free(tmp);
-		gsl_matrix_free(NW);
-		return GSL_ENOMEM;
-	}
-	const gsl_matrix *U1 = &A.matrix;
-	if (f->mode == GF_FULL) {
-		gf_data_null_part(g, &A.matrix, tmp, N);
+	int status = GSL_ENOMEM;
+	if ((full && !Nfull) || !U1N || !tmp || !NW)
+		goto out;
+	const gsl_matrix *U1 = &A.matrix, *N = o->N;
+	if (full) {
+		gf_data_null_part(g, &A.matrix, tmp, Nfull);
 		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, g->Phi1, &A.matrix, 0.0, tmp);
 		U1 = tmp;
-	} else {
-		gsl_matrix_memcpy(N, o->N);
+		N = Nfull;
 	}
 	/* ||V U2^T|| = ||Phi2 U2 W2|| = ||N W2||, ||U1 U2^T|| = ||U1 N^T||. */
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, N, &W2.matrix, 0.0, NW);
@@ -233,9 +229,11 @@ int gf_observe_lemma1(gf_observer *o, const gf_flow *f, const double *y, double 
 	*z = hypot(frob(NW), frob(U1N));
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, U1, &W2.matrix, 0.0, o->Pr);
 	*p = frob(o->Pr);
-	gsl_matrix_free(N);
+	status = GSL_SUCCESS;
+out:
+	gsl_matrix_free(Nfull);
 	gsl_matrix_free(U1N);
 	gsl_matrix_free(tmp);
 	gsl_matrix_free(NW);
-	return GSL_SUCCESS;
+	return status;
 }
