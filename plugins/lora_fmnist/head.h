@@ -15,6 +15,9 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
 
+/* Most classes a head may have. */
+#define HEAD_MAX_CLASSES 64
+
 typedef struct {
 	size_t c, d, r;      /* classes, features, LoRA rank */
 	size_t rows;         /* most feature rows one call may take */
@@ -29,16 +32,28 @@ typedef struct {
 	gsl_matrix *SB;      /* rows x r: S B */
 } lora_head;
 
-/* Allocates every matrix (W0, b0, A, B zero).  Returns a GSL status. */
+/* Allocates every matrix (W0, b0, A, B zero).  Returns a GSL status
+ * (GSL_EINVAL when c > HEAD_MAX_CLASSES). */
 int lora_head_alloc(lora_head *m, size_t c, size_t d, size_t r, size_t rows);
 void lora_head_free(lora_head *m);
 
 /* Forward pass on the n = X->size1 <= rows feature rows X with labels y.
  * Adds the summed cross-entropy to *loss_sum and the number of rows whose
  * arg-max logit is the label to *correct, and leaves in S the gradient of
- * scale * (summed cross-entropy) wrt the logits: scale * (softmax - onehot). */
+ * scale * (summed cross-entropy) wrt the logits: scale * (softmax - onehot);
+ * with scale = 0 (evaluation only) S is left holding the logits instead. */
 void lora_head_forward(lora_head *m, const gsl_matrix *X, const uint8_t *y, double scale,
                        double *loss_sum, size_t *correct);
+
+/* The same with the frozen logits X W0^T of these rows given in S0 (n x c),
+ * as lora_head_frozen_logits computed them. */
+void lora_head_forward_frozen(lora_head *m, const gsl_matrix *X, const gsl_matrix *S0,
+                              const uint8_t *y, double scale, double *loss_sum, size_t *correct);
+
+/* S0 = X W0^T for a whole split, by the calls lora_head_forward makes chunk
+ * by chunk in lora_head_evaluate (chunks of `rows` from row 0), so that
+ * evaluating with S0 gives the bits evaluating without it gives. */
+void lora_head_frozen_logits(const lora_head *m, const gsl_matrix *X, gsl_matrix *S0);
 
 /* gB = S^T (X A^T),  gA = (S B)^T X, from the last forward on the same X. */
 void lora_head_grad_adapter(lora_head *m, const gsl_matrix *X);
@@ -47,8 +62,9 @@ void lora_head_grad_adapter(lora_head *m, const gsl_matrix *X);
  * accumulate = 0 overwrites. */
 void lora_head_grad_full(lora_head *m, const gsl_matrix *X, int accumulate);
 
-/* Mean loss and accuracy of the head on a whole split, in chunks of rows. */
-void lora_head_evaluate(lora_head *m, const gsl_matrix *X, const uint8_t *y,
-                        double *loss, double *accuracy);
+/* Mean loss and accuracy of the head on a whole split, in chunks of rows;
+ * S0: the split's frozen logits (lora_head_frozen_logits), or NULL. */
+void lora_head_evaluate(lora_head *m, const gsl_matrix *X, const gsl_matrix *S0,
+                        const uint8_t *y, double *loss, double *accuracy);
 
 #endif
