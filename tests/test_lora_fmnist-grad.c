@@ -1,7 +1,7 @@
 /* test_lora_fmnist-grad.c -- the numerics of lora_fmnist at small size: the
  * cross-entropy gradients of the head (adapter and full) against central
- * finite differences, chunked evaluation against one pass, the alignment
- * metric against projectors built from a QR factorization, the first Adam
+ * finite differences, chunked and queued evaluation against one pass, the
+ * alignment metric against projectors built from a QR factorization, the first Adam
  * and SGD steps, the feature map against its formula, and the frozen-model
  * cache's hash and entry checks. */
 #include <math.h>
@@ -24,6 +24,7 @@
 
 #include "../plugins/lora_fmnist/align.h"
 #include "../plugins/lora_fmnist/cache.h"
+#include "../plugins/lora_fmnist/evalq.h"
 #include "../plugins/lora_fmnist/features.h"
 #include "../plugins/lora_fmnist/hash128.h"
 #include "../plugins/lora_fmnist/head.h"
@@ -134,8 +135,7 @@ static void test_full_gradient(void **state)
 	lora_head_free(&m);
 }
 
-/* Loss and accuracy in chunks of 4 rows equal a dense computation, and the
- * same bits come out of the frozen logits X W0^T computed beforehand. */
+/* Loss and accuracy in chunks of 4 rows equal a dense computation. */
 static void test_evaluate_in_chunks(void **state)
 {
 	(void)state;
@@ -176,18 +176,49 @@ static void test_evaluate_in_chunks(void **state)
 		hits += best == y[i];
 	}
 	double l, acc;
-	lora_head_evaluate(&m, X, NULL, y, &l, &acc);
+	lora_head_evaluate(&m, X, y, &l, &acc);
 	assert_true(fabs(l - loss / M) < 1e-12);
 	assert_true(fabs(acc - hits / M) < 1e-15);
-	gsl_matrix *S0 = gsl_matrix_alloc(M, C);
-	lora_head_frozen_logits(&m, X, S0);
-	double l0, acc0;
-	lora_head_evaluate(&m, X, S0, y, &l0, &acc0);
-	assert_memory_equal(&l0, &l, sizeof l);
-	assert_memory_equal(&acc0, &acc, sizeof acc);
-	gsl_matrix_free(S0);
 	gsl_matrix_free(W);
 	gsl_matrix_free(X);
+	lora_head_free(&m);
+}
+
+/* Three adapters evaluated in one pass give, bit for bit, what evaluating
+ * each in the head gives (7 rows in chunks of 4: a partial chunk too). */
+static void test_evaluate_queued(void **state)
+{
+	(void)state;
+	enum { M = 7, K = 3 };
+	lora_head m;
+	assert_int_equal(lora_head_alloc(&m, C, D, R, 4), 0);
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 11);
+	fill(rng, m.W0, 1.0);
+	gsl_matrix *X = gsl_matrix_alloc(M, D), *S0 = gsl_matrix_alloc(M, C);
+	fill(rng, X, 1.0);
+	uint8_t y[M];
+	for (size_t i = 0; i < M; i++)
+		y[i] = (uint8_t)((3 * i) % C);
+	lora_head_frozen_logits(&m, X, S0);
+	evalq q;
+	assert_int_equal(evalq_alloc(&q, C, D, R, K, 4), 0);
+	double want_loss[K], want_acc[K], loss[K], acc[K];
+	for (size_t i = 0; i < K; i++) {
+		fill(rng, m.A, 1.0);
+		fill(rng, m.B, 1.0);
+		lora_head_evaluate(&m, X, y, &want_loss[i], &want_acc[i]);
+		evalq_push(&q, m.A, m.B);
+	}
+	evalq_evaluate(&q, &m, X, S0, y, loss, acc);
+	assert_memory_equal(loss, want_loss, sizeof loss);
+	assert_memory_equal(acc, want_acc, sizeof acc);
+	evalq_clear(&q);
+	assert_int_equal(q.held, 0);
+	evalq_free(&q);
+	gsl_rng_free(rng);
+	gsl_matrix_free(X);
+	gsl_matrix_free(S0);
 	lora_head_free(&m);
 }
 
@@ -423,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_adapter_gradient),
 		cmocka_unit_test(test_full_gradient),
 		cmocka_unit_test(test_evaluate_in_chunks),
+		cmocka_unit_test(test_evaluate_queued),
 		cmocka_unit_test(test_alignment),
 		cmocka_unit_test(test_optimizer_steps),
 		cmocka_unit_test(test_features),

@@ -260,7 +260,7 @@ static void train_frozen(work *w, const frozen_spec *s, lora_head *head, gsl_mat
 		pretrain_head(head, w->phi_pre, w->y_pre, s->pretrain_epochs, w->rng, &w->batches,
 		              &w->oW, &w->ob);
 		double loss, acc;
-		lora_head_evaluate(head, w->phi_pre, NULL, w->y_pre, &loss, &acc);
+		lora_head_evaluate(head, w->phi_pre, w->y_pre, &loss, &acc);
 		pretrain[0] = (double)w->n_pick;
 		pretrain[1] = loss;
 		pretrain[2] = 100.0 * acc;

@@ -43,15 +43,12 @@ void lora_head_free(lora_head *m)
 	*m = (lora_head){ 0 };
 }
 
-/* The adapter's logits (X A^T) B^T added to S (n x c, holding X W0^T), the
- * bias, then the loss and, unless scale is 0, the scaled residual. */
-static void finish_forward(lora_head *m, const gsl_matrix *X, gsl_matrix *S, const uint8_t *y,
-                           double scale, double *loss_sum, size_t *correct)
+void lora_head_score(const lora_head *m, const gsl_matrix *XA, const gsl_matrix *B,
+                     gsl_matrix *S, const uint8_t *y, double scale, double *loss_sum,
+                     size_t *correct)
 {
-	size_t n = X->size1, c = m->c;
-	gsl_matrix_view XA = gsl_matrix_submatrix(m->XA, 0, 0, n, m->r);
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, m->A, 0.0, &XA.matrix);
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &XA.matrix, m->B, 1.0, S);
+	size_t n = S->size1, c = m->c;
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, XA, B, 1.0, S);
 	const double *b0 = m->b0->data;
 	size_t b0_stride = m->b0->stride;
 	double e[HEAD_MAX_CLASSES];
@@ -75,6 +72,15 @@ static void finish_forward(lora_head *m, const gsl_matrix *X, gsl_matrix *S, con
 			for (size_t k = 0; k < c; k++)
 				s[k] = scale * (e[k] / z - (k == y[i]));
 	}
+}
+
+/* XA = X A^T, then lora_head_score with the head's own B. */
+static void finish_forward(lora_head *m, const gsl_matrix *X, gsl_matrix *S, const uint8_t *y,
+                           double scale, double *loss_sum, size_t *correct)
+{
+	gsl_matrix_view XA = gsl_matrix_submatrix(m->XA, 0, 0, X->size1, m->r);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, m->A, 0.0, &XA.matrix);
+	lora_head_score(m, &XA.matrix, m->B, S, y, scale, loss_sum, correct);
 }
 
 void lora_head_forward(lora_head *m, const gsl_matrix *X, const uint8_t *y, double scale,
@@ -131,8 +137,8 @@ void lora_head_grad_full(lora_head *m, const gsl_matrix *X, int accumulate)
 	}
 }
 
-void lora_head_evaluate(lora_head *m, const gsl_matrix *X, const gsl_matrix *S0,
-                        const uint8_t *y, double *loss, double *accuracy)
+void lora_head_evaluate(lora_head *m, const gsl_matrix *X, const uint8_t *y,
+                        double *loss, double *accuracy)
 {
 	double sum = 0.0;
 	size_t correct = 0, n = X->size1;
@@ -140,12 +146,7 @@ void lora_head_evaluate(lora_head *m, const gsl_matrix *X, const gsl_matrix *S0,
 	for (size_t i0 = 0; i0 < n; i0 += m->rows) {
 		size_t k = n - i0 < m->rows ? n - i0 : m->rows;
 		gsl_matrix_const_view chunk = gsl_matrix_const_submatrix(X, i0, 0, k, X->size2);
-		if (S0) {
-			gsl_matrix_const_view S = gsl_matrix_const_submatrix(S0, i0, 0, k, m->c);
-			lora_head_forward_frozen(m, &chunk.matrix, &S.matrix, y + i0, 0.0, &sum, &correct);
-		} else {
-			lora_head_forward(m, &chunk.matrix, y + i0, 0.0, &sum, &correct);
-		}
+		lora_head_forward(m, &chunk.matrix, y + i0, 0.0, &sum, &correct);
 	}
 	*loss = sum / (double)n;
 	*accuracy = (double)correct / (double)n;

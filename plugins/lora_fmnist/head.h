@@ -45,14 +45,25 @@ void lora_head_free(lora_head *m);
 void lora_head_forward(lora_head *m, const gsl_matrix *X, const uint8_t *y, double scale,
                        double *loss_sum, size_t *correct);
 
+/* The second half of a forward pass, for rows whose X A^T is XA (n x r)
+ * and S (n x c) holds the frozen logits X W0^T: adds XA B^T and b0 to S,
+ * then scores as lora_head_forward does.  B (c x r) may be another
+ * adapter's than m->B. */
+void lora_head_score(const lora_head *m, const gsl_matrix *XA, const gsl_matrix *B,
+                     gsl_matrix *S, const uint8_t *y, double scale, double *loss_sum,
+                     size_t *correct);
+
 /* The same with the frozen logits X W0^T of these rows given in S0 (n x c),
- * as lora_head_frozen_logits computed them. */
+ * e.g. rows gathered from a split's lora_head_frozen_logits: each entry of
+ * a dgemm product is a dot product that OpenBLAS computes the same way
+ * whatever the other rows of the call, so these are the bits
+ * lora_head_forward would compute. */
 void lora_head_forward_frozen(lora_head *m, const gsl_matrix *X, const gsl_matrix *S0,
                               const uint8_t *y, double scale, double *loss_sum, size_t *correct);
 
 /* S0 = X W0^T for a whole split, by the calls lora_head_forward makes chunk
  * by chunk in lora_head_evaluate (chunks of `rows` from row 0), so that
- * evaluating with S0 gives the bits evaluating without it gives. */
+ * starting from S0 gives the bits lora_head_evaluate gives. */
 void lora_head_frozen_logits(const lora_head *m, const gsl_matrix *X, gsl_matrix *S0);
 
 /* gB = S^T (X A^T),  gA = (S B)^T X, from the last forward on the same X. */
@@ -62,9 +73,8 @@ void lora_head_grad_adapter(lora_head *m, const gsl_matrix *X);
  * accumulate = 0 overwrites. */
 void lora_head_grad_full(lora_head *m, const gsl_matrix *X, int accumulate);
 
-/* Mean loss and accuracy of the head on a whole split, in chunks of rows;
- * S0: the split's frozen logits (lora_head_frozen_logits), or NULL. */
-void lora_head_evaluate(lora_head *m, const gsl_matrix *X, const gsl_matrix *S0,
-                        const uint8_t *y, double *loss, double *accuracy);
+/* Mean loss and accuracy of the head on a whole split, in chunks of rows. */
+void lora_head_evaluate(lora_head *m, const gsl_matrix *X, const uint8_t *y,
+                        double *loss, double *accuracy);
 
 #endif

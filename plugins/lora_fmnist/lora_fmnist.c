@@ -41,6 +41,7 @@
 #include "batches.h"
 #include "cache.h"
 #include "data.h"
+#include "evalq.h"
 #include "frozen.h"
 #include "head.h"
 #include "optim.h"
@@ -51,6 +52,9 @@
 
 /* Rows of one evaluation chunk (at least a batch). */
 #define EVAL_ROWS 1024
+/* Columns X A_i^T of the adapters evaluated together (evalq.h): their
+ * snapshots are at most EVAL_COLUMNS / rank epochs apart. */
+#define EVAL_COLUMNS 64
 
 static const lindyn_param fm_params[] = {
 	{ "data_dir", LINDYN_P_STRING, "/usr/share/datasets/fashion-mnist", 0, 0, NULL,
@@ -96,6 +100,8 @@ typedef struct {
 	lora_head head;
 	align_ws align;
 	batch_ws batches;
+	evalq evals;                  /* adapters of the epochs not yet evaluated */
+	double (*pending)[8];         /* their rows of table epoch, losses missing */
 	optim_state oA, oB;
 	gsl_rng *rng;
 } fm_state;
@@ -109,6 +115,8 @@ static void fm_free(void *state)
 	lora_head_free(&s->head);
 	align_free(&s->align);
 	batch_free(&s->batches);
+	evalq_free(&s->evals);
+	free(s->pending);
 	optim_free(&s->oA);
 	optim_free(&s->oB);
 	if (s->rng)
@@ -120,8 +128,13 @@ static int allocate(fm_state *s, lindyn_host *h)
 {
 	size_t c = FMNIST_CLASSES, d = s->d, r = s->r;
 	optim_kind kind = strcmp(h->get_str(h, "optimizer"), "sgd") == 0 ? OPTIM_SGD : OPTIM_ADAM;
+	size_t cap = EVAL_COLUMNS / r;
+	if (cap > (size_t)s->epochs + 1)
+		cap = (size_t)s->epochs + 1;
 	s->rng = gsl_rng_alloc(gsl_rng_mt19937);
-	int bad = !s->rng || lora_head_alloc(&s->head, c, d, r, s->spec.rows) ||
+	s->pending = malloc(cap * sizeof *s->pending);
+	int bad = !s->rng || !s->pending || evalq_alloc(&s->evals, c, d, r, cap, s->spec.rows) ||
+	          lora_head_alloc(&s->head, c, d, r, s->spec.rows) ||
 	          align_alloc(&s->align, c, d, r) ||
 	          batch_alloc(&s->batches, s->n_train, s->spec.rows, d, c) ||
 	          optim_alloc(&s->oA, kind, h->get_real(h, "lr"), r * d) ||
@@ -258,19 +271,44 @@ static int factor_stats(fm_state *s, lindyn_host *h, long step, double out[4])
 	return LINDYN_OK;
 }
 
-static int emit_epoch(fm_state *s, lindyn_host *h, lindyn_table *t, long epoch, long step)
+/* The rows of table epoch for the queued adapters. */
+static int flush_epochs(fm_state *s, lindyn_host *h, lindyn_table *t)
 {
-	double tr_loss, tr_acc, te_loss, te_acc, f[4];
-	lora_head_evaluate(&s->head, &s->phi_train, &s->S0_train, s->frozen.y_train,
-	                   &tr_loss, &tr_acc);
-	lora_head_evaluate(&s->head, &s->phi_test, &s->S0_test, s->frozen.y_test,
-	                   &te_loss, &te_acc);
+	double tr_loss[EVAL_COLUMNS], tr_acc[EVAL_COLUMNS], te_loss[EVAL_COLUMNS],
+		te_acc[EVAL_COLUMNS];
+	evalq_evaluate(&s->evals, &s->head, &s->phi_train, &s->S0_train, s->frozen.y_train,
+	               tr_loss, tr_acc);
+	evalq_evaluate(&s->evals, &s->head, &s->phi_test, &s->S0_test, s->frozen.y_test,
+	               te_loss, te_acc);
+	for (size_t i = 0; i < s->evals.held; i++) {
+		double *row = s->pending[i];
+		row[2] = tr_loss[i];
+		row[3] = 100.0 * tr_acc[i];
+		row[4] = te_loss[i];
+		row[5] = 100.0 * te_acc[i];
+		int st = h->row(t, row);
+		if (st)
+			return st;
+	}
+	evalq_clear(&s->evals);
+	return LINDYN_OK;
+}
+
+/* Queues the adapter at the end of an epoch for evaluation (evalq.h); the
+ * row is written when the queue is full or the run ends. */
+static int end_epoch(fm_state *s, lindyn_host *h, lindyn_table *t, long epoch, long step)
+{
+	double f[4];
 	int st = factor_stats(s, h, step, f);
 	if (st)
 		return st;
-	double row[] = { (double)epoch, (double)step, tr_loss, 100.0 * tr_acc, te_loss,
-	                 100.0 * te_acc, f[0], f[1] };
-	return h->row(t, row);
+	double *row = s->pending[s->evals.held];
+	row[0] = (double)epoch;
+	row[1] = (double)step;
+	row[6] = f[0];
+	row[7] = f[1];
+	evalq_push(&s->evals, s->head.A, s->head.B);
+	return s->evals.held == s->evals.cap ? flush_epochs(s, h, t) : LINDYN_OK;
 }
 
 static int fm_run(void *state, lindyn_host *h)
@@ -287,7 +325,7 @@ static int fm_run(void *state, lindyn_host *h)
 	if (st)
 		return st;
 	init_adapter(s, h->seed(h));
-	if ((st = emit_epoch(s, h, te, 0, 0)))
+	if ((st = end_epoch(s, h, te, 0, 0)))
 		return st;
 
 	lora_head *m = &s->head;
@@ -323,10 +361,10 @@ static int fm_run(void *state, lindyn_host *h)
 			if ((st = h->progress(h, (double)step / total, step, loss)))
 				return st;
 		}
-		if ((st = emit_epoch(s, h, te, e, step)))
+		if ((st = end_epoch(s, h, te, e, step)))
 			return st;
 	}
-	return LINDYN_OK;
+	return s->evals.held ? flush_epochs(s, h, te) : LINDYN_OK;
 }
 
 static const lindyn_plugin fm_plugin = {
