@@ -171,6 +171,13 @@ static int obtain_frozen(fm_state *s, lindyn_host *h)
 	int st = frozen_compute(&s->frozen, &s->spec, data_dir, &s->head, h);
 	if (st)
 		return st;
+	/* the key must name the bytes the model was computed from */
+	uint8_t again[HASH128_BYTES];
+	if (frozen_key(&s->spec, FM_VERSION, data_dir, again, why, sizeof why))
+		return LINDYN_ERROR(h, LINDYN_EIO, "%s", why);
+	if (memcmp(again, s->key, sizeof again))
+		return LINDYN_ERROR(h, LINDYN_EIO, "data_dir '%s': the data files changed while "
+		                    "the run read them", data_dir);
 	if (*dir) {
 		if (cache_store(dir, s->key, frozen_payload(&s->frozen), s->frozen.size, why,
 		                sizeof why))
