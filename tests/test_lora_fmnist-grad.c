@@ -1,13 +1,19 @@
 /* test_lora_fmnist-grad.c -- the numerics of lora_fmnist at small size: the
  * cross-entropy gradients of the head (adapter and full) against central
- * finite differences, chunked evaluation against one pass, the alignment
- * metric against projectors built from a QR factorization, the first Adam
- * and SGD steps, and the feature map against its formula. */
+ * finite differences, chunked and queued evaluation against one pass, the
+ * alignment metric against projectors built from a QR factorization, the first Adam
+ * and SGD steps, the feature map against its formula, and the frozen-model
+ * cache's hash and entry checks. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -17,7 +23,10 @@
 #include <gsl/gsl_rng.h>
 
 #include "../plugins/lora_fmnist/align.h"
+#include "../plugins/lora_fmnist/cache.h"
+#include "../plugins/lora_fmnist/evalq.h"
 #include "../plugins/lora_fmnist/features.h"
+#include "../plugins/lora_fmnist/hash128.h"
 #include "../plugins/lora_fmnist/head.h"
 #include "../plugins/lora_fmnist/optim.h"
 
@@ -175,6 +184,44 @@ static void test_evaluate_in_chunks(void **state)
 	lora_head_free(&m);
 }
 
+/* Three adapters evaluated in one pass give, bit for bit, what evaluating
+ * each in the head gives (7 rows in chunks of 4: a partial chunk too). */
+static void test_evaluate_queued(void **state)
+{
+	(void)state;
+	enum { M = 7, K = 3 };
+	lora_head m;
+	assert_int_equal(lora_head_alloc(&m, C, D, R, 4), 0);
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 11);
+	fill(rng, m.W0, 1.0);
+	gsl_matrix *X = gsl_matrix_alloc(M, D), *S0 = gsl_matrix_alloc(M, C);
+	fill(rng, X, 1.0);
+	uint8_t y[M];
+	for (size_t i = 0; i < M; i++)
+		y[i] = (uint8_t)((3 * i) % C);
+	lora_head_frozen_logits(&m, X, S0);
+	evalq q;
+	assert_int_equal(evalq_alloc(&q, C, D, R, K, 4), 0);
+	double want_loss[K], want_acc[K], loss[K], acc[K];
+	for (size_t i = 0; i < K; i++) {
+		fill(rng, m.A, 1.0);
+		fill(rng, m.B, 1.0);
+		lora_head_evaluate(&m, X, y, &want_loss[i], &want_acc[i]);
+		evalq_push(&q, m.A, m.B);
+	}
+	evalq_evaluate(&q, &m, X, S0, y, loss, acc);
+	assert_memory_equal(loss, want_loss, sizeof loss);
+	assert_memory_equal(acc, want_acc, sizeof acc);
+	evalq_clear(&q);
+	assert_int_equal(q.held, 0);
+	evalq_free(&q);
+	gsl_rng_free(rng);
+	gsl_matrix_free(X);
+	gsl_matrix_free(S0);
+	lora_head_free(&m);
+}
+
 /* ||U U^T - T T^T||_F / sqrt(2r) with U from a QR factorization of Z. */
 static double dense_alignment(const align_ws *w, const gsl_matrix *A, const gsl_matrix *B)
 {
@@ -315,15 +362,104 @@ static void test_features(void **state)
 	gsl_rng_free(rng);
 }
 
+
+/* Streaming in any pieces gives the one-shot digest; every single-bit
+ * change, and a change of length alone, gives another. */
+static void test_hash128(void **state)
+{
+	(void)state;
+	enum { LEN = 301 };
+	uint8_t data[LEN + 1], ref[HASH128_BYTES], got[HASH128_BYTES];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 37u + 11u);
+	hash128_of(data, LEN, ref);
+	for (size_t cut1 = 0; cut1 <= LEN; cut1 += 7)
+		for (size_t cut2 = cut1; cut2 <= LEN; cut2 += 13) {
+			hash128 h;
+			hash128_init(&h);
+			hash128_update(&h, data, cut1);
+			hash128_update(&h, data + cut1, cut2 - cut1);
+			hash128_update(&h, data + cut2, LEN - cut2);
+			hash128_final(&h, got);
+			assert_memory_equal(got, ref, sizeof ref);
+		}
+	for (size_t bit = 0; bit < 8 * LEN; bit++) {
+		data[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		hash128_of(data, LEN, got);
+		data[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		assert_true(memcmp(got, ref, sizeof ref) != 0);
+	}
+	data[LEN] = 0;
+	hash128_of(data, LEN + 1, got);
+	assert_true(memcmp(got, ref, sizeof ref) != 0);
+	/* both 64-bit halves depend on the input */
+	uint8_t empty[HASH128_BYTES];
+	hash128_of("", 0, empty);
+	assert_true(memcmp(empty, ref, 8) != 0 && memcmp(empty + 8, ref + 8, 8) != 0);
+	char hex[HASH128_HEX];
+	hash128_hex((const uint8_t *)"\x01\x23\x45\x67\x89\xab\xcd\xef\x00\x11\x22\x33\x44\x55\x66\x77",
+	            hex);
+	assert_string_equal(hex, "0123456789abcdef0011223344556677");
+}
+
+/* Stores, finds, and rejects what is not the whole entry of the key. */
+static void test_cache_entries(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/lora_fmnist-cache-XXXXXX", path[300], other[300], why[512], cmd[400];
+	assert_non_null(mkdtemp(dir));
+	uint8_t key[HASH128_BYTES] = { 1, 2, 3 }, key2[HASH128_BYTES] = { 4, 5, 6 };
+	double payload[100];
+	for (int i = 0; i < 100; i++)
+		payload[i] = i * 0.5;
+	cache_entry e;
+	assert_int_equal(cache_open(dir, key, sizeof payload, &e, why, sizeof why), CACHE_ABSENT);
+	assert_int_equal(cache_store(dir, key, payload, sizeof payload, why, sizeof why), 0);
+	assert_int_equal(cache_open(dir, key, sizeof payload, &e, why, sizeof why), CACHE_HIT);
+	assert_int_equal(e.size, sizeof payload);
+	assert_memory_equal(e.payload, payload, sizeof payload);
+	assert_int_equal((uintptr_t)e.payload % 64, 0);
+	cache_close(&e);
+
+	assert_int_equal(cache_open(dir, key, sizeof payload - 8, &e, why, sizeof why), CACHE_BAD);
+	assert_non_null(strstr(why, "another payload size"));
+	/* an entry under another key's name */
+	assert_int_equal(cache_path(dir, key, path, sizeof path), 0);
+	assert_int_equal(cache_path(dir, key2, other, sizeof other), 0);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, other);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(cache_open(dir, key2, sizeof payload, &e, why, sizeof why), CACHE_BAD);
+	assert_non_null(strstr(why, "holds another key"));
+	assert_non_null(strstr(why, other));
+	/* a byte too many, and a FIFO (which must not block) */
+	FILE *f = fopen(path, "ab");
+	assert_non_null(f);
+	fputc(0, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(cache_open(dir, key, sizeof payload, &e, why, sizeof why), CACHE_BAD);
+	assert_non_null(strstr(why, "trailing bytes"));
+	assert_int_equal(unlink(other), 0);
+	assert_int_equal(mkfifo(other, 0600), 0);
+	assert_int_equal(cache_open(dir, key2, sizeof payload, &e, why, sizeof why), CACHE_BAD);
+	assert_non_null(strstr(why, "not a regular file"));
+	assert_null(e.map);
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adapter_gradient),
 		cmocka_unit_test(test_full_gradient),
 		cmocka_unit_test(test_evaluate_in_chunks),
+		cmocka_unit_test(test_evaluate_queued),
 		cmocka_unit_test(test_alignment),
 		cmocka_unit_test(test_optimizer_steps),
 		cmocka_unit_test(test_features),
+		cmocka_unit_test(test_hash128),
+		cmocka_unit_test(test_cache_entries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

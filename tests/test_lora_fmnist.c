@@ -2,8 +2,10 @@
  * API on a small data set written here in Fashion-MNIST's layout: it learns
  * the classes the frozen head never saw, its tables are consistent, runs are
  * bit-identical for a seed and share the frozen model across seeds, SGD at a
- * small init aligns [B; A^T] with the predicted directions, and bad data
- * directories are rejected with one line naming the file. */
+ * small init aligns [B; A^T] with the predicted directions, bad data
+ * directories are rejected with one line naming the file, and the frozen-model
+ * cache changes no bit of any table: without it, cold, warm, with a damaged
+ * entry, unwritable, or filled by two processes at once. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -221,6 +225,242 @@ static void test_bad_data(void **state)
 	expect_failure(arg, "rank=3", LINDYN_EINVAL, "magic 0x00000803, expected 0x00000801");
 }
 
+
+/* ---- the frozen-model cache ------------------------------------------------ */
+
+/* Every value of `table` in a and b, bit for bit, and the same shape. */
+static void assert_same_table(lindyn_run *a, lindyn_run *b, const char *table)
+{
+	size_t rows = lindyn_run_rows(a, table), cols = lindyn_run_columns(a, table);
+	assert_int_equal(lindyn_run_rows(b, table), rows);
+	assert_int_equal(lindyn_run_columns(b, table), cols);
+	for (size_t j = 0; j < cols; j++) {
+		const char *col = lindyn_run_column_name(a, table, j);
+		assert_string_equal(lindyn_run_column_name(b, table, j), col);
+		for (size_t i = 0; i < rows; i++) {
+			double x = lindyn_run_value(a, table, i, col), y = lindyn_run_value(b, table, i, col);
+			if (memcmp(&x, &y, sizeof x))
+				fail_msg("table %s row %zu column %s: %.17g != %.17g", table, i, col, x, y);
+		}
+	}
+}
+
+static void assert_same_results(lindyn_run *a, lindyn_run *b)
+{
+	assert_same_table(a, b, "epoch");
+	assert_same_table(a, b, "early");
+	assert_same_table(a, b, "pretrain");
+	for (int w = 0; w < 4; w++) {
+		char col[8];
+		snprintf(col, sizeof col, "key%d", w);
+		assert_true(val(a, "cache", 0, col) == val(b, "cache", 0, col));
+	}
+}
+
+/* The entry's path from the key recorded in the run's table cache. */
+static void entry_path(lindyn_run *r, const char *cache_dir, char *out, size_t len)
+{
+	unsigned long w[4];
+	for (int i = 0; i < 4; i++) {
+		char col[8];
+		snprintf(col, sizeof col, "key%d", i);
+		w[i] = (unsigned long)val(r, "cache", 0, col);
+	}
+	snprintf(out, len, "%s/lora_fmnist-%08lx%08lx%08lx%08lx.bin", cache_dir, w[0], w[1], w[2],
+	         w[3]);
+}
+
+/* Runs r with stderr captured into err[errlen]; returns the run's status. */
+static int exec_captured(lindyn_run *r, char *err, size_t errlen)
+{
+	fflush(stderr);
+	int saved = dup(2);
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	assert_true(saved >= 0 && dup2(fileno(f), 2) >= 0);
+	int st = lindyn_run_exec(r);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	size_t n = fread(err, 1, errlen - 1, f);
+	err[n] = '\0';
+	fclose(f);
+	return st;
+}
+
+/* A run with cache=cache_dir that must succeed, its hit and stored flags,
+ * and the stderr it must print: nothing, or one line holding `warning`. */
+static lindyn_run *cached_run(const char *cache_arg, int hit, int stored, const char *warning)
+{
+	lindyn_run *r = new_run(data_dir_arg, 9, cache_arg, NULL);
+	char err[2048];
+	assert_int_equal(exec_captured(r, err, sizeof err), LINDYN_OK);
+	if (!warning)
+		assert_string_equal(err, "");
+	else if (!strstr(err, warning) || strchr(err, '\n') != err + strlen(err) - 1)
+		fail_msg("stderr '%s' is not one line holding '%s'", err, warning);
+	assert_true(val(r, "cache", 0, "hit") == hit);
+	assert_true(val(r, "cache", 0, "stored") == stored);
+	return r;
+}
+
+static size_t files_in(const char *path)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "test $(ls -A '%s' | wc -l) -eq 1", path);
+	return system(cmd) == 0 ? 1 : 0;
+}
+
+static void damage(const char *path, int truncate_it)
+{
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	if (truncate_it) {
+		assert_int_equal(truncate(path, st.st_size - 100), 0);
+		return;
+	}
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, st.st_size / 2, SEEK_SET), 0);
+	int c = fgetc(f);
+	assert_int_equal(fseek(f, st.st_size / 2, SEEK_SET), 0);
+	fputc(c ^ 0x10, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* No cache, cold, warm, corrupt, truncated: the same tables bit for bit. */
+static void test_cache_changes_nothing(void **state)
+{
+	(void)state;
+	char cache_dir[128], cache_arg[160], path[300];
+	snprintf(cache_dir, sizeof cache_dir, "%s/cache/nested", dir);
+	snprintf(cache_arg, sizeof cache_arg, "cache=%s", cache_dir);
+	lindyn_run *plain = new_run(data_dir_arg, 9, NULL);
+	assert_int_equal(lindyn_run_exec(plain), LINDYN_OK);
+	assert_true(val(plain, "cache", 0, "hit") == 0 && val(plain, "cache", 0, "stored") == 0);
+
+	lindyn_run *cold = cached_run(cache_arg, 0, 1, NULL);
+	assert_same_results(plain, cold);
+	entry_path(cold, cache_dir, path, sizeof path);
+	assert_int_equal(access(path, R_OK), 0);
+	assert_true(files_in(cache_dir));  /* the entry, no temporary file left */
+
+	lindyn_run *warm = cached_run(cache_arg, 1, 0, NULL);
+	assert_same_results(plain, warm);
+
+	damage(path, 0);
+	lindyn_run *corrupt = cached_run(cache_arg, 0, 1, "checksum mismatch");
+	assert_same_results(plain, corrupt);
+	damage(path, 1);
+	lindyn_run *truncated = cached_run(cache_arg, 0, 1, "truncated payload");
+	assert_same_results(plain, truncated);
+	lindyn_run *again = cached_run(cache_arg, 1, 0, NULL);
+	assert_same_results(plain, again);
+
+	lindyn_run *runs[] = { plain, cold, warm, corrupt, truncated, again };
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++)
+		lindyn_run_free(runs[i]);
+}
+
+/* A cache that cannot be written costs time, not the run. */
+static void test_cache_unwritable(void **state)
+{
+	(void)state;
+	char cache_arg[160];
+	snprintf(cache_arg, sizeof cache_arg, "cache=%s/train-images-idx3-ubyte.gz/cache", dir);
+	lindyn_run *plain = new_run(data_dir_arg, 9, NULL);
+	assert_int_equal(lindyn_run_exec(plain), LINDYN_OK);
+	lindyn_run *r = cached_run(cache_arg, 0, 0, "the frozen model is not cached");
+	assert_same_results(plain, r);
+	lindyn_run_free(plain);
+	lindyn_run_free(r);
+}
+
+/* The key of the run's frozen inputs. */
+static void key_of(const char *data_dir, const char *extra, const char *extra2, double key[4])
+{
+	lindyn_run *r = new_run(data_dir, 2, extra, extra2, NULL);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	for (int w = 0; w < 4; w++) {
+		char col[8];
+		snprintf(col, sizeof col, "key%d", w);
+		key[w] = val(r, "cache", 0, col);
+	}
+	lindyn_run_free(r);
+}
+
+/* The key follows the data's bytes and the frozen parameters, and nothing
+ * a run of a sweep varies. */
+static void test_cache_key_inputs(void **state)
+{
+	(void)state;
+	double base[4], k[4];
+	key_of(data_dir_arg, "rank=3", NULL, base);
+	key_of(data_dir_arg, "rank=2", "init_std=0.5", k);
+	assert_memory_equal(base, k, sizeof k);
+	key_of(data_dir_arg, "optimizer=sgd", "epochs=2", k);
+	assert_memory_equal(base, k, sizeof k);
+
+	const char *frozen[] = { "features=32", "n_test=150", "n_pretrain=200", "pretrain_epochs=29",
+	                         "pretrain_classes=4", "pretrain_seed=2", "n_train=250" };
+	for (size_t i = 0; i < sizeof frozen / sizeof frozen[0]; i++) {
+		key_of(data_dir_arg, frozen[i], NULL, k);
+		if (!memcmp(base, k, sizeof k))
+			fail_msg("%s leaves the key unchanged", frozen[i]);
+	}
+
+	/* a copy of the data shares the key; one changed byte does not */
+	char copy[160], arg[200], cmd[400];
+	snprintf(copy, sizeof copy, "%s/copy", dir);
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s'/*.gz '%s'", copy, dir, copy);
+	assert_int_equal(system(cmd), 0);
+	snprintf(arg, sizeof arg, "data_dir=%s", copy);
+	key_of(arg, "rank=3", NULL, k);
+	assert_memory_equal(base, k, sizeof k);
+	uint8_t labels[200];
+	for (size_t i = 0; i < 200; i++)
+		labels[i] = (uint8_t)((i * 7u + 1u) % 10u);
+	labels[199] = (uint8_t)((labels[199] + 1) % 10);
+	uint32_t n200[1] = { 200 };
+	write_variant("onelabel", "t10k-labels-idx1-ubyte.gz", 0x801, n200, 1, labels, 200, arg,
+	              sizeof arg);
+	key_of(arg, "rank=3", NULL, k);
+	assert_true(memcmp(base, k, sizeof k) != 0);
+}
+
+/* Two processes filling one cold cache at once: both succeed, and the
+ * entry they leave is whole. */
+static void test_cache_race(void **state)
+{
+	(void)state;
+	char cache_dir[128], cache_arg[160];
+	snprintf(cache_dir, sizeof cache_dir, "%s/race", dir);
+	snprintf(cache_arg, sizeof cache_arg, "cache=%s", cache_dir);
+	pid_t pid[2];
+	for (int i = 0; i < 2; i++) {
+		fflush(NULL);
+		pid[i] = fork();
+		assert_true(pid[i] >= 0);
+		if (pid[i] == 0) {
+			lindyn_run *r = new_run(data_dir_arg, 9, cache_arg, NULL);
+			_exit(lindyn_run_exec(r) == LINDYN_OK ? 0 : 1);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		int status;
+		assert_int_equal(waitpid(pid[i], &status, 0), pid[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	lindyn_run *plain = new_run(data_dir_arg, 9, NULL);
+	assert_int_equal(lindyn_run_exec(plain), LINDYN_OK);
+	lindyn_run *warm = cached_run(cache_arg, 1, 0, NULL);
+	assert_same_results(plain, warm);
+	assert_true(files_in(cache_dir));
+	lindyn_run_free(plain);
+	lindyn_run_free(warm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +469,10 @@ int main(void)
 		cmocka_unit_test(test_fresh_head_starts_uniform),
 		cmocka_unit_test(test_small_init_aligns_first),
 		cmocka_unit_test(test_bad_data),
+		cmocka_unit_test(test_cache_changes_nothing),
+		cmocka_unit_test(test_cache_unwritable),
+		cmocka_unit_test(test_cache_key_inputs),
+		cmocka_unit_test(test_cache_race),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,10 +15,13 @@ typedef struct {
 	size_t *perm;      /* n_max: the current order */
 	gsl_matrix *X;     /* rows x d: the gathered batch */
 	uint8_t *y;        /* rows: its labels */
+	gsl_matrix *S0;    /* rows x c: its frozen logits (NULL when c = 0) */
 } batch_ws;
 
-/* Returns 0, or -1 when out of memory. */
-int batch_alloc(batch_ws *b, size_t n_max, size_t rows, size_t d);
+/* Batches of at most `rows` rows of d features (and c frozen logits, c = 0
+ * for none) from splits of at most n_max rows.  Returns 0, or -1 when out
+ * of memory. */
+int batch_alloc(batch_ws *b, size_t n_max, size_t rows, size_t d, size_t c);
 void batch_free(batch_ws *b);
 
 /* perm[0..n-1] = a uniformly random permutation of 0..n-1. */
@@ -28,5 +31,8 @@ void batch_shuffle(batch_ws *b, gsl_rng *rng, size_t n);
  * returns the view of those k rows (k <= rows). */
 gsl_matrix_view batch_gather(batch_ws *b, const gsl_matrix *X, const uint8_t *y,
                              size_t start, size_t k);
+
+/* The same rows of the split's frozen logits S0 (n x c, c as allocated). */
+gsl_matrix_view batch_gather_logits(batch_ws *b, const gsl_matrix *S0, size_t start, size_t k);
 
 #endif

@@ -13,17 +13,19 @@ static int join(char *out, size_t len, const char *dir, const char *name, char *
 	return -1;
 }
 
-/* One split: images (idx3) and labels (idx1) that must describe the same
- * items, with labels in 0..FMNIST_CLASSES-1. */
-static int load_split(const char *dir, const char *split, size_t keep, idx_array *img,
+const char *const fmnist_files[FMNIST_FILES] = {
+	"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+	"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+};
+
+/* One split (split 0 train, 1 test): images (idx3) and labels (idx1) that
+ * must describe the same items, with labels in 0..FMNIST_CLASSES-1. */
+static int load_split(const char *dir, int split, size_t keep, idx_array *img,
                       idx_array *lab, char *err, size_t errlen)
 {
-	char ipath[4096], lpath[4096], name[64];
-	snprintf(name, sizeof name, "%s-images-idx3-ubyte.gz", split);
-	if (join(ipath, sizeof ipath, dir, name, err, errlen))
-		return -1;
-	snprintf(name, sizeof name, "%s-labels-idx1-ubyte.gz", split);
-	if (join(lpath, sizeof lpath, dir, name, err, errlen))
+	char ipath[4096], lpath[4096];
+	if (join(ipath, sizeof ipath, dir, fmnist_files[2 * split], err, errlen) ||
+	    join(lpath, sizeof lpath, dir, fmnist_files[2 * split + 1], err, errlen))
 		return -1;
 	if (idx_read(ipath, 3, keep, img, err, errlen) || idx_read(lpath, 1, keep, lab, err, errlen))
 		return -1;
@@ -45,8 +47,8 @@ int fmnist_load(fmnist_data *d, const char *dir, size_t keep_train, size_t keep_
                 char *err, size_t errlen)
 {
 	memset(d, 0, sizeof *d);
-	if (load_split(dir, "train", keep_train, &d->train_img, &d->train_lab, err, errlen) ||
-	    load_split(dir, "t10k", keep_test, &d->test_img, &d->test_lab, err, errlen)) {
+	if (load_split(dir, 0, keep_train, &d->train_img, &d->train_lab, err, errlen) ||
+	    load_split(dir, 1, keep_test, &d->test_img, &d->test_lab, err, errlen)) {
 		fmnist_free(d);
 		return -1;
 	}

@@ -9,6 +9,10 @@
 #include "idx.h"
 
 #define FMNIST_CLASSES 10
+#define FMNIST_FILES 4
+
+/* The file names: train images, train labels, test images, test labels. */
+extern const char *const fmnist_files[FMNIST_FILES];
 
 typedef struct {
 	idx_array train_img, train_lab;  /* the first keep_train items */

@@ -9,6 +9,8 @@
 int lora_head_alloc(lora_head *m, size_t c, size_t d, size_t r, size_t rows)
 {
 	*m = (lora_head){ .c = c, .d = d, .r = r, .rows = rows };
+	if (c > HEAD_MAX_CLASSES)
+		return GSL_EINVAL;
 	m->W0 = gsl_matrix_calloc(c, d);
 	m->b0 = gsl_vector_calloc(c);
 	m->A = gsl_matrix_calloc(r, d);
@@ -41,31 +43,70 @@ void lora_head_free(lora_head *m)
 	*m = (lora_head){ 0 };
 }
 
-void lora_head_forward(lora_head *m, const gsl_matrix *X, const uint8_t *y, double scale,
-                       double *loss_sum, size_t *correct)
+void lora_head_score(const lora_head *m, const gsl_matrix *XA, const gsl_matrix *B,
+                     gsl_matrix *S, const uint8_t *y, double scale, double *loss_sum,
+                     size_t *correct)
 {
-	size_t n = X->size1, c = m->c;
-	gsl_matrix_view S = gsl_matrix_submatrix(m->S, 0, 0, n, c);
-	gsl_matrix_view XA = gsl_matrix_submatrix(m->XA, 0, 0, n, m->r);
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, m->W0, 0.0, &S.matrix);
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, m->A, 0.0, &XA.matrix);
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &XA.matrix, m->B, 1.0, &S.matrix);
+	size_t n = S->size1, c = m->c;
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, XA, B, 1.0, S);
+	const double *b0 = m->b0->data;
+	size_t b0_stride = m->b0->stride;
+	double e[HEAD_MAX_CLASSES];
 	for (size_t i = 0; i < n; i++) {
-		double *s = gsl_matrix_ptr(&S.matrix, i, 0);
+		double *s = gsl_matrix_ptr(S, i, 0);
 		size_t best = 0;
 		for (size_t k = 0; k < c; k++) {
-			s[k] += gsl_vector_get(m->b0, k);
+			s[k] += b0[k * b0_stride];
 			if (s[k] > s[best])
 				best = k;
 		}
 		/* log-sum-exp shifted by the largest logit */
 		double top = s[best], z = 0.0;
-		for (size_t k = 0; k < c; k++)
-			z += exp(s[k] - top);
+		for (size_t k = 0; k < c; k++) {
+			e[k] = exp(s[k] - top);
+			z += e[k];
+		}
 		*loss_sum += top + log(z) - s[y[i]];
 		*correct += best == y[i];
-		for (size_t k = 0; k < c; k++)
-			s[k] = scale * (exp(s[k] - top) / z - (k == y[i]));
+		if (scale != 0.0)
+			for (size_t k = 0; k < c; k++)
+				s[k] = scale * (e[k] / z - (k == y[i]));
+	}
+}
+
+/* XA = X A^T, then lora_head_score with the head's own B. */
+static void finish_forward(lora_head *m, const gsl_matrix *X, gsl_matrix *S, const uint8_t *y,
+                           double scale, double *loss_sum, size_t *correct)
+{
+	gsl_matrix_view XA = gsl_matrix_submatrix(m->XA, 0, 0, X->size1, m->r);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, m->A, 0.0, &XA.matrix);
+	lora_head_score(m, &XA.matrix, m->B, S, y, scale, loss_sum, correct);
+}
+
+void lora_head_forward(lora_head *m, const gsl_matrix *X, const uint8_t *y, double scale,
+                       double *loss_sum, size_t *correct)
+{
+	gsl_matrix_view S = gsl_matrix_submatrix(m->S, 0, 0, X->size1, m->c);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, m->W0, 0.0, &S.matrix);
+	finish_forward(m, X, &S.matrix, y, scale, loss_sum, correct);
+}
+
+void lora_head_forward_frozen(lora_head *m, const gsl_matrix *X, const gsl_matrix *S0,
+                              const uint8_t *y, double scale, double *loss_sum, size_t *correct)
+{
+	gsl_matrix_view S = gsl_matrix_submatrix(m->S, 0, 0, X->size1, m->c);
+	gsl_matrix_memcpy(&S.matrix, S0);
+	finish_forward(m, X, &S.matrix, y, scale, loss_sum, correct);
+}
+
+void lora_head_frozen_logits(const lora_head *m, const gsl_matrix *X, gsl_matrix *S0)
+{
+	size_t n = X->size1;
+	for (size_t i0 = 0; i0 < n; i0 += m->rows) {
+		size_t k = n - i0 < m->rows ? n - i0 : m->rows;
+		gsl_matrix_const_view chunk = gsl_matrix_const_submatrix(X, i0, 0, k, X->size2);
+		gsl_matrix_view S = gsl_matrix_submatrix(S0, i0, 0, k, m->c);
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &chunk.matrix, m->W0, 0.0, &S.matrix);
 	}
 }
 
@@ -101,6 +142,7 @@ void lora_head_evaluate(lora_head *m, const gsl_matrix *X, const uint8_t *y,
 {
 	double sum = 0.0;
 	size_t correct = 0, n = X->size1;
+	/* scale 0: the loss only, S is left holding the logits */
 	for (size_t i0 = 0; i0 < n; i0 += m->rows) {
 		size_t k = n - i0 < m->rows ? n - i0 : m->rows;
 		gsl_matrix_const_view chunk = gsl_matrix_const_submatrix(X, i0, 0, k, X->size2);

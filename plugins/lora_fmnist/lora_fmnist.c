@@ -11,10 +11,21 @@
  *   early  the first early_steps steps: minibatch loss, the alignment of
  *          App. H.2.1 (align.h), ||[B; A^T]||_F, ||A||_F, ||B||_F;
  *   pretrain  one row (none without pre-training): the frozen head's loss
- *          and accuracy on its own pre-training images.
+ *          and accuracy on its own pre-training images;
+ *   cache  one row: hit (1 when the frozen model was read from the cache),
+ *          stored (1 when this run wrote the entry), and the 128-bit cache
+ *          key as four 32-bit words key0..key3 (its hex, the entry's name, is
+ *          the words printed %08x in order); the key is computed, and
+ *          recorded, with or without a cache directory.
  * Image split: the training file's first n_pretrain images are the
  * pre-training split, the next n_train the fine-tuning set; the first n_test
- * images of the test file are the test set. */
+ * images of the test file are the test set.
+ *
+ * Everything that does not depend on the seed, the init or the optimizer
+ * (decoded labels, features, pre-trained head, its gradient and logits) is
+ * the frozen model (frozen.h); with cache=DIR it is computed once per
+ * distinct configuration and data and read back by every other run, which
+ * then writes the same bytes it would have written computing it afresh. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +39,22 @@
 
 #include "align.h"
 #include "batches.h"
+#include "cache.h"
 #include "data.h"
-#include "features.h"
+#include "evalq.h"
+#include "frozen.h"
 #include "head.h"
 #include "optim.h"
-#include "pretrain.h"
+
+/* Bumped whenever the frozen model's computation changes: it is part of
+ * the cache key. */
+#define FM_VERSION "1.1.0"
 
 /* Rows of one evaluation chunk (at least a batch). */
 #define EVAL_ROWS 1024
+/* Columns X A_i^T of the adapters evaluated together (evalq.h): their
+ * snapshots are at most EVAL_COLUMNS / rank epochs apart. */
+#define EVAL_COLUMNS 64
 
 static const lindyn_param fm_params[] = {
 	{ "data_dir", LINDYN_P_STRING, "/usr/share/datasets/fashion-mnist", 0, 0, NULL,
@@ -63,27 +82,28 @@ static const lindyn_param fm_params[] = {
 	{ "epochs", LINDYN_P_INT, "10", 1, 10000, NULL, "fine-tuning epochs" },
 	{ "early_steps", LINDYN_P_INT, "300", 0, 1000000, NULL,
 	  "steps logged one by one in the table `early`" },
+	{ "cache", LINDYN_P_STRING, "", 0, 0, NULL,
+	  "directory of the frozen-model cache, created if missing (empty: no cache)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
 typedef struct {
-	size_t n_pre, n_train, n_test, d, r, batch;
-	long epochs, early_steps, pretrain_epochs;
-	unsigned long pretrain_seed;
+	size_t n_train, n_test, d, r, batch;
+	long epochs, early_steps;
 	double init_std;
-	fmnist_data data;
-	size_t *pre_pick;             /* pre-training images of the known classes */
-	uint8_t *y_pre;               /* their labels */
-	gsl_matrix *Wf, *chunk;       /* feature map d x p, FEATURES_CHUNK x p */
-	size_t n_pre_kept;            /* pre-training images used (0: W0 = 0) */
-	gsl_matrix *phi_pre;          /* their features (NULL when none) */
-	gsl_matrix *phi_train, *phi_test;
-	const uint8_t *y_train, *y_test;
+	frozen_spec spec;
+	frozen_model frozen;
+	uint8_t key[HASH128_BYTES];
+	int hit, stored;              /* the frozen model came from / went to the cache */
+	gsl_matrix phi_train, phi_test;    /* views of the frozen model (read-only) */
+	gsl_matrix S0_train, S0_test;
 	lora_head head;
 	align_ws align;
 	batch_ws batches;
-	optim_state oA, oB, oW, ob;
-	gsl_rng *rng_frozen, *rng;
+	evalq evals;                  /* adapters of the epochs not yet evaluated */
+	double (*pending)[8];         /* their rows of table epoch, losses missing */
+	optim_state oA, oB;
+	gsl_rng *rng;
 } fm_state;
 
 static void fm_free(void *state)
@@ -91,83 +111,80 @@ static void fm_free(void *state)
 	fm_state *s = state;
 	if (!s)
 		return;
-	fmnist_free(&s->data);
-	free(s->pre_pick);
-	free(s->y_pre);
-	gsl_matrix *mats[] = { s->Wf, s->chunk, s->phi_pre, s->phi_train, s->phi_test };
-	for (size_t i = 0; i < sizeof mats / sizeof mats[0]; i++)
-		if (mats[i])
-			gsl_matrix_free(mats[i]);
+	frozen_free(&s->frozen);
 	lora_head_free(&s->head);
 	align_free(&s->align);
 	batch_free(&s->batches);
+	evalq_free(&s->evals);
+	free(s->pending);
 	optim_free(&s->oA);
 	optim_free(&s->oB);
-	optim_free(&s->oW);
-	optim_free(&s->ob);
-	if (s->rng_frozen)
-		gsl_rng_free(s->rng_frozen);
 	if (s->rng)
 		gsl_rng_free(s->rng);
 	free(s);
 }
 
-/* Reads the files and picks the pre-training images of the known classes. */
-static int load(fm_state *s, lindyn_host *h)
+static int allocate(fm_state *s, lindyn_host *h)
 {
-	char err[4608];
-	if (fmnist_load(&s->data, h->get_str(h, "data_dir"), s->n_pre + s->n_train, s->n_test,
-	                err, sizeof err))
-		return LINDYN_ERROR(h, LINDYN_EINVAL, "%s (n_pretrain + n_train = %zu, n_test = %zu)",
-		                    err, s->n_pre + s->n_train, s->n_test);
-	long known = h->get_int(h, "pretrain_classes");
-	s->pre_pick = malloc((s->n_pre ? s->n_pre : 1) * sizeof *s->pre_pick);
-	s->y_pre = malloc(s->n_pre ? s->n_pre : 1);
-	if (!s->pre_pick || !s->y_pre)
-		return LINDYN_ERROR(h, LINDYN_ENOMEM, "cannot allocate the pre-training split");
-	size_t kept = 0;
-	for (size_t i = 0; i < s->n_pre; i++)
-		if (s->data.train_lab.data[i] < known) {
-			s->pre_pick[kept] = i;
-			s->y_pre[kept++] = s->data.train_lab.data[i];
-		}
-	if (kept == 0 && known > 0 && s->pretrain_epochs > 0)
-		return LINDYN_ERROR(h, LINDYN_EINVAL,
-		                    "pretrain_classes=%ld: the first n_pretrain=%zu training images "
-		                    "hold none of the classes 0..%ld (use pretrain_classes=0 for an "
-		                    "untrained head)", known, s->n_pre, known - 1);
-	s->n_pre_kept = s->pretrain_epochs > 0 ? kept : 0;
-	s->y_train = s->data.train_lab.data + s->n_pre;
-	s->y_test = s->data.test_lab.data;
+	size_t c = FMNIST_CLASSES, d = s->d, r = s->r;
+	optim_kind kind = strcmp(h->get_str(h, "optimizer"), "sgd") == 0 ? OPTIM_SGD : OPTIM_ADAM;
+	size_t cap = EVAL_COLUMNS / r;
+	if (cap > (size_t)s->epochs + 1)
+		cap = (size_t)s->epochs + 1;
+	s->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	s->pending = malloc(cap * sizeof *s->pending);
+	int bad = !s->rng || !s->pending || evalq_alloc(&s->evals, c, d, r, cap, s->spec.rows) ||
+	          lora_head_alloc(&s->head, c, d, r, s->spec.rows) ||
+	          align_alloc(&s->align, c, d, r) ||
+	          batch_alloc(&s->batches, s->n_train, s->spec.rows, d, c) ||
+	          optim_alloc(&s->oA, kind, h->get_real(h, "lr"), r * d) ||
+	          optim_alloc(&s->oB, kind, h->get_real(h, "lr"), c * r);
+	if (bad)
+		return LINDYN_ERROR(h, LINDYN_ENOMEM,
+		                    "cannot allocate the workspaces (n_train=%zu features=%zu)",
+		                    s->n_train, d);
 	return LINDYN_OK;
 }
 
-static int allocate(fm_state *s, lindyn_host *h)
+/* The frozen model: from the cache when it holds a sound entry for the key,
+ * else computed (and stored when there is a cache).  A damaged entry is
+ * reported in one line and recomputed; a cache that cannot be written only
+ * costs time, so it is a warning too. */
+static int obtain_frozen(fm_state *s, lindyn_host *h)
 {
-	size_t c = FMNIST_CLASSES, p = s->data.pixels, d = s->d, r = s->r;
-	size_t rows = s->batch > EVAL_ROWS ? s->batch : EVAL_ROWS;
-	size_t n_max = s->n_train > s->n_pre ? s->n_train : s->n_pre;
-	optim_kind kind = strcmp(h->get_str(h, "optimizer"), "sgd") == 0 ? OPTIM_SGD : OPTIM_ADAM;
-	s->Wf = gsl_matrix_alloc(d, p);
-	s->chunk = gsl_matrix_alloc(FEATURES_CHUNK, p);
-	s->phi_train = gsl_matrix_alloc(s->n_train, d);
-	s->phi_test = gsl_matrix_alloc(s->n_test, d);
-	s->rng_frozen = gsl_rng_alloc(gsl_rng_mt19937);
-	s->rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (s->n_pre_kept > 0)
-		s->phi_pre = gsl_matrix_alloc(s->n_pre_kept, d);
-	int bad = !s->Wf || !s->chunk || !s->phi_train || !s->phi_test || !s->rng_frozen ||
-	          !s->rng || (s->n_pre_kept > 0 && !s->phi_pre);
-	bad = bad || lora_head_alloc(&s->head, c, d, r, rows) || align_alloc(&s->align, c, d, r) ||
-	      batch_alloc(&s->batches, n_max, rows, d) ||
-	      optim_alloc(&s->oA, kind, h->get_real(h, "lr"), r * d) ||
-	      optim_alloc(&s->oB, kind, h->get_real(h, "lr"), c * r) ||
-	      optim_alloc(&s->oW, OPTIM_ADAM, PRETRAIN_LR, c * d) ||
-	      optim_alloc(&s->ob, OPTIM_ADAM, PRETRAIN_LR, c);
-	if (bad)
-		return LINDYN_ERROR(h, LINDYN_ENOMEM,
-		                    "cannot allocate the workspaces (n_train=%zu n_test=%zu features=%zu)",
-		                    s->n_train, s->n_test, d);
+	const char *dir = h->get_str(h, "cache"), *data_dir = h->get_str(h, "data_dir");
+	char why[4608];
+	if (frozen_key(&s->spec, FM_VERSION, data_dir, s->key, why, sizeof why))
+		return LINDYN_ERROR(h, LINDYN_EINVAL, "%s", why);
+	if (*dir) {
+		cache_entry entry;
+		cache_lookup found = cache_open(dir, s->key, frozen_size(&s->spec), &entry, why,
+		                                sizeof why);
+		if (found == CACHE_HIT) {
+			frozen_adopt(&s->frozen, &s->spec, &entry, &s->head);
+			s->hit = 1;
+			return LINDYN_OK;
+		}
+		if (found == CACHE_BAD)
+			h->log(h, LINDYN_LOG_WARN, "cache entry %s; recomputing it", why);
+	}
+	int st = frozen_compute(&s->frozen, &s->spec, data_dir, &s->head, h);
+	if (st)
+		return st;
+	/* the key must name the bytes the model was computed from */
+	uint8_t again[HASH128_BYTES];
+	if (frozen_key(&s->spec, FM_VERSION, data_dir, again, why, sizeof why))
+		return LINDYN_ERROR(h, LINDYN_EIO, "%s", why);
+	if (memcmp(again, s->key, sizeof again))
+		return LINDYN_ERROR(h, LINDYN_EIO, "data_dir '%s': the data files changed while "
+		                    "the run read them", data_dir);
+	if (*dir) {
+		if (cache_store(dir, s->key, frozen_payload(&s->frozen), s->frozen.size, why,
+		                sizeof why))
+			h->log(h, LINDYN_LOG_WARN, "cache: %s; the frozen model is not cached", why);
+		else
+			s->stored = 1;
+	}
 	return LINDYN_OK;
 }
 
@@ -178,7 +195,6 @@ static void *fm_alloc(lindyn_host *h)
 		LINDYN_ERROR(h, LINDYN_ENOMEM, "cannot allocate the run state");
 		return NULL;
 	}
-	s->n_pre = (size_t)h->get_int(h, "n_pretrain");
 	s->n_train = (size_t)h->get_int(h, "n_train");
 	s->n_test = (size_t)h->get_int(h, "n_test");
 	s->d = (size_t)h->get_int(h, "features");
@@ -186,55 +202,46 @@ static void *fm_alloc(lindyn_host *h)
 	s->batch = (size_t)h->get_int(h, "batch");
 	s->epochs = h->get_int(h, "epochs");
 	s->early_steps = h->get_int(h, "early_steps");
-	s->pretrain_epochs = h->get_int(h, "pretrain_epochs");
-	s->pretrain_seed = (unsigned long)h->get_int(h, "pretrain_seed");
 	s->init_std = h->get_real(h, "init_std");
+	s->spec = (frozen_spec){
+		.n_pre = (size_t)h->get_int(h, "n_pretrain"), .n_train = s->n_train,
+		.n_test = s->n_test, .d = s->d, .rows = s->batch > EVAL_ROWS ? s->batch : EVAL_ROWS,
+		.known = h->get_int(h, "pretrain_classes"),
+		.pretrain_epochs = h->get_int(h, "pretrain_epochs"),
+		.seed = (unsigned long)h->get_int(h, "pretrain_seed"),
+	};
 	if (s->batch > s->n_train) {
 		LINDYN_ERROR(h, LINDYN_EINVAL, "batch=%zu exceeds n_train=%zu", s->batch, s->n_train);
 		goto fail;
 	}
-	if (load(s, h) || allocate(s, h))
+	if (allocate(s, h) || obtain_frozen(s, h))
 		goto fail;
+	frozen_model *fm = &s->frozen;
+	s->phi_train = gsl_matrix_const_view_array(fm->phi_train, s->n_train, s->d).matrix;
+	s->phi_test = gsl_matrix_const_view_array(fm->phi_test, s->n_test, s->d).matrix;
+	s->S0_train = gsl_matrix_const_view_array(fm->S0_train, s->n_train, FMNIST_CLASSES).matrix;
+	s->S0_test = gsl_matrix_const_view_array(fm->S0_test, s->n_test, FMNIST_CLASSES).matrix;
 	return s;
 fail:
 	fm_free(s);
 	return NULL;
 }
 
-/* The frozen model: feature map, features of every split, pre-trained head
- * (its fit on the pre-training split is the one row of table tp), and the
- * alignment target from the fine-tuning gradient at W0. */
-static int build_frozen(fm_state *s, lindyn_host *h, lindyn_table *tp)
+/* The rows of tables pretrain (when the head was pre-trained) and cache,
+ * and the alignment target from the gradient at W0. */
+static int emit_frozen(fm_state *s, lindyn_host *h, lindyn_table *tp, lindyn_table *tc)
 {
-	gsl_rng_set(s->rng_frozen, s->pretrain_seed);
-	features_draw(s->rng_frozen, s->Wf);
-	const uint8_t *train_px = s->data.train_img.data;
-	if (s->phi_pre) {
-		features_embed(s->Wf, train_px, s->pre_pick, s->chunk, s->phi_pre);
-		pretrain_head(&s->head, s->phi_pre, s->y_pre, s->pretrain_epochs, s->rng_frozen,
-		              &s->batches, &s->oW, &s->ob);
-		double loss, acc;
-		lora_head_evaluate(&s->head, s->phi_pre, s->y_pre, &loss, &acc);
-		double row[] = { (double)s->n_pre_kept, loss, 100.0 * acc };
-		int st = h->row(tp, row);
-		if (st)
-			return st;
-	}
-	features_embed(s->Wf, train_px + s->n_pre * s->data.pixels, NULL, s->chunk, s->phi_train);
-	features_embed(s->Wf, s->data.test_img.data, NULL, s->chunk, s->phi_test);
-
-	/* G = d(mean train cross-entropy)/dW at W0 (the adapter is still zero). */
-	size_t n = s->n_train, rows = s->head.rows;
-	double sum = 0.0;
-	size_t correct = 0;
-	for (size_t i0 = 0; i0 < n; i0 += rows) {
-		size_t k = n - i0 < rows ? n - i0 : rows;
-		gsl_matrix_const_view X = gsl_matrix_const_submatrix(s->phi_train, i0, 0, k, s->d);
-		lora_head_forward(&s->head, &X.matrix, s->y_train + i0, 1.0 / (double)n, &sum, &correct);
-		lora_head_grad_full(&s->head, &X.matrix, i0 > 0);
-	}
-	int st = align_target(&s->align, s->head.gW);
-	if (st)
+	int st;
+	if (s->frozen.pretrain[0] > 0 && (st = h->row(tp, s->frozen.pretrain)))
+		return st;
+	double row[2 + HASH128_BYTES / 4] = { s->hit, s->stored };
+	for (size_t w = 0; w < HASH128_BYTES / 4; w++)
+		row[2 + w] = (double)((uint32_t)s->key[4 * w] << 24 | (uint32_t)s->key[4 * w + 1] << 16 |
+		                      (uint32_t)s->key[4 * w + 2] << 8 | s->key[4 * w + 3]);
+	if ((st = h->row(tc, row)))
+		return st;
+	gsl_matrix_const_view G = gsl_matrix_const_view_array(s->frozen.G, FMNIST_CLASSES, s->d);
+	if ((st = align_target(&s->align, &G.matrix)))
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC, "SVD of the gradient at W0 failed: %s",
 		                    gsl_strerror(st));
 	return LINDYN_OK;
@@ -271,17 +278,44 @@ static int factor_stats(fm_state *s, lindyn_host *h, long step, double out[4])
 	return LINDYN_OK;
 }
 
-static int emit_epoch(fm_state *s, lindyn_host *h, lindyn_table *t, long epoch, long step)
+/* The rows of table epoch for the queued adapters. */
+static int flush_epochs(fm_state *s, lindyn_host *h, lindyn_table *t)
 {
-	double tr_loss, tr_acc, te_loss, te_acc, f[4];
-	lora_head_evaluate(&s->head, s->phi_train, s->y_train, &tr_loss, &tr_acc);
-	lora_head_evaluate(&s->head, s->phi_test, s->y_test, &te_loss, &te_acc);
+	double tr_loss[EVAL_COLUMNS], tr_acc[EVAL_COLUMNS], te_loss[EVAL_COLUMNS],
+		te_acc[EVAL_COLUMNS];
+	evalq_evaluate(&s->evals, &s->head, &s->phi_train, &s->S0_train, s->frozen.y_train,
+	               tr_loss, tr_acc);
+	evalq_evaluate(&s->evals, &s->head, &s->phi_test, &s->S0_test, s->frozen.y_test,
+	               te_loss, te_acc);
+	for (size_t i = 0; i < s->evals.held; i++) {
+		double *row = s->pending[i];
+		row[2] = tr_loss[i];
+		row[3] = 100.0 * tr_acc[i];
+		row[4] = te_loss[i];
+		row[5] = 100.0 * te_acc[i];
+		int st = h->row(t, row);
+		if (st)
+			return st;
+	}
+	evalq_clear(&s->evals);
+	return LINDYN_OK;
+}
+
+/* Queues the adapter at the end of an epoch for evaluation (evalq.h); the
+ * row is written when the queue is full or the run ends. */
+static int end_epoch(fm_state *s, lindyn_host *h, lindyn_table *t, long epoch, long step)
+{
+	double f[4];
 	int st = factor_stats(s, h, step, f);
 	if (st)
 		return st;
-	double row[] = { (double)epoch, (double)step, tr_loss, 100.0 * tr_acc, te_loss,
-	                 100.0 * te_acc, f[0], f[1] };
-	return h->row(t, row);
+	double *row = s->pending[s->evals.held];
+	row[0] = (double)epoch;
+	row[1] = (double)step;
+	row[6] = f[0];
+	row[7] = f[1];
+	evalq_push(&s->evals, s->head.A, s->head.B);
+	return s->evals.held == s->evals.cap ? flush_epochs(s, h, t) : LINDYN_OK;
 }
 
 static int fm_run(void *state, lindyn_host *h)
@@ -291,13 +325,14 @@ static int fm_run(void *state, lindyn_host *h)
 	                            "test_acc align z_norm");
 	lindyn_table *tk = h->table(h, "early", "step batch_loss align z_norm a_norm b_norm");
 	lindyn_table *tp = h->table(h, "pretrain", "images loss accuracy");
-	if (!te || !tk || !tp)
+	lindyn_table *tc = h->table(h, "cache", "hit stored key0 key1 key2 key3");
+	if (!te || !tk || !tp || !tc)
 		return LINDYN_EINVAL;
-	int st = build_frozen(s, h, tp);
+	int st = emit_frozen(s, h, tp, tc);
 	if (st)
 		return st;
 	init_adapter(s, h->seed(h));
-	if ((st = emit_epoch(s, h, te, 0, 0)))
+	if ((st = end_epoch(s, h, te, 0, 0)))
 		return st;
 
 	lora_head *m = &s->head;
@@ -308,10 +343,13 @@ static int fm_run(void *state, lindyn_host *h)
 		batch_shuffle(&s->batches, s->rng, n);
 		for (size_t i0 = 0; i0 < n; i0 += s->batch, step++) {
 			size_t k = n - i0 < s->batch ? n - i0 : s->batch;
-			gsl_matrix_view X = batch_gather(&s->batches, s->phi_train, s->y_train, i0, k);
+			gsl_matrix_view X = batch_gather(&s->batches, &s->phi_train,
+			                                 s->frozen.y_train, i0, k);
+			gsl_matrix_view S0 = batch_gather_logits(&s->batches, &s->S0_train, i0, k);
 			double loss = 0.0;
 			size_t correct = 0;
-			lora_head_forward(m, &X.matrix, s->batches.y, 1.0 / (double)k, &loss, &correct);
+			lora_head_forward_frozen(m, &X.matrix, &S0.matrix, s->batches.y, 1.0 / (double)k,
+			                         &loss, &correct);
 			loss /= (double)k;
 			if (!isfinite(loss))
 				return LINDYN_ERROR(h, LINDYN_EDIVERGE, "minibatch loss not finite at step %ld "
@@ -330,16 +368,16 @@ static int fm_run(void *state, lindyn_host *h)
 			if ((st = h->progress(h, (double)step / total, step, loss)))
 				return st;
 		}
-		if ((st = emit_epoch(s, h, te, e, step)))
+		if ((st = end_epoch(s, h, te, e, step)))
 			return st;
 	}
-	return LINDYN_OK;
+	return s->evals.held ? flush_epochs(s, h, te) : LINDYN_OK;
 }
 
 static const lindyn_plugin fm_plugin = {
 	LINDYN_PLUGIN_HEADER,
 	.name = "lora_fmnist",
-	.version = "1.0.0",
+	.version = FM_VERSION,
 	.summary = "LoRA on the frozen head of a random-feature classifier, Fashion-MNIST "
 	           "(Xu et al. 2025, Fig. 2)",
 	.params = fm_params,
