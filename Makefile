@@ -57,10 +57,11 @@ LINDYN      := $(BUILD)/lindyn
 
 .PHONY: all deps check test figures verify paper check-paper bench install clean
 .DELETE_ON_ERROR:
-# Test objects come from a pattern chain; keep them (make test would rebuild
-# them every time).  Nothing else is secondary: a run whose data was deleted
-# is made again before the figures that read it.
-.SECONDARY: $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+# Objects reached through pattern rules are intermediate to make: keep them,
+# or every make would rebuild them (and relink the plugins, which makes every
+# run stale).  Nothing else is kept that way: a run whose data was deleted is
+# made again before the figures that read it.
+.PRECIOUS: $(BUILD)/obj/%.o
 .SECONDEXPANSION:
 
 all: $(LINDYN) $(PLUGIN_SOS)

@@ -105,7 +105,7 @@ printf 'not a directory\n' > "$run"
 if slurm RETRIES=2 > out 2>&1; then
 	fail "make slurm succeeded with $run a file"
 fi
-grep -q "^lindyn slurm: failed run $run (Error 1, log build/slurm/.*/logs/[0-9]*_0.out): lindyn: .*Not a directory$" out ||
+grep -q "^lindyn slurm: failed run $run (Error 1, log build/slurm/.*/logs/[0-9]*_0.out): lindyn: .*: exists and is not a directory$" out ||
 	{ cat out; fail "the failure does not name $run with its message"; }
 ! grep -q '^slurm: retry' out || { cat out; fail "a run that failed on its own was retried"; }
 grep -q '^slurm: job [0-9]*, 1 stale runs, 1 shards: 0 pending, 0 running, 1 done; failed runs: 1$' out ||
