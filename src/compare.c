@@ -148,7 +148,7 @@ static void describe_stat(const fingerprint *f, const char *stat, char *buf, siz
 	else if (!strcmp(stat, "min") || !strcmp(stat, "max"))
 		snprintf(buf, len, "the column's %s", !strcmp(stat, "min") ? "minimum" : "maximum");
 	else
-		snprintf(buf, len, "the last row's %s over %zu runs",
+		snprintf(buf, len, "the last row's %s over %zu tables",
 		         !strcmp(stat, "lastmin") ? "minimum" : !strcmp(stat, "lastmax") ? "maximum" : "mean",
 		         f->members);
 }

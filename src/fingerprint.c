@@ -13,7 +13,10 @@
 #include "tsv.h"
 
 static const char *const FINAL_STATS[] = { "first", "middle", "last", "min", "max" };
-static const char *const GROUP_STATS[] = { "lastmin", "lastmax", "lastmean" };
+static const char *const RUN_STATS[] = { "lastmin", "lastmax", "lastmean" };
+/* A point's tables are the means and deviations of its runs' tables: the mean
+ * over points of the last row, and the digest, keep the reference small. */
+static const char *const POINT_STATS[] = { "lastmean" };
 #define COUNT(a) (sizeof a / sizeof *a)
 
 static int failf(char *err, size_t errlen, const char *fmt, ...)
@@ -259,9 +262,8 @@ static int add_group_table(groups *gs, const char *table, const char *rel, const
 	return rc ? failf(err, errlen, "out of memory") : 0;
 }
 
-/* pattern: the key's printf format, given the experiment and the table's name (with
- * its length): a group of points' or of runs' tables. */
-static int finish_group(fingerprint_set *s, const char *exp, const char *pattern, group *g)
+/* A group of points' tables ("EXP/ * /T") or of runs' tables ("EXP/ * /s * /T"). */
+static int finish_group(fingerprint_set *s, const char *exp, int runs, group *g)
 {
 	fingerprint *f = append(s);
 	if (!f)
@@ -269,17 +271,21 @@ static int finish_group(fingerprint_set *s, const char *exp, const char *pattern
 	size_t len = strlen(exp) + strlen(g->table) + 8;
 	if (!(f->key = malloc(len)))
 		return -1;
-	snprintf(f->key, len, pattern, exp, (int)(strlen(g->table) - 4), g->table);
+	snprintf(f->key, len, runs ? "%s/*/s*/%.*s" : "%s/*/%.*s", exp, (int)(strlen(g->table) - 4),
+	         g->table);
 	f->members = g->members;
 	f->rows = g->rows;
 	sha256_hex(&g->c, f->sha);
-	if (shape(f, g->cols, g->ncols, GROUP_STATS, COUNT(GROUP_STATS)))
+	if (runs ? shape(f, g->cols, g->ncols, RUN_STATS, COUNT(RUN_STATS))
+	         : shape(f, g->cols, g->ncols, POINT_STATS, COUNT(POINT_STATS)))
 		return -1;
 	for (size_t j = 0; j < g->ncols; j++)
-		if (g->count[j]) {
+		if (g->count[j] && runs) {
 			f->v[j] = g->lo[j];
 			f->v[f->ncols + j] = g->hi[j];
 			f->v[2 * f->ncols + j] = g->mean[j];
+		} else if (g->count[j]) {
+			f->v[j] = g->mean[j];
 		}
 	return 0;
 }
@@ -359,7 +365,7 @@ int fingerprint_experiment(fingerprint_set *s, const char *data, const char *exp
 	for (int level = 0; level < 2; level++) {
 		groups *gs = level ? &w.runs : &w.points;
 		for (size_t i = 0; i < gs->n; i++) {
-			if (!rc && finish_group(s, exp, level ? "%s/*/s*/%.*s" : "%s/*/%.*s", &gs->g[i]))
+			if (!rc && finish_group(s, exp, level, &gs->g[i]))
 				rc = failf(err, errlen, "out of memory");
 			group_free(&gs->g[i]);
 		}

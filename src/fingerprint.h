@@ -4,8 +4,9 @@
  *
  *   EXP/T.tsv             a sweep's final table (aggregate: T -> T.final):
  *                         per column first, middle, last, min, max
- *   EXP/POINT/T.tsv       a point's aggregate over seeds (T.agg): per
- *                         column the last row
+ *   EXP/POINT/T.tsv       a point's aggregate over seeds (T.agg): as a
+ *                         group, every point's table T together ("EXP/ * /T"):
+ *                         per column the mean over points of the last row
  *   EXP/POINT/sK/T.tsv    one run's table: fingerprinted as a group, every
  *                         run of EXP's table T together ("EXP/ * /s * /T"):
  *                         per column the min, max and mean over runs of
@@ -13,7 +14,7 @@
  *
  * Each also has its number of rows and a SHA-256 of its data lines (every
  * line not starting with '#': the provenance lines carry the git revision);
- * a group's digest is the SHA-256 of its runs' relative paths and digests. */
+ * a group's digest is the SHA-256 of its members' relative paths and digests. */
 #ifndef LINDYN_FINGERPRINT_H
 #define LINDYN_FINGERPRINT_H
 
@@ -23,7 +24,7 @@
 #include "sha256.h"
 
 typedef struct {
-	char *key;           /* "e/T.final", "e/h-500/T.agg", "e/ * /s * /T" (no blanks) */
+	char *key;           /* "e/T.final", "e/ * /T.agg", "e/ * /s * /T" (no blanks) */
 	size_t members;      /* tables: 1, or the runs of a group */
 	size_t rows;         /* data rows, over all members */
 	char sha[SHA256_HEX];

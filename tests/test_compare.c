@@ -179,8 +179,9 @@ static void fingerprints_of_a_data_directory(void **state)
 	assert_true(fingerprint_value(final, "middle", "loss_mean") == 0.25);
 	assert_true(fingerprint_value(final, "min", "loss_mean") == 0.1);
 	assert_true(fingerprint_value(final, "max", "h") == 3);
-	assert_true(fingerprint_value(agg, "lastmin", "loss_mean") == 0.25);
-	assert_true(fingerprint_value(agg, "lastmax", "loss_mean") == 0.5);
+	assert_true(fingerprint_value(agg, "lastmean", "loss_mean") == 0.375);
+	assert_true(isnan(fingerprint_value(agg, "lastmin", "loss_mean")));
+	assert_true(fingerprint_value(runs, "lastmin", "loss") == 0.1);
 	assert_true(fingerprint_value(runs, "lastmean", "loss") == (0.1 + 0.30000000000000004) / 2);
 	assert_true(isnan(fingerprint_value(runs, "lastmean", "nosuch")));
 
