@@ -210,7 +210,7 @@ bench: all
 # directory, then renamed.  A claim's FAIL is recorded like any verdict (verify
 # exits 1 then); a report without its header line stops the recipe.
 REFDIR := data/reference/$(if $(QUICK),quick,paper)
-ENV_CMD = { $(LINDYN) --version; echo "kernel: $$(uname -srm)"; \
+ENV_CMD = { OPENBLAS_NUM_THREADS=1 $(LINDYN) --version; echo "kernel: $$(uname -srm)"; \
 	  echo "cpu: $$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"; \
 	  echo "compiler: $$($(CC) --version | head -n 1)"; }
 # $(call record_reference,DIR): every document's NAME.tables, NAME.claims.tsv and ENVIRONMENT.
