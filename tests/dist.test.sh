@@ -28,7 +28,7 @@ cd "$tmp/lindyn-$version"
 for f in LICENSE CITATION.cff README.md Makefile src/main.c; do
 	[ -f "$f" ] || fail "$f missing from the tarball"
 done
-[ ! -e data ] && [ ! -e build ] || fail "the tarball holds data/ or build/"
+[ ! -e build ] && [ "$(ls data)" = reference ] || fail "the tarball holds build/ or data/ beyond data/reference"
 make -s -j2 > make.log 2>&1 || { cat make.log >&2; fail "make failed in the unpacked tarball"; }
 build/lindyn --version | grep -q "^lindyn $version (git $rev) " ||
 	fail "lindyn --version says '$(build/lindyn --version | head -n 1)'"
