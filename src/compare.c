@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "claims.h"
 #include "commands.h"
@@ -435,7 +436,7 @@ static int compare_document(const char *refdir, const char *tables, const char *
 		return -1;
 	}
 	doc d;
-	int rc = doc_load(&d, docpath, err, sizeof err);
+	int rc = doc_load(&d, docpath, err, sizeof err), loaded = !rc;
 	if (rc)
 		fprintf(stderr, "lindyn compare: %s (the document of %s)\n", err, path);
 	else
@@ -458,7 +459,7 @@ static int compare_document(const char *refdir, const char *tables, const char *
 		all->identical += t.identical, all->within += t.within, all->differ += t.differ;
 		all->claims_same += t.claims_same, all->claims_differ += t.claims_differ;
 	}
-	if (docpath)
+	if (loaded)
 		doc_free(&d);
 	free(docpath);
 	fingerprint_set_free(&ref);
@@ -478,6 +479,13 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 
 static int compare(const char *refdir, const char *data)
 {
+	struct stat st;
+	int missing = stat(data, &st) != 0;
+	if (missing || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "lindyn compare: %s: %s\n", data,
+		        missing ? strerror(errno) : "not a directory (expected a data directory)");
+		return 2;
+	}
 	struct dirent **names;
 	int n = scandir(refdir, &names, tables_file, by_name);
 	if (n <= 0) {

@@ -411,19 +411,24 @@ void fingerprint_write(FILE *f, const fingerprint *fp)
 	fputc('\n', f);
 }
 
-/* Splits line (its trailing newline removed) at tabs into at most max fields. */
-static size_t split_tabs(char *line, char **fields, size_t max)
+/* Splits line (its trailing newline removed) at tabs: an array of *n fields
+ * to free, or NULL when out of memory. */
+static char **split_tabs(char *line, size_t *n)
 {
 	line[strcspn(line, "\n")] = 0;
-	size_t n = 0;
-	for (char *p = line; n < max; p++) {
-		fields[n++] = p;
-		p = strchr(p, '\t');
-		if (!p)
-			break;
+	size_t tabs = 0;
+	for (const char *p = line; (p = strchr(p, '\t')) != NULL; p++)
+		tabs++;
+	char **fields = malloc((tabs + 1) * sizeof *fields);
+	if (!fields)
+		return NULL;
+	*n = 0;
+	for (char *p = line;; p++) {
+		fields[(*n)++] = p;
+		if (!(p = strchr(p, '\t')))
+			return fields;
 		*p = 0;
 	}
-	return n;
 }
 
 typedef struct {
@@ -505,13 +510,10 @@ static int read_columns_line(const source *src, fingerprint *fp, char **f, size_
 	return 0;
 }
 
-/* One line of a reference file. */
-static int read_line(const source *src, char *line, fingerprint_set *s, char **document,
-                     int *quick)
+/* One line of a reference file, split into its n fields f. */
+static int read_fields(const source *src, char **f, size_t n, fingerprint_set *s, char **document,
+                       int *quick)
 {
-	enum { MAX_FIELDS = 100000 };
-	static char *f[MAX_FIELDS];
-	size_t n = split_tabs(line, f, MAX_FIELDS);
 	fingerprint *last = s->n ? &s->fp[s->n - 1] : NULL;
 	if (!strcmp(f[0], "document") && n == 2 && !*document)
 		return (*document = strdup(f[1])) ? 0 : bad(src, "out of memory");
@@ -528,6 +530,16 @@ static int read_line(const source *src, char *line, fingerprint_set *s, char **d
 	if (!last || !last->cols)
 		return bad(src, "expected 'table KEY MEMBERS ROWS SHA256', found '%.40s'", f[0]);
 	return read_stat_line(src, last, f, n);
+}
+
+static int read_line(const source *src, char *line, fingerprint_set *s, char **document,
+                     int *quick)
+{
+	size_t n;
+	char **f = split_tabs(line, &n);
+	int rc = f ? read_fields(src, f, n, s, document, quick) : bad(src, "out of memory");
+	free(f);
+	return rc;
 }
 
 int fingerprint_read(const char *path, fingerprint_set *s, char **document, int *quick,

@@ -97,6 +97,9 @@ rc=0; "$lindyn" compare ref data > out 2> err || rc=$?
 [ $rc -eq 2 ] || fail "damaged reference: exit $rc"
 [ "$(wc -l < err)" -eq 1 ] && grep -q 'ref/doc.tables:[0-9]*: statistic' err ||
 	fail "damaged reference: $(cat err)"
+rc=0; "$lindyn" compare ref nosuch > out 2> err || rc=$?
+[ $rc -eq 2 ] && grep -q '^lindyn compare: nosuch: No such file or directory$' err ||
+	fail "missing data directory: exit $rc, $(cat err)"
 rc=0; "$lindyn" compare ref > out 2> err || rc=$?
 [ $rc -eq 2 ] && grep -q usage err || fail "missing argument: exit $rc"
 echo "compare.test: bit-identical copy, 1e-9 change named, 1e-12 agrees, stated wall tolerance, missing/new tables, damaged reference"
