@@ -483,7 +483,7 @@ static int read_stat_line(const source *src, fingerprint *fp, char **f, size_t n
 		fp->stats = stats;
 	if (v)
 		fp->v = v;
-	if (!stats || !v || !(stats[fp->nstats] = strdup(f[0])))
+	if (!stats || !v)
 		return bad(src, "out of memory");
 	for (size_t j = 0; j < fp->ncols; j++) {
 		char *end;
@@ -494,6 +494,8 @@ static int read_stat_line(const source *src, fingerprint *fp, char **f, size_t n
 			return bad(src, "'%s' is not a finite number or '-'", f[j + 1]);
 		v[fp->nstats * fp->ncols + j] = x;
 	}
+	if (!(stats[fp->nstats] = strdup(f[0])))
+		return bad(src, "out of memory");
 	fp->nstats++;
 	return 0;
 }
