@@ -13,6 +13,14 @@
 #   make bench        time lindyn against a NumPy/SciPy reference on the same work
 #   make slurm        run the stale runs as one Slurm job array (README: Running on a cluster)
 #   make install      PREFIX=/usr/local: driver, public headers, lindyn.pc
+#   make reference    record the data's fingerprints in data/reference/paper (QUICK=1: quick)
+#   make compare      the data against that reference: tables and claims (QUICK=1: quick)
+#   make artifact     build/artifact/lindyn-VERSION-REV.tar.gz: pages, figures, tables, MANIFEST
+#   make dist         build/dist/lindyn-VERSION.tar.gz: the committed source tree
+#
+# Versions are MAJOR.MINOR.PATCH (VERSION below; `lindyn --version` prints it
+# with the git revision): MAJOR for a change of the plugin ABI's major or of
+# the document format that breaks documents, MINOR for additions, PATCH for fixes.
 #
 # The Debian packages lindyn needs are listed here and nowhere else.
 
@@ -41,7 +49,8 @@ CFLAGS   := -std=c11 $(OPT) -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_
 GSL_LIBS  = $(shell gsl-config --libs-without-cblas)
 BLAS_LIBS = -lopenblas
 LIBS      = $(GSL_LIBS) $(BLAS_LIBS) -lz -ldl -lm
-GIT_REV  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty)
+# The revision: git's in a clone, the file REVISION in a `make dist` tarball.
+GIT_REV  := $(if $(wildcard REVISION),$(file < REVISION),$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty))
 
 HOST_SRC    := $(filter-out src/main.c,$(wildcard src/*.c))
 HOST_OBJ    := $(HOST_SRC:%.c=$(BUILD)/obj/%.o)
@@ -55,7 +64,8 @@ TESTS       := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SHELL_TESTS := $(wildcard tests/*.test.sh)
 LINDYN      := $(BUILD)/lindyn
 
-.PHONY: all deps check test figures verify paper check-paper bench install clean
+.PHONY: all deps check test figures verify paper check-paper bench install clean reference compare \
+	artifact dist
 .DELETE_ON_ERROR:
 # Objects reached through pattern rules are intermediate to make: keep them,
 # or every make would rebuild them (and relink the plugins, which makes every
@@ -131,7 +141,7 @@ $(RUNS_MK): $(PAPERS) $(PAPERS_LIST) $(LINDYN) $(PLUGIN_SOS) $(wildcard figures/
 	@$(LINDYN) tangle $(if $(QUICK),--quick) --data $(DATA) --figures $(FIGDIR) \
 	  --blocks $(BUILD)/blocks --lindyn $(LINDYN) -o $@ $(PAPERS)
 
-ifneq ($(filter figures verify paper figures-% runs-% verify-% paper-% figure-% \
+ifneq ($(filter figures verify paper figures-% runs-% verify-% paper-% figure-% reference compare artifact \
                 $(BUILD)/paper/%,$(MAKECMDGOALS)),)
 include $(RUNS_MK)
 endif
@@ -239,6 +249,73 @@ slurm-deps: $(BUILD)/.deps
 bench: all
 	@PKGS="$(BENCH_PACKAGES)" sh src/install-deps.sh
 	sh tests/bench/run.sh
+
+# ---- reference and compare (paper/FORMAT.md, "Reference and compare") ---------
+# The reference is rewritten whole or not at all: recorded in a temporary
+# directory, then renamed.  A claim's FAIL is recorded like any verdict (verify
+# exits 1 then); a report without its header line stops the recipe.
+REFDIR := data/reference/$(if $(QUICK),quick,paper)
+ENV_CMD = { OPENBLAS_NUM_THREADS=1 $(LINDYN) --version; echo "kernel: $$(uname -srm)"; \
+	  echo "cpu: $$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"; \
+	  echo "compiler: $$($(CC) --version | head -n 1)"; }
+# $(call record_reference,DIR): every document's NAME.tables, NAME.claims.tsv and ENVIRONMENT.
+define record_reference
+	@rm -rf $(1).tmp && mkdir -p $(1).tmp
+	@set -e; for p in $(PAPERS); do n=$$(basename $$p .md); \
+	  $(LINDYN) compare --record $(if $(QUICK),--quick) --data $(DATA) $$p > $(1).tmp/$$n.tables; \
+	  $(LINDYN) verify $(if $(QUICK),--quick) --format tsv --data $(DATA) $$p \
+	    > $(1).tmp/$$n.claims.tsv || [ $$? -eq 1 ]; \
+	  head -n 1 $(1).tmp/$$n.claims.tsv | grep -q '^paper.id.verdict.measured' || \
+	    { echo "lindyn: no claim report for $$p" >&2; exit 1; }; done
+	@$(ENV_CMD) > $(1).tmp/ENVIRONMENT
+	@rm -rf $(1) && mv $(1).tmp $(1)
+endef
+
+reference: all $(RUNS_MK) $$(ALL_RUNS)
+	$(call record_reference,$(REFDIR))
+	@echo "reference: $(REFDIR), $$(du -sb $(REFDIR) | cut -f1) bytes (data/reference: $$(du -sb data/reference | cut -f1))"
+
+compare: all $(RUNS_MK) $$(ALL_RUNS)
+	$(LINDYN) compare $(REFDIR) $(DATA)
+
+# ---- the bundle for an archive ------------------------------------------------
+# The pages, figures, verify report, aggregated tables and the reference of the
+# data it was made from, with a README for the evaluator and a MANIFEST of
+# SHA-256 sums that is checked before the tarball is written.  The bundle keeps
+# the build's layout (paper/, figures/, and quick/ below them) so that the
+# pages' relative figure links hold.
+ARTIFACT_NAME := lindyn-$(VERSION)-$(GIT_REV)$(if $(QUICK),-quick)
+ARTIFACT_DIR  := $(BUILD)/artifact/$(ARTIFACT_NAME)
+ARTIFACT      := $(ARTIFACT_DIR).tar.gz
+ARTIFACT_SUB  := $(if $(QUICK),/quick)
+
+artifact: all $(RUNS_MK) $$(ALL_RUNS) $$(ALL_FIGURES) $(PAGES) $(PAGEDIR)/index.html
+	@rm -rf $(ARTIFACT_DIR) $(ARTIFACT) && mkdir -p $(ARTIFACT_DIR)/paper$(ARTIFACT_SUB) \
+	  $(ARTIFACT_DIR)/figures$(ARTIFACT_SUB) $(ARTIFACT_DIR)/tables
+	@cp $(PAGES) $(PAGEDIR)/index.html $(ARTIFACT_DIR)/paper$(ARTIFACT_SUB)/
+	@cp $(ALL_FIGURES) $(ARTIFACT_DIR)/figures$(ARTIFACT_SUB)/
+	@$(LINDYN) verify $(if $(QUICK),--quick) --data $(DATA) $(PAPERS) > $(ARTIFACT_DIR)/verify.txt || [ $$? -eq 1 ]
+	@$(LINDYN) verify $(if $(QUICK),--quick) --format tsv --data $(DATA) $(PAPERS) > $(ARTIFACT_DIR)/verify.tsv || [ $$? -eq 1 ]
+	@cd $(DATA) && find . \( -path ./reference -o -path ./quick \) -prune -o -type f \( -name '*.final.tsv' -o -name '*.agg.tsv' \) -print \
+	  | LC_ALL=C sort | xargs -r cp --parents -t $(CURDIR)/$(ARTIFACT_DIR)/tables
+	$(call record_reference,$(ARTIFACT_DIR)/reference)
+	@sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@REV@|$(GIT_REV)|g' -e 's|@SCALE@|$(if $(QUICK),quick,paper)|g' \
+	  -e 's|@QUICK@|$(if $(QUICK), QUICK=1)|g' -e 's|@QUICK_DATA@|$(if $(QUICK),/quick)|g' src/artifact/README.in > $(ARTIFACT_DIR)/README
+	@cp LICENSE CITATION.cff $(ARTIFACT_DIR)/
+	@cd $(ARTIFACT_DIR) && find . -type f ! -name MANIFEST | LC_ALL=C sort | sed 's|^\./||' \
+	  | xargs sha256sum > MANIFEST && sha256sum --check --quiet MANIFEST
+	@tar -C $(BUILD)/artifact -czf $(ARTIFACT).tmp $(ARTIFACT_NAME) && mv $(ARTIFACT).tmp $(ARTIFACT)
+	@echo "artifact: $(ARTIFACT), $$(du -b $(ARTIFACT) | cut -f1) bytes; MANIFEST verified ($$(wc -l < $(ARTIFACT_DIR)/MANIFEST) files)"
+
+# ---- the source tarball ---------------------------------------------------------
+# The committed tree (HEAD, not the working tree) and its revision in REVISION.
+DIST := $(BUILD)/dist/lindyn-$(VERSION).tar.gz
+dist:
+	@mkdir -p $(BUILD)/dist
+	@rev=$$(git rev-parse --short=12 HEAD) && printf '%s\n' "$$rev" > $(BUILD)/dist/REVISION && \
+	  git archive --format=tar.gz --prefix=lindyn-$(VERSION)/ \
+	    --add-file=$(BUILD)/dist/REVISION -o $(DIST).tmp HEAD && mv $(DIST).tmp $(DIST)
+	@echo "dist: $(DIST) (git $$(cat $(BUILD)/dist/REVISION))"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/lindyn \

@@ -11,6 +11,7 @@ int cmd_tangle(int argc, char **argv);
 int cmd_aggregate(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_weave(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_check_plugin(int argc, char **argv);
 int cmd_new_plugin(int argc, char **argv);
 

@@ -14,9 +14,9 @@ static const struct {
 	const char *keys; /* the keys a block of this kind may hold */
 } kinds[] = {
 	{ "lindyn-experiment", BLOCK_EXPERIMENT,
-	  " name plugin seed seeds set sweep aggregate quick quick-sweep expect " },
+	  " name plugin seed seeds set sweep aggregate quick quick-sweep expect tolerance " },
 	{ "lindyn-figure", BLOCK_FIGURE, " name script uses caption " },
-	{ "lindyn-claim", BLOCK_CLAIM, " id claim paper let measure expect known quick " },
+	{ "lindyn-claim", BLOCK_CLAIM, " id claim paper let measure expect known quick tolerance " },
 };
 
 /* Reads a whole document: a regular file of at most DOC_MAX_BYTES. */

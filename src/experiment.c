@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "tolerance.h"
 
 static int push(char ***list, size_t *n, const char *s)
 {
@@ -399,6 +400,12 @@ static int parse_field(experiment *e, const block_field *f, char *err, size_t er
 		return add_axis(e, f, !strcmp(f->key, "quick-sweep"), err, errlen);
 	if (!strcmp(f->key, "aggregate"))
 		return parse_aggregate(e, f, err, errlen);
+	if (!strcmp(f->key, "tolerance")) {
+		double rel;
+		char why[256];
+		return tolerance_parse(f->value, 1, &rel, why, sizeof why)
+		               ? failf(e, f->line, err, errlen, "%s", why) : 0;
+	}
 	if (!strcmp(f->key, "expect")) {
 		if (strcmp(f->value, "diverge"))
 			return failf(e, f->line, err, errlen, "expect must be 'diverge'");

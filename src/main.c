@@ -18,6 +18,7 @@ static const struct {
 	{ "tangle", cmd_tangle, "tangle [opts] DOC.md...    make fragment with one target per run" },
 	{ "aggregate", cmd_aggregate, "aggregate [opts] FILE...   mean/std over seeds" },
 	{ "verify", cmd_verify, "verify --data DIR DOC.md...  evaluate every claim" },
+	{ "compare", cmd_compare, "compare REF DATA           tables and claims against a reference" },
 	{ "weave", cmd_weave, "weave [opts] DOC.md        Markdown with figures and claim results" },
 };
 

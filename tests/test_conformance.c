@@ -145,7 +145,8 @@ static void test_crash_while_loading_fails(void **state)
 	free(report);
 }
 
-/* build/plugins/NAME.so whose plugins/NAME is tracked by git. */
+/* build/plugins/NAME.so whose plugins/NAME is tracked by git (in a `make dist`
+ * tarball, which holds committed files only and no .git: whose plugins/NAME exists). */
 static size_t committed_plugins(char ***paths)
 {
 	char cmd[PATH_MAX + 64];
@@ -156,10 +157,11 @@ static size_t committed_plugins(char ***paths)
 	*paths = NULL;
 	while (ls && fgets(line, sizeof line, ls)) {
 		line[strcspn(line, "\n")] = 0;
-		char name[256], git[512];
+		char name[256], git[1024];
 		const char *base = strrchr(line, '/') ? strrchr(line, '/') + 1 : line;
 		snprintf(name, sizeof name, "%.*s", (int)(strlen(base) - 3), base);
-		snprintf(git, sizeof git, "git ls-files 'plugins/%s' 2>/dev/null | grep -q .", name);
+		snprintf(git, sizeof git, "if [ -e .git ]; then git ls-files 'plugins/%s' 2>/dev/null | "
+		         "grep -q .; else [ -d 'plugins/%s' ]; fi", name, name);
 		if (system(git) != 0)
 			continue;
 		*paths = realloc(*paths, (n + 1) * sizeof **paths);
