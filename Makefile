@@ -88,6 +88,15 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/.deps
 	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -MMD -MP \
 	  -DLINDYN_VERSION='"$(VERSION)"' -DLINDYN_GIT='"$(GIT_REV)"' -c $< -o $@
 
+# provenance.c compiles the revision in: it is rebuilt whenever the revision
+# (or the tree's -dirty mark) changes, so --version and every table's header
+# name the code that made them.  Plugins do not depend on it: a new commit
+# leaves runs up to date.
+$(BUILD)/revision: FORCE
+	@mkdir -p $(@D); printf '%s\n' '$(GIT_REV)' | cmp -s - $@ || printf '%s\n' '$(GIT_REV)' > $@
+$(BUILD)/obj/src/provenance.o: $(BUILD)/revision
+.PHONY: FORCE
+
 $(BUILD)/libhost.a: $(HOST_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
