@@ -120,4 +120,21 @@ void gd2_imbalance_predict(gd2_model *mo, double eta);
  * drift of the next step was taken with step != NULL. */
 double gd2_imbalance_predict_error(const gd2_model *mo, double tol);
 
+/* reduce=subspace (subspace.c): the model runs on A = W1 Q (d x k) and
+ * B = Q^T W2 (k x m), Q an orthonormal basis of the span of the rows of
+ * W1(0) and the columns of W2(0); exact for GD on any loss of W1 W2. */
+typedef struct {
+	gsl_matrix *W1, *W2; /* d x h, h x m: W(0) as drawn; the lifted weights after gd2_subspace_lift */
+	gsl_matrix *Q;       /* h x k */
+} gd2_subspace;
+
+/* The width k the model runs at: d + m when that is below h, else h (no gain). */
+size_t gd2_subspace_width(size_t d, size_t m, size_t h);
+int gd2_subspace_alloc(gd2_subspace *sub, size_t d, size_t m, size_t h, size_t k);
+void gd2_subspace_free(gd2_subspace *sub);
+/* Q from sub->W1, sub->W2, then A = W1 Q, B = Q^T W2.  Returns a GSL status. */
+int gd2_subspace_reduce(gd2_subspace *sub, gsl_matrix *A, gsl_matrix *B);
+/* sub->W1 = A Q^T, sub->W2 = Q B. */
+void gd2_subspace_lift(gd2_subspace *sub, const gsl_matrix *A, const gsl_matrix *B);
+
 #endif

@@ -110,9 +110,31 @@ void gd2_model_free(gd2_model *mo)
 static double trace_prod(const gsl_matrix *A, const gsl_matrix *B)
 {
 	double s = 0.0;
-	for (size_t i = 0; i < A->size1; i++)
+	for (size_t i = 0; i < A->size1; i++) {
+		const double *a = A->data + i * A->tda, *b = B->data + i * B->tda;
 		for (size_t j = 0; j < A->size2; j++)
-			s += gsl_matrix_get(A, i, j) * gsl_matrix_get(B, j, i);
+			s += a[j] * b[j];
+	}
+	return s;
+}
+
+/* Copies the upper triangle a dsyrk wrote into the lower one. */
+static void symmetrize(gsl_matrix *S)
+{
+	for (size_t i = 0; i < S->size1; i++)
+		for (size_t j = 0; j < i; j++)
+			S->data[i * S->tda + j] = S->data[j * S->tda + i];
+}
+
+/* ||A||_F^2. */
+static double frob2(const gsl_matrix *A)
+{
+	double s = 0.0;
+	for (size_t i = 0; i < A->size1; i++) {
+		const double *a = A->data + i * A->tda;
+		for (size_t j = 0; j < A->size2; j++)
+			s += a[j] * a[j];
+	}
 	return s;
 }
 
@@ -147,18 +169,9 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 	/* ||G W2^T||_F^2 = tr((G^T G)(W2^T W2)). */
 	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->G, 0.0, mo->GtG);
 	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->W2, 0.0, mo->W2tW2);
-	for (size_t i = 0; i < mo->m; i++)
-		for (size_t j = 0; j < i; j++) {
-			gsl_matrix_set(mo->GtG, i, j, gsl_matrix_get(mo->GtG, j, i));
-			gsl_matrix_set(mo->W2tW2, i, j, gsl_matrix_get(mo->W2tW2, j, i));
-		}
-	double g2 = 0.0;
-	for (size_t i = 0; i < mo->h; i++)
-		for (size_t j = 0; j < mo->m; j++) {
-			double v = gsl_matrix_get(mo->gW2, i, j);
-			g2 += v * v;
-		}
-	*gnorm2 = trace_prod(mo->GtG, mo->W2tW2) + g2;
+	symmetrize(mo->GtG);
+	symmetrize(mo->W2tW2);
+	*gnorm2 = trace_prod(mo->GtG, mo->W2tW2) + frob2(mo->gW2);
 	return l;
 }
 
@@ -183,9 +196,7 @@ void gd2_model_refresh(gd2_model *mo)
 static int extreme_eigs(gsl_matrix *S, gsl_vector *e, gsl_eigen_symm_workspace *ws,
                         double *lmin, double *lmax)
 {
-	for (size_t i = 0; i < S->size1; i++)
-		for (size_t j = 0; j < i; j++)
-			gsl_matrix_set(S, i, j, gsl_matrix_get(S, j, i));
+	symmetrize(S);
 	int st = gsl_eigen_symm(S, e, ws);
 	*lmin = fmax(gsl_vector_min(e), 0.0);
 	*lmax = fmax(gsl_vector_max(e), 0.0);
@@ -240,11 +251,13 @@ void gd2_model_trial_prepare(gd2_model *mo, const gd2_loss *loss)
 static void quadratic_path(gsl_matrix *out, const gsl_matrix *A, const gsl_matrix *B,
                            const gsl_matrix *C, double eta)
 {
-	for (size_t i = 0; i < out->size1; i++)
+	for (size_t i = 0; i < out->size1; i++) {
+		double *o = out->data + i * out->tda;
+		const double *a = A->data + i * A->tda, *b = B->data + i * B->tda;
+		const double *c = C->data + i * C->tda;
 		for (size_t j = 0; j < out->size2; j++)
-			gsl_matrix_set(out, i, j,
-			               gsl_matrix_get(A, i, j) - eta * gsl_matrix_get(B, i, j) +
-			                       eta * eta * gsl_matrix_get(C, i, j));
+			o[j] = a[j] - eta * b[j] + eta * eta * c[j];
+	}
 }
 
 double gd2_model_trial_loss(gd2_model *mo, const gd2_loss *loss, double eta)
