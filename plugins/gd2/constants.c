@@ -178,7 +178,11 @@ static double lemma_a2_error(gd2_state *s)
 	if (q > LEMMA_A2_MAX)
 		return -1.0;
 	double g2;
-	gd2_model_gradient(mo, &s->loss, &g2); /* W2^T W2 and W at the current (initial) point */
+	int want_W = mo->want_W, want_grams = mo->want_grams;
+	mo->want_W = mo->want_grams = 1; /* W2^T W2 and W at the current (initial) point */
+	gd2_model_gradient(mo, &s->loss, &g2);
+	mo->want_W = want_W;
+	mo->want_grams = want_grams;
 	gd2_spectra sp;
 	gsl_matrix *A = gsl_matrix_calloc(q, q), *B = gsl_matrix_alloc(d, d);
 	gsl_vector *e = gsl_vector_alloc(q);

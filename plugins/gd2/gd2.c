@@ -264,6 +264,7 @@ static void *gd2_alloc(lindyn_host *h)
 	                                                                            : LOSS_SQUARED,
 	                      .lambda = h->get_real(h, "lambda") };
 	mo->want_W = gd2_rule_needs_spectra(s);
+	mo->want_grams = mo->want_W || s->rule == RULE_ARMIJO;
 
 	if (draw_problem(h, mo, s->W1h, s->W2h))
 		goto fail;

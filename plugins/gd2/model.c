@@ -27,7 +27,8 @@ static gsl_matrix *mat(size_t r, size_t c, int *fail)
 int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 {
 	int fail = 0;
-	*mo = (gd2_model){ .n = n, .d = d, .m = m, .h = h, .carry_P = 3 * n < 2 * d };
+	*mo = (gd2_model){ .n = n, .d = d, .m = m, .h = h, .carry_P = 3 * n < 2 * d,
+	                   .want_grams = 1 };
 	mo->r = n < d ? n : d;
 	mo->k = h < mo->r + m ? h : mo->r + m;
 	size_t r = mo->r, k = mo->k;
@@ -46,6 +47,7 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 	mo->R = mat(n, m, &fail);
 	mo->G = mat(d, m, &fail);
 	mo->XG = mat(n, m, &fail);
+	mo->gW1 = mat(d, h, &fail);
 	mo->gW2 = mat(h, m, &fail);
 	mo->W = mat(d, m, &fail);
 	mo->GtG = mat(m, m, &fail);
@@ -88,7 +90,7 @@ void gd2_model_free(gd2_model *mo)
 {
 	gsl_matrix **all[] = { &mo->X, &mo->Y, &mo->Theta, &mo->Phi1, &mo->W1, &mo->W2,
 	                       &mo->W1_0, &mo->W2_0, &mo->P, &mo->Z, &mo->R, &mo->G,
-	                       &mo->XG, &mo->gW2, &mo->W, &mo->GtG, &mo->W2tW2, &mo->Q0,
+	                       &mo->XG, &mo->gW1, &mo->gW2, &mo->W, &mo->GtG, &mo->W2tW2, &mo->Q0,
 	                       &mo->D0, &mo->Dt, &mo->W1Q, &mo->U1Q, &mo->W2Q, &mo->Dprev, &mo->Dold, &mo->Dpred, &mo->GQ, &mo->GW2Q,
 	                       &mo->Sdd, &mo->Smm, &mo->Z1, &mo->Z2, &mo->Zt, &mo->Rt, &mo->V1,
 	                       &mo->V2, &mo->Wt, &mo->Mmm };
@@ -104,18 +106,6 @@ void gd2_model_free(gd2_model *mo)
 	gsl_eigen_symm_free(mo->wsm);
 	mo->sx = mo->eigD0 = mo->ed = mo->em = NULL;
 	mo->wsd = mo->wsm = NULL;
-}
-
-/* tr(A B) for symmetric m x m A, B. */
-static double trace_prod(const gsl_matrix *A, const gsl_matrix *B)
-{
-	double s = 0.0;
-	for (size_t i = 0; i < A->size1; i++) {
-		const double *a = A->data + i * A->tda, *b = B->data + i * B->tda;
-		for (size_t j = 0; j < A->size2; j++)
-			s += a[j] * b[j];
-	}
-	return s;
 }
 
 /* Copies the upper triangle a dsyrk wrote into the lower one. */
@@ -166,24 +156,31 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W1, mo->G, 0.0, mo->gW2);
 	}
 
-	/* ||G W2^T||_F^2 = tr((G^T G)(W2^T W2)). */
-	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->G, 0.0, mo->GtG);
-	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->W2, 0.0, mo->W2tW2);
-	symmetrize(mo->GtG);
-	symmetrize(mo->W2tW2);
-	*gnorm2 = trace_prod(mo->GtG, mo->W2tW2) + frob2(mo->gW2);
+	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, mo->G, mo->W2, 0.0, mo->gW1);
+	if (mo->want_grams) {
+		gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->G, 0.0, mo->GtG);
+		gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->W2, 0.0, mo->W2tW2);
+		symmetrize(mo->GtG);
+		symmetrize(mo->W2tW2);
+	}
+	*gnorm2 = frob2(mo->gW1) + frob2(mo->gW2);
 	return l;
+}
+
+/* W -= eta gW for two matrices allocated whole (contiguous). */
+static void descend(gsl_matrix *W, const gsl_matrix *gW, double eta)
+{
+	gsl_vector_const_view g = gsl_vector_const_view_array(gW->data, gW->size1 * gW->size2);
+	gsl_vector_view w = gsl_vector_view_array(W->data, W->size1 * W->size2);
+	gsl_blas_daxpy(-eta, &g.vector, &w.vector);
 }
 
 void gd2_model_step(gd2_model *mo, double eta)
 {
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->G, mo->W2, 1.0, mo->W1);
 	if (mo->carry_P)
 		gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->XG, mo->W2, 1.0, mo->P);
-	/* Both matrices are contiguous (allocated, not views). */
-	gsl_vector_view g = gsl_vector_view_array(mo->gW2->data, mo->h * mo->m);
-	gsl_vector_view w = gsl_vector_view_array(mo->W2->data, mo->h * mo->m);
-	gsl_blas_daxpy(-eta, &g.vector, &w.vector);
+	descend(mo->W1, mo->gW1, eta);
+	descend(mo->W2, mo->gW2, eta);
 }
 
 void gd2_model_refresh(gd2_model *mo)
