@@ -92,9 +92,12 @@ static void check_same_tables(const char *params)
 	lindyn_run_free(b);
 }
 
-/* n = d with h > d + m: the local-PL setting, where every rule and stats=full apply. */
+/* n = d with h > d + m: the local-PL setting, where every rule and stats=full
+ * apply; and n > d, where the squared loss also runs on the R factor of X. */
 #define SQUARE "n=4 d=4 m=3 h=30 data=orthonormal target=init sigma_u=1 sigma_v=1 noise=0.3 " \
                "loss_scale=sum steps=20 log_every=1 stats=full"
+#define TALL "n=12 d=4 m=3 h=30 data=gauss x_std=0.5 target=init sigma_u=1 sigma_v=1 " \
+             "noise=0.3 loss_scale=sum steps=20 log_every=1 stats=full"
 
 static void test_every_rule_squared(void **state)
 {
@@ -104,6 +107,8 @@ static void test_every_rule_squared(void **state)
 	char params[512];
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
 		snprintf(params, sizeof params, SQUARE " rule=%s", rules[i]);
+		check_same_tables(params);
+		snprintf(params, sizeof params, TALL " rule=%s", rules[i]);
 		check_same_tables(params);
 	}
 }
@@ -115,6 +120,8 @@ static void test_every_rule_logistic(void **state)
 	char params[512];
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
 		snprintf(params, sizeof params, SQUARE " loss=logistic lambda=0.5 rule=%s", rules[i]);
+		check_same_tables(params);
+		snprintf(params, sizeof params, TALL " loss=logistic lambda=0.5 rule=%s", rules[i]);
 		check_same_tables(params);
 	}
 }

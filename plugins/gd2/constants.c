@@ -145,9 +145,7 @@ int gd2_constants_init(gd2_state *s, lindyn_host *h)
 	if (st)
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC, "SVD of Y failed: %s", gsl_strerror(st));
 	s->normY = frob(mo->Y);
-	gsl_matrix_memcpy(mo->Zt, mo->Z);
-	gsl_matrix_sub(mo->Zt, mo->Y);
-	s->normE0 = frob(mo->Zt);
+	s->normE0 = gd2_model_residual_norm(mo);
 
 	/* L = 1/2||R||^2 carries an absolute error ~ eps ||Y|| ||R||; the checks
 	 * use steps where that is below 1e-4 relative.  The logistic loss loses

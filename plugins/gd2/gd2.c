@@ -269,8 +269,10 @@ static void *gd2_alloc(lindyn_host *h)
 	if (draw_problem(h, mo, s->W1h, s->W2h))
 		goto fail;
 	int st = s->sub.Q ? gd2_subspace_reduce(&s->sub, mo->W1, mo->W2) : GSL_SUCCESS;
+	if (!st && reduce && s->loss.kind == LOSS_SQUARED)
+		st = gd2_model_compress(mo);
 	if (st) {
-		LINDYN_ERROR(h, LINDYN_ENUMERIC, "reduce=subspace: QR of [W1(0)^T W2(0)] failed: %s",
+		LINDYN_ERROR(h, LINDYN_ENUMERIC, "reduce=subspace: QR of [W1(0)^T W2(0)] or of X failed: %s",
 		             gsl_strerror(st));
 		goto fail;
 	}

@@ -32,6 +32,12 @@ typedef struct {
 	size_t r;              /* rank of the row space of X used: min(n, d) */
 	size_t k;              /* dimension of the imbalance basis: min(h, r + m) */
 	gsl_matrix *X, *Y, *Theta;
+	/* The data the steps use: X, Y themselves, or after gd2_model_compress
+	 * the R factor of X = Qx Rx (d x d, upper triangular) and Qx^T Y, with
+	 * lperp = 1/2 ||Y - Qx Qx^T Y||^2 added to the loss; ns is their rows. */
+	gsl_matrix *Xs, *Ys;
+	size_t ns;
+	double lperp;
 	gsl_vector *sx;        /* the r singular values of X, decreasing */
 	gsl_matrix *Phi1;      /* d x r right singular vectors of X (when r < d) */
 	gsl_matrix *W1, *W2, *W1_0, *W2_0;
@@ -82,6 +88,14 @@ double gd2_model_trial_loss(gd2_model *mo, const gd2_loss *loss, double eta);
 
 int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h);
 void gd2_model_free(gd2_model *mo);
+
+/* The squared loss with n > d on d rows: 1/2 ||X W - Y||^2 =
+ * 1/2 ||Rx W - Qx^T Y||^2 + lperp, so Z, R and the trial products become
+ * d x m.  Call once X and Y are final, never with rule=nonover (which uses
+ * X, Y directly).  Returns a GSL status. */
+int gd2_model_compress(gd2_model *mo);
+/* ||Y - X W||_F after gd2_model_gradient (squared loss). */
+double gd2_model_residual_norm(gd2_model *mo);
 
 /* With P = X W1 and W2 current: l(W1 W2) - l* (summed), and Z, R, G, XG,
  * gW1, gW2, W (and GtG, W2tW2 when want_grams) filled;

@@ -15,6 +15,7 @@
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 
 static gsl_matrix *mat(size_t r, size_t c, int *fail)
 {
@@ -35,6 +36,9 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 	mo->X = mat(n, d, &fail);
 	mo->Y = mat(n, m, &fail);
 	mo->Theta = mat(d, m, &fail);
+	mo->Xs = mo->X;
+	mo->Ys = mo->Y;
+	mo->ns = n;
 	mo->sx = gsl_vector_calloc(r);
 	fail |= !mo->sx;
 	mo->Phi1 = mat(d, r, &fail);
@@ -88,6 +92,11 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 
 void gd2_model_free(gd2_model *mo)
 {
+	if (mo->Xs != mo->X) {
+		gsl_matrix_free(mo->Xs);
+		gsl_matrix_free(mo->Ys);
+	}
+	mo->Xs = mo->Ys = NULL;
 	gsl_matrix **all[] = { &mo->X, &mo->Y, &mo->Theta, &mo->Phi1, &mo->W1, &mo->W2,
 	                       &mo->W1_0, &mo->W2_0, &mo->P, &mo->Z, &mo->R, &mo->G,
 	                       &mo->XG, &mo->gW1, &mo->gW2, &mo->W, &mo->GtG, &mo->W2tW2, &mo->Q0,
@@ -128,19 +137,107 @@ static double frob2(const gsl_matrix *A)
 	return s;
 }
 
+/* Below this many multiply-adds, dtrmm and its copy cost more than the
+ * dgemm with the zeros of the triangle. */
+#define TRMM_MIN_WORK 65536
+
+/* ||A||_F^2 of a matrix allocated whole (contiguous), by the BLAS's
+ * vectorized ddot. */
+static double sumsq(const gsl_matrix *A)
+{
+	gsl_vector_const_view a = gsl_vector_const_view_array(A->data, A->size1 * A->size2);
+	double s;
+	gsl_blas_ddot(&a.vector, &a.vector, &s);
+	return s;
+}
+
+/* C = op(Xs) B, a triangular product when Xs is the R factor of X. */
+static void times_x(const gd2_model *mo, CBLAS_TRANSPOSE_t op, const gsl_matrix *B,
+                    gsl_matrix *C)
+{
+	if (mo->Xs == mo->X || mo->d * mo->d * mo->m < TRMM_MIN_WORK) {
+		gsl_blas_dgemm(op, CblasNoTrans, 1.0, mo->Xs, B, 0.0, C);
+		return;
+	}
+	gsl_matrix_memcpy(C, B);
+	gsl_blas_dtrmm(CblasLeft, CblasUpper, op, CblasNonUnit, 1.0, mo->Xs, C);
+}
+
+/* Replaces the n x m workspace *A by a rows x m one. */
+static int resize_rows(gsl_matrix **A, size_t rows)
+{
+	gsl_matrix *B = gsl_matrix_calloc(rows, (*A)->size2);
+	if (!B)
+		return GSL_ENOMEM;
+	gsl_matrix_free(*A);
+	*A = B;
+	return GSL_SUCCESS;
+}
+
+int gd2_model_compress(gd2_model *mo)
+{
+	size_t n = mo->n, d = mo->d, m = mo->m;
+	if (n <= d || mo->carry_P)
+		return GSL_SUCCESS;
+	gsl_matrix *QR = gsl_matrix_alloc(n, d), *QtY = gsl_matrix_alloc(n, m);
+	gsl_matrix *Rx = gsl_matrix_calloc(d, d), *Yd = gsl_matrix_alloc(d, m);
+	gsl_vector *tau = gsl_vector_alloc(d);
+	int status = GSL_ENOMEM;
+	if (QR && QtY && Rx && Yd && tau) {
+		gsl_matrix_memcpy(QR, mo->X);
+		gsl_matrix_memcpy(QtY, mo->Y);
+		status = gsl_linalg_QR_decomp(QR, tau);
+		if (!status)
+			status = gsl_linalg_QR_QTmat(QR, tau, QtY);
+	}
+	if (!status) {
+		for (size_t i = 0; i < d; i++)
+			for (size_t j = i; j < d; j++)
+				gsl_matrix_set(Rx, i, j, gsl_matrix_get(QR, i, j));
+		gsl_matrix_const_view top = gsl_matrix_const_submatrix(QtY, 0, 0, d, m);
+		gsl_matrix_const_view rest = gsl_matrix_const_submatrix(QtY, d, 0, n - d, m);
+		gsl_matrix_memcpy(Yd, &top.matrix);
+		mo->lperp = 0.5 * frob2(&rest.matrix);
+		gsl_matrix **work[] = { &mo->Z, &mo->R, &mo->XG, &mo->Z1, &mo->Z2, &mo->Zt, &mo->Rt };
+		for (size_t i = 0; i < sizeof work / sizeof work[0] && !status; i++)
+			status = resize_rows(work[i], d);
+	}
+	gsl_matrix_free(QR);
+	gsl_matrix_free(QtY);
+	gsl_vector_free(tau);
+	if (status) {
+		gsl_matrix_free(Rx);
+		gsl_matrix_free(Yd);
+		return status;
+	}
+	mo->Xs = Rx;
+	mo->Ys = Yd;
+	mo->ns = d;
+	return GSL_SUCCESS;
+}
+
+double gd2_model_residual_norm(gd2_model *mo)
+{
+	gsl_matrix_memcpy(mo->Zt, mo->Z);
+	gsl_matrix_sub(mo->Zt, mo->Ys);
+	return sqrt(frob2(mo->Zt) + 2.0 * mo->lperp);
+}
+
 double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 {
 	/* Z = (X W1) W2 or X (W1 W2);  W when the order, the l2 term or the
 	 * spectra need it. */
 	if (!mo->carry_P || mo->want_W || loss->kind == LOSS_LOGISTIC)
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->W2, 0.0, mo->W);
-	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->carry_P ? mo->P : mo->X,
-	               mo->carry_P ? mo->W2 : mo->W, 0.0, mo->Z);
-	double l = gd2_loss_eval(loss, mo->Z, mo->Y, mo->W, mo->R);
+	if (mo->carry_P)
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->W2, 0.0, mo->Z);
+	else
+		times_x(mo, CblasNoTrans, mo->W, mo->Z);
+	double l = gd2_loss_eval(loss, mo->Z, mo->Ys, mo->W, mo->R) + mo->lperp;
 
 	/* G = X^T R (+ lambda W);  gW2 = W1^T G, as P^T R (+ lambda W1^T W) when
 	 * P is carried. */
-	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->X, mo->R, 0.0, mo->G);
+	times_x(mo, CblasTrans, mo->R, mo->G);
 	if (loss->kind == LOSS_LOGISTIC && loss->lambda > 0.0) {
 		gsl_matrix_scale(mo->W, loss->lambda);
 		gsl_matrix_add(mo->G, mo->W);
@@ -163,7 +260,7 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 		symmetrize(mo->GtG);
 		symmetrize(mo->W2tW2);
 	}
-	*gnorm2 = frob2(mo->gW1) + frob2(mo->gW2);
+	*gnorm2 = sumsq(mo->gW1) + sumsq(mo->gW2);
 	return l;
 }
 
@@ -240,8 +337,8 @@ void gd2_model_trial_prepare(gd2_model *mo, const gd2_loss *loss)
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->Mmm, 0.0, mo->V2);
 	}
 	if (!mo->carry_P) {
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->V1, 0.0, mo->Z1);
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->V2, 0.0, mo->Z2);
+		times_x(mo, CblasNoTrans, mo->V1, mo->Z1);
+		times_x(mo, CblasNoTrans, mo->V2, mo->Z2);
 	}
 }
 
@@ -262,5 +359,5 @@ double gd2_model_trial_loss(gd2_model *mo, const gd2_loss *loss, double eta)
 	quadratic_path(mo->Zt, mo->Z, mo->Z1, mo->Z2, eta);
 	if (loss->kind == LOSS_LOGISTIC)
 		quadratic_path(mo->Wt, mo->W, mo->V1, mo->V2, eta);
-	return gd2_loss_eval(loss, mo->Zt, mo->Y, mo->Wt, mo->Rt);
+	return gd2_loss_eval(loss, mo->Zt, mo->Ys, mo->Wt, mo->Rt) + mo->lperp;
 }
