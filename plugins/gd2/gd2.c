@@ -66,8 +66,9 @@ static const lindyn_param gd2_params[] = {
 	{ "stop_loss", LINDYN_P_REAL, "0", 0, 1e300, NULL, "stop once the loss falls below (0: never)" },
 	{ "reduce", LINDYN_P_ENUM, "subspace", 0, 0, "subspace|none",
 	  "subspace: GD on W1 = A Q^T, W2 = Q B with Q an orthonormal basis of the span of the "
-	  "rows of W1(0) and columns of W2(0) (width d + m when below h; exact, same logged "
-	  "quantities, cost independent of h); none: on the full d x h and h x m weights" },
+	  "rows of W1(0) and columns of W2(0) (width d + m when below h), and with the squared "
+	  "loss and n > d on the R factor of X; exact: the same logged quantities to rounding, "
+	  "a step cost independent of h and n; none: on the full d x h, h x m weights and X" },
 	{ "save_weights", LINDYN_P_BOOL, "false", 0, 0, NULL,
 	  "write x, y, w1_init, w2_init, w1_final, w2_final .npy (x, y, w*_init restart the run)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }

@@ -8,7 +8,9 @@
  *                        Z = P W2, P^T R, P update (3nhm), G and X G (2ndm),
  *                        W1 update (dhm): 3nhm + dhm + 2ndm,
  * so P pays when 3n < 2d (E1: n = 100, d = 400); it is recomputed every
- * GD2_REFRESH steps. */
+ * GD2_REFRESH steps.  With reduce=subspace, h is the reduced width
+ * (<= d + m, subspace.c) and, for the squared loss with n > d, n is d
+ * (gd2_model_compress). */
 #include "gd2.h"
 
 #include <math.h>
