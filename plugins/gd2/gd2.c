@@ -306,7 +306,7 @@ static int gd2_run(void *state, lindyn_host *h)
 static const lindyn_plugin gd2_plugin = {
 	LINDYN_PLUGIN_HEADER,
 	.name = "gd2",
-	.version = "1.1.0",
+	.version = "1.2.0",
 	.summary = "gradient descent on a two-layer linear network Y ~ X W1 W2, step-size rules",
 	.params = gd2_params,
 	.alloc = gd2_alloc,

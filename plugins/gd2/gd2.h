@@ -45,7 +45,7 @@ typedef struct {
 	gsl_matrix *Z, *R;     /* n x m: X W and dl/dZ */
 	gsl_matrix *G;         /* d x m: grad l(W) */
 	gsl_matrix *XG;        /* n x m: X G */
-	gsl_matrix *gW1;       /* d x h: G W2^T, the gradient in W1 */
+	gsl_matrix *gW1;       /* d x h: G W2^T, the gradient in W1 (NULL when fused_W1) */
 	gsl_matrix *gW2;       /* h x m: W1^T G, the gradient in W2 */
 	gsl_matrix *W;         /* d x m: W1 W2 */
 	gsl_matrix *GtG, *W2tW2; /* m x m, computed with the gradient when want_grams */
@@ -70,6 +70,8 @@ typedef struct {
 	gsl_matrix *Z1, *Z2, *Zt, *Rt, *V1, *V2, *Wt, *Mmm;
 	int want_W;            /* keep W = W1 W2 current (spectra of W) */
 	int want_grams;        /* GtG, W2tW2 with every gradient (spectra, line search, eq. 131) */
+	int fused_W1;          /* G W2^T never formed: its norm from the Gram matrices, the
+	                        * update W1 -= eta G W2^T as one dgemm (cheaper for small m) */
 	int carry_P;           /* products through P = X W1 (cheaper when 3n < 2d) */
 } gd2_model;
 
@@ -98,8 +100,8 @@ int gd2_model_compress(gd2_model *mo);
 double gd2_model_residual_norm(gd2_model *mo);
 
 /* With P = X W1 and W2 current: l(W1 W2) - l* (summed), and Z, R, G, XG,
- * gW1, gW2, W (and GtG, W2tW2 when want_grams) filled;
- * *gnorm2 = ||grad L||_F^2 = ||gW1||_F^2 + ||gW2||_F^2. */
+ * gW2, W, and gW1 or (with want_grams or fused_W1) GtG and W2tW2 filled;
+ * *gnorm2 = ||grad L||_F^2 = ||G W2^T||_F^2 + ||gW2||_F^2. */
 double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2);
 /* One GD step of size eta using the products of gd2_model_gradient. */
 void gd2_model_step(gd2_model *mo, double eta);

@@ -27,11 +27,22 @@ static gsl_matrix *mat(size_t r, size_t c, int *fail)
 	return A;
 }
 
+/* What one BLAS call costs beyond its arithmetic, in multiply-adds (small sizes). */
+#define BLAS_CALL_COST 512
+
+/* Forming G W2^T costs two extra passes over a d x h matrix (its norm and
+ * the update); not forming it, two dsyrk for tr((G^T G)(W2^T W2)) and their
+ * calls.  The first wins unless m is small (E1: m = 1). */
+static int fuse_w1_update(size_t d, size_t m, size_t h)
+{
+	return 2 * d * h > (d + h) * m * m / 2 + m * m + 2 * BLAS_CALL_COST;
+}
+
 int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 {
 	int fail = 0;
 	*mo = (gd2_model){ .n = n, .d = d, .m = m, .h = h, .carry_P = 3 * n < 2 * d,
-	                   .want_grams = 1 };
+	                   .want_grams = 1, .fused_W1 = fuse_w1_update(d, m, h) };
 	mo->r = n < d ? n : d;
 	mo->k = h < mo->r + m ? h : mo->r + m;
 	size_t r = mo->r, k = mo->k;
@@ -53,7 +64,7 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 	mo->R = mat(n, m, &fail);
 	mo->G = mat(d, m, &fail);
 	mo->XG = mat(n, m, &fail);
-	mo->gW1 = mat(d, h, &fail);
+	mo->gW1 = mo->fused_W1 ? NULL : mat(d, h, &fail);
 	mo->gW2 = mat(h, m, &fail);
 	mo->W = mat(d, m, &fail);
 	mo->GtG = mat(m, m, &fail);
@@ -117,6 +128,18 @@ void gd2_model_free(gd2_model *mo)
 	gsl_eigen_symm_free(mo->wsm);
 	mo->sx = mo->eigD0 = mo->ed = mo->em = NULL;
 	mo->wsd = mo->wsm = NULL;
+}
+
+/* tr(A B) for symmetric A, B. */
+static double trace_prod(const gsl_matrix *A, const gsl_matrix *B)
+{
+	double s = 0.0;
+	for (size_t i = 0; i < A->size1; i++) {
+		const double *a = A->data + i * A->tda, *b = B->data + i * B->tda;
+		for (size_t j = 0; j < A->size2; j++)
+			s += a[j] * b[j];
+	}
+	return s;
 }
 
 /* Copies the upper triangle a dsyrk wrote into the lower one. */
@@ -225,6 +248,12 @@ double gd2_model_residual_norm(gd2_model *mo)
 	return sqrt(frob2(mo->Zt) + 2.0 * mo->lperp);
 }
 
+/* The gradient's Gram matrices, and then no explicit G W2^T (gW1 may be NULL). */
+static int uses_grams(const gd2_model *mo)
+{
+	return mo->want_grams || mo->fused_W1;
+}
+
 double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 {
 	/* Z = (X W1) W2 or X (W1 W2);  W when the order, the l2 term or the
@@ -255,14 +284,18 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W1, mo->G, 0.0, mo->gW2);
 	}
 
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, mo->G, mo->W2, 0.0, mo->gW1);
-	if (mo->want_grams) {
+	double g1;
+	if (uses_grams(mo)) { /* ||G W2^T||_F^2 = tr((G^T G)(W2^T W2)) */
 		gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->G, 0.0, mo->GtG);
 		gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->W2, 0.0, mo->W2tW2);
 		symmetrize(mo->GtG);
 		symmetrize(mo->W2tW2);
+		g1 = trace_prod(mo->GtG, mo->W2tW2);
+	} else {
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, mo->G, mo->W2, 0.0, mo->gW1);
+		g1 = sumsq(mo->gW1);
 	}
-	*gnorm2 = sumsq(mo->gW1) + sumsq(mo->gW2);
+	*gnorm2 = g1 + sumsq(mo->gW2);
 	return l;
 }
 
@@ -278,7 +311,10 @@ void gd2_model_step(gd2_model *mo, double eta)
 {
 	if (mo->carry_P)
 		gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->XG, mo->W2, 1.0, mo->P);
-	descend(mo->W1, mo->gW1, eta);
+	if (uses_grams(mo))
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->G, mo->W2, 1.0, mo->W1);
+	else
+		descend(mo->W1, mo->gW1, eta);
 	descend(mo->W2, mo->gW2, eta);
 }
 
