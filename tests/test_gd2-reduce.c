@@ -128,7 +128,8 @@ static void test_every_rule_logistic(void **state)
 
 /* n < d (X W1 carried, only the row space of X moves W1), n > d (through
  * W = W1 W2), the mean loss, log-spaced logging, the balanced inits, and
- * the rules with their tables but without the per-step statistics. */
+ * h <= d + m (only X reduced), and the rules with their tables but without
+ * the per-step statistics. */
 #define SQUARE_BASIC "n=4 d=4 m=3 h=30 data=orthonormal target=init sigma_u=1 sigma_v=1 " \
                      "noise=0.3 loss_scale=sum steps=20 log_every=1"
 
@@ -142,6 +143,7 @@ static void test_other_shapes(void **state)
 		"n=6 d=6 m=1 h=30 data=identity init=theta_balanced loss_scale=sum rule=xu_fixed "
 		"stats=full steps=30 log_every=3",
 		"n=30 d=5 m=3 h=40 data=gauss x_std=0.3 eta=0.1 steps=200 log_every=20",
+		"n=12 d=8 m=3 h=9 data=gauss x_std=0.4 eta=0.1 steps=100 log_every=10",
 		SQUARE_BASIC " rule=eta0",
 		SQUARE_BASIC " rule=rhobar",
 		SQUARE_BASIC " rule=xu_adaptive",

@@ -34,9 +34,8 @@ typedef struct {
 	gsl_matrix *X, *Y, *Theta;
 	/* The data the steps use: X, Y themselves, or after gd2_model_compress
 	 * the R factor of X = Qx Rx (d x d, upper triangular) and Qx^T Y, with
-	 * lperp = 1/2 ||Y - Qx Qx^T Y||^2 added to the loss; ns is their rows. */
+	 * lperp = 1/2 ||Y - Qx Qx^T Y||^2 added to the loss. */
 	gsl_matrix *Xs, *Ys;
-	size_t ns;
 	double lperp;
 	gsl_vector *sx;        /* the r singular values of X, decreasing */
 	gsl_matrix *Phi1;      /* d x r right singular vectors of X (when r < d) */

@@ -51,7 +51,6 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 	mo->Theta = mat(d, m, &fail);
 	mo->Xs = mo->X;
 	mo->Ys = mo->Y;
-	mo->ns = n;
 	mo->sx = gsl_vector_calloc(r);
 	fail |= !mo->sx;
 	mo->Phi1 = mat(d, r, &fail);
@@ -162,10 +161,6 @@ static double frob2(const gsl_matrix *A)
 	return s;
 }
 
-/* Below this many multiply-adds, dtrmm and its copy cost more than the
- * dgemm with the zeros of the triangle. */
-#define TRMM_MIN_WORK 65536
-
 /* ||A||_F^2 of a matrix allocated whole (contiguous), by the BLAS's
  * vectorized ddot. */
 static double sumsq(const gsl_matrix *A)
@@ -175,6 +170,10 @@ static double sumsq(const gsl_matrix *A)
 	gsl_blas_ddot(&a.vector, &a.vector, &s);
 	return s;
 }
+
+/* Below this many multiply-adds, dtrmm and its copy cost more than the
+ * dgemm with the zeros of the triangle. */
+#define TRMM_MIN_WORK 65536
 
 /* C = op(Xs) B, a triangular product when Xs is the R factor of X. */
 static void times_x(const gd2_model *mo, CBLAS_TRANSPOSE_t op, const gsl_matrix *B,
@@ -202,7 +201,7 @@ static int resize_rows(gsl_matrix **A, size_t rows)
 int gd2_model_compress(gd2_model *mo)
 {
 	size_t n = mo->n, d = mo->d, m = mo->m;
-	if (n <= d || mo->carry_P)
+	if (n <= d) /* nothing to gain; and X W1 is carried only when 3n < 2d */
 		return GSL_SUCCESS;
 	gsl_matrix *QR = gsl_matrix_alloc(n, d), *QtY = gsl_matrix_alloc(n, m);
 	gsl_matrix *Rx = gsl_matrix_calloc(d, d), *Yd = gsl_matrix_alloc(d, m);
@@ -237,7 +236,6 @@ int gd2_model_compress(gd2_model *mo)
 	}
 	mo->Xs = Rx;
 	mo->Ys = Yd;
-	mo->ns = d;
 	return GSL_SUCCESS;
 }
 
