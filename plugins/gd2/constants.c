@@ -145,9 +145,7 @@ int gd2_constants_init(gd2_state *s, lindyn_host *h)
 	if (st)
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC, "SVD of Y failed: %s", gsl_strerror(st));
 	s->normY = frob(mo->Y);
-	gsl_matrix_memcpy(mo->Zt, mo->Z);
-	gsl_matrix_sub(mo->Zt, mo->Y);
-	s->normE0 = frob(mo->Zt);
+	s->normE0 = gd2_model_residual_norm(mo);
 
 	/* L = 1/2||R||^2 carries an absolute error ~ eps ||Y|| ||R||; the checks
 	 * use steps where that is below 1e-4 relative.  The logistic loss loses
@@ -178,7 +176,11 @@ static double lemma_a2_error(gd2_state *s)
 	if (q > LEMMA_A2_MAX)
 		return -1.0;
 	double g2;
-	gd2_model_gradient(mo, &s->loss, &g2); /* W2^T W2 and W at the current (initial) point */
+	int want_W = mo->want_W, want_grams = mo->want_grams;
+	mo->want_W = mo->want_grams = 1; /* W2^T W2 and W at the current (initial) point */
+	gd2_model_gradient(mo, &s->loss, &g2);
+	mo->want_W = want_W;
+	mo->want_grams = want_grams;
 	gd2_spectra sp;
 	gsl_matrix *A = gsl_matrix_calloc(q, q), *B = gsl_matrix_alloc(d, d);
 	gsl_vector *e = gsl_vector_alloc(q);

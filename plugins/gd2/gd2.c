@@ -64,6 +64,11 @@ static const lindyn_param gd2_params[] = {
 	{ "log_per_decade", LINDYN_P_INT, "0", 0, 1000, NULL,
 	  "also log this many log-spaced steps per decade of the step counter (0: off)" },
 	{ "stop_loss", LINDYN_P_REAL, "0", 0, 1e300, NULL, "stop once the loss falls below (0: never)" },
+	{ "reduce", LINDYN_P_ENUM, "subspace", 0, 0, "subspace|none",
+	  "subspace: GD on W1 = A Q^T, W2 = Q B with Q an orthonormal basis of the span of the "
+	  "rows of W1(0) and columns of W2(0) (width d + m when below h), and with the squared "
+	  "loss and n > d on the R factor of X; exact: the same logged quantities to rounding, "
+	  "a step cost independent of h and n; none: on the full d x h, h x m weights and X" },
 	{ "save_weights", LINDYN_P_BOOL, "false", 0, 0, NULL,
 	  "write x, y, w1_init, w2_init, w1_final, w2_final .npy (x, y, w*_init restart the run)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
@@ -85,41 +90,44 @@ static void gd2_free(void *state)
 	if (!s)
 		return;
 	gd2_model_free(&s->mo);
+	gd2_subspace_free(&s->sub);
 	gsl_matrix_free(s->Wstar);
 	if (s->solver)
 		gsl_root_fsolver_free(s->solver);
 	free(s);
 }
 
-/* Fills W1, W2 as the init parameter says; the rng has drawn the data. */
-static int draw_init(lindyn_host *h, gd2_model *mo, gsl_rng *rng)
+/* Fills the full-width W1 (d x h), W2 (h x m) as the init parameter says;
+ * the rng has drawn the data. */
+static int draw_init(lindyn_host *h, gd2_model *mo, gsl_matrix *W1, gsl_matrix *W2,
+                     gsl_rng *rng)
 {
 	const char *init = h->get_str(h, "init");
 	if (strcmp(init, "npy") == 0) {
 		const char *p1 = h->get_str(h, "w1_npy"), *p2 = h->get_str(h, "w2_npy");
 		if (!*p1 || !*p2)
 			return LINDYN_ERROR(h, LINDYN_EINVAL, "init=npy needs w1_npy and w2_npy");
-		int st = h->npy_read(h, p1, mo->d, mo->h, mo->W1->data);
+		int st = h->npy_read(h, p1, W1->size1, W1->size2, W1->data);
 		if (!st)
-			st = h->npy_read(h, p2, mo->h, mo->m, mo->W2->data);
+			st = h->npy_read(h, p2, W2->size1, W2->size2, W2->data);
 		return st;
 	}
 	int st = GSL_SUCCESS;
 	if (strcmp(init, "theta_balanced") == 0) {
 		/* W1 W2 = Theta, then balanced (AISTATS eq. 40 / Arora et al. Prop. F.1). */
-		gsl_matrix_set_zero(mo->W1);
-		gsl_matrix_set_zero(mo->W2);
-		gsl_matrix_view top = gsl_matrix_submatrix(mo->W1, 0, 0, mo->d, mo->m);
+		gsl_matrix_set_zero(W1);
+		gsl_matrix_set_zero(W2);
+		gsl_matrix_view top = gsl_matrix_submatrix(W1, 0, 0, mo->d, mo->m);
 		gsl_matrix_memcpy(&top.matrix, mo->Theta);
-		gsl_matrix_view W2m = gsl_matrix_submatrix(mo->W2, 0, 0, mo->m, mo->m);
+		gsl_matrix_view W2m = gsl_matrix_submatrix(W2, 0, 0, mo->m, mo->m);
 		gsl_matrix_set_identity(&W2m.matrix);
-		st = twolayer_balance(mo->X, mo->W1, mo->W2);
+		st = twolayer_balance(mo->X, W1, W2);
 	} else {
-		double scale = pow((double)mo->h, -h->get_real(h, "width_power"));
+		double scale = pow((double)W1->size2, -h->get_real(h, "width_power"));
 		twolayer_init_gauss(rng, scale * h->get_real(h, "sigma_u"),
-		                    scale * h->get_real(h, "sigma_v"), mo->W1, mo->W2);
+		                    scale * h->get_real(h, "sigma_v"), W1, W2);
 		if (strcmp(init, "balanced") == 0)
-			st = twolayer_balance(mo->X, mo->W1, mo->W2);
+			st = twolayer_balance(mo->X, W1, W2);
 	}
 	if (st)
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC,
@@ -143,7 +151,7 @@ static int read_data(lindyn_host *h, gd2_model *mo)
  * data=spectrum, Y = X (W1 W2 or Theta) + noise is recomposed at the end with
  * the noise of the first draw.  data=npy draws as data=gauss (so the weights
  * are those of the same seed), then takes X and Y from the files. */
-static int draw_problem(lindyn_host *h, gd2_model *mo)
+static int draw_problem(lindyn_host *h, gd2_model *mo, gsl_matrix *W1, gsl_matrix *W2)
 {
 	const char *data = h->get_str(h, "data");
 	int spectrum = strcmp(data, "spectrum") == 0, from_files = strcmp(data, "npy") == 0;
@@ -161,7 +169,7 @@ static int draw_problem(lindyn_host *h, gd2_model *mo)
 	gsl_matrix *noise = mo->Zt; /* scratch n x m: Y - X Theta */
 	gsl_matrix_memcpy(noise, mo->Y);
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, mo->X, mo->Theta, 1.0, noise);
-	st = draw_init(h, mo, rng);
+	st = draw_init(h, mo, W1, W2, rng);
 	if (!st && spectrum) {
 		double lo = h->get_real(h, "x_smin"), hi = h->get_real(h, "x_smax");
 		for (size_t i = 0; i < mo->n; i++) {
@@ -176,7 +184,7 @@ static int draw_problem(lindyn_host *h, gd2_model *mo)
 	if (st || (!from_init && !spectrum)) /* twolayer's Y as it is, bit for bit */
 		return st;
 	if (from_init)
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->W2, 0.0, mo->W);
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, W1, W2, 0.0, mo->W);
 	else
 		gsl_matrix_memcpy(mo->W, mo->Theta);
 	gsl_matrix_memcpy(mo->Y, noise);
@@ -221,8 +229,14 @@ static void *gd2_alloc(lindyn_host *h)
 	long hw = h->get_int(h, "h");
 	if (check_params(h, n, d, m, hw))
 		return NULL;
+	/* rule=nonover runs on W = W1(0) W2(0) alone: nothing to reduce. */
+	int reduce = strcmp(h->get_str(h, "reduce"), "subspace") == 0 &&
+	             strcmp(h->get_str(h, "rule"), "nonover") != 0;
+	size_t width = reduce ? gd2_subspace_width(d, m, hw) : (size_t)hw;
 	gd2_state *s = calloc(1, sizeof *s);
-	if (!s || gd2_model_alloc(&s->mo, n, d, m, hw) || !(s->Wstar = gsl_matrix_calloc(d, m)) ||
+	if (!s || gd2_model_alloc(&s->mo, n, d, m, width) ||
+	    (width < (size_t)hw && gd2_subspace_alloc(&s->sub, d, m, hw, width)) ||
+	    !(s->Wstar = gsl_matrix_calloc(d, m)) ||
 	    !(s->solver = gsl_root_fsolver_alloc(gsl_root_fsolver_brent))) {
 		gd2_free(s);
 		LINDYN_ERROR(h, LINDYN_ENOMEM, "cannot allocate the workspaces for n=%ld d=%ld m=%ld h=%ld",
@@ -231,6 +245,8 @@ static void *gd2_alloc(lindyn_host *h)
 	}
 	s->t_start = t0;
 	gd2_model *mo = &s->mo;
+	s->W1h = s->sub.Q ? s->sub.W1 : mo->W1;
+	s->W2h = s->sub.Q ? s->sub.W2 : mo->W2;
 	s->rule = rule_by_name(h->get_str(h, "rule"));
 	s->stats_full = strcmp(h->get_str(h, "stats"), "full") == 0;
 	s->growth_cap = h->get_bool(h, "growth_cap");
@@ -249,10 +265,19 @@ static void *gd2_alloc(lindyn_host *h)
 	                                                                            : LOSS_SQUARED,
 	                      .lambda = h->get_real(h, "lambda") };
 	mo->want_W = gd2_rule_needs_spectra(s);
+	mo->want_grams = mo->want_W || s->rule == RULE_ARMIJO;
 
-	if (draw_problem(h, mo))
+	if (draw_problem(h, mo, s->W1h, s->W2h))
 		goto fail;
-	int st = gd2_model_factor_x(mo);
+	int st = s->sub.Q ? gd2_subspace_reduce(&s->sub, mo->W1, mo->W2) : GSL_SUCCESS;
+	if (!st && reduce && s->loss.kind == LOSS_SQUARED)
+		st = gd2_model_compress(mo);
+	if (st) {
+		LINDYN_ERROR(h, LINDYN_ENUMERIC, "reduce=subspace: QR of [W1(0)^T W2(0)] or of X failed: %s",
+		             gsl_strerror(st));
+		goto fail;
+	}
+	st = gd2_model_factor_x(mo);
 	if (!st) {
 		gsl_matrix_memcpy(mo->W1_0, mo->W1);
 		gsl_matrix_memcpy(mo->W2_0, mo->W2);
@@ -281,7 +306,7 @@ static int gd2_run(void *state, lindyn_host *h)
 static const lindyn_plugin gd2_plugin = {
 	LINDYN_PLUGIN_HEADER,
 	.name = "gd2",
-	.version = "1.1.0",
+	.version = "1.2.0",
 	.summary = "gradient descent on a two-layer linear network Y ~ X W1 W2, step-size rules",
 	.params = gd2_params,
 	.alloc = gd2_alloc,

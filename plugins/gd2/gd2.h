@@ -32,6 +32,11 @@ typedef struct {
 	size_t r;              /* rank of the row space of X used: min(n, d) */
 	size_t k;              /* dimension of the imbalance basis: min(h, r + m) */
 	gsl_matrix *X, *Y, *Theta;
+	/* The data the steps use: X, Y themselves, or after gd2_model_compress
+	 * the R factor of X = Qx Rx (d x d, upper triangular) and Qx^T Y, with
+	 * lperp = 1/2 ||Y - Qx Qx^T Y||^2 added to the loss. */
+	gsl_matrix *Xs, *Ys;
+	double lperp;
 	gsl_vector *sx;        /* the r singular values of X, decreasing */
 	gsl_matrix *Phi1;      /* d x r right singular vectors of X (when r < d) */
 	gsl_matrix *W1, *W2, *W1_0, *W2_0;
@@ -39,9 +44,10 @@ typedef struct {
 	gsl_matrix *Z, *R;     /* n x m: X W and dl/dZ */
 	gsl_matrix *G;         /* d x m: grad l(W) */
 	gsl_matrix *XG;        /* n x m: X G */
+	gsl_matrix *gW1;       /* d x h: G W2^T, the gradient in W1 (NULL when fused_W1) */
 	gsl_matrix *gW2;       /* h x m: W1^T G, the gradient in W2 */
 	gsl_matrix *W;         /* d x m: W1 W2 */
-	gsl_matrix *GtG, *W2tW2; /* m x m */
+	gsl_matrix *GtG, *W2tW2; /* m x m, computed with the gradient when want_grams */
 	/* Imbalance: the rows of W1 (projected on the row space of X) and of
 	 * W2^T stay in the span of their initial values (GD moves W1 by
 	 * G W2^T and W2^T by G^T W1), so with Q0 (h x k) an orthonormal basis
@@ -62,6 +68,9 @@ typedef struct {
 	 * W(eta) = W - eta V1 + eta^2 V2. */
 	gsl_matrix *Z1, *Z2, *Zt, *Rt, *V1, *V2, *Wt, *Mmm;
 	int want_W;            /* keep W = W1 W2 current (spectra of W) */
+	int want_grams;        /* GtG, W2tW2 with every gradient (spectra, line search, eq. 131) */
+	int fused_W1;          /* G W2^T never formed: its norm from the Gram matrices, the
+	                        * update W1 -= eta G W2^T as one dgemm (cheaper for small m) */
 	int carry_P;           /* products through P = X W1 (cheaper when 3n < 2d) */
 } gd2_model;
 
@@ -81,8 +90,17 @@ double gd2_model_trial_loss(gd2_model *mo, const gd2_loss *loss, double eta);
 int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h);
 void gd2_model_free(gd2_model *mo);
 
+/* The squared loss with n > d on d rows: 1/2 ||X W - Y||^2 =
+ * 1/2 ||Rx W - Qx^T Y||^2 + lperp, so Z, R and the trial products become
+ * d x m.  Call once X and Y are final, never with rule=nonover (which uses
+ * X, Y directly).  Returns a GSL status. */
+int gd2_model_compress(gd2_model *mo);
+/* ||Y - X W||_F after gd2_model_gradient (squared loss). */
+double gd2_model_residual_norm(gd2_model *mo);
+
 /* With P = X W1 and W2 current: l(W1 W2) - l* (summed), and Z, R, G, XG,
- * gW2, W filled; *gnorm2 = ||grad L||_F^2 (through m x m Gram matrices). */
+ * gW2, W, and gW1 or (with want_grams or fused_W1) GtG and W2tW2 filled;
+ * *gnorm2 = ||grad L||_F^2 = ||G W2^T||_F^2 + ||gW2||_F^2. */
 double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2);
 /* One GD step of size eta using the products of gd2_model_gradient. */
 void gd2_model_step(gd2_model *mo, double eta);
@@ -119,5 +137,22 @@ void gd2_imbalance_predict(gd2_model *mo, double eta);
 /* ||D(t+1) - D(t) - eq. (131)||_F / (||eq. (131)||_F + tol), after the
  * drift of the next step was taken with step != NULL. */
 double gd2_imbalance_predict_error(const gd2_model *mo, double tol);
+
+/* reduce=subspace (subspace.c): the model runs on A = W1 Q (d x k) and
+ * B = Q^T W2 (k x m), Q an orthonormal basis of the span of the rows of
+ * W1(0) and the columns of W2(0); exact for GD on any loss of W1 W2. */
+typedef struct {
+	gsl_matrix *W1, *W2; /* d x h, h x m: W(0) as drawn; the lifted weights after gd2_subspace_lift */
+	gsl_matrix *Q;       /* h x k */
+} gd2_subspace;
+
+/* The width k the model runs at: d + m when that is below h, else h (no gain). */
+size_t gd2_subspace_width(size_t d, size_t m, size_t h);
+int gd2_subspace_alloc(gd2_subspace *sub, size_t d, size_t m, size_t h, size_t k);
+void gd2_subspace_free(gd2_subspace *sub);
+/* Q from sub->W1, sub->W2, then A = W1 Q, B = Q^T W2.  Returns a GSL status. */
+int gd2_subspace_reduce(gd2_subspace *sub, gsl_matrix *A, gsl_matrix *B);
+/* sub->W1 = A Q^T, sub->W2 = Q B. */
+void gd2_subspace_lift(gd2_subspace *sub, const gsl_matrix *A, const gsl_matrix *B);
 
 #endif

@@ -28,23 +28,29 @@ double gd2_loss_eval(const gd2_loss *loss, const gsl_matrix *Z, const gsl_matrix
                      const gsl_matrix *W, gsl_matrix *R)
 {
 	double l = 0.0;
-	for (size_t i = 0; i < Z->size1; i++)
-		for (size_t j = 0; j < Z->size2; j++) {
-			double z = gsl_matrix_get(Z, i, j), y = gsl_matrix_get(Y, i, j);
-			if (loss->kind == LOSS_SQUARED) {
-				gsl_matrix_set(R, i, j, z - y);
-				l += 0.5 * (z - y) * (z - y);
-			} else {
-				double s = label(y), u = -s * z;
+	for (size_t i = 0; i < Z->size1; i++) {
+		const double *z = Z->data + i * Z->tda, *y = Y->data + i * Y->tda;
+		double *r = R->data + i * R->tda;
+		if (loss->kind == LOSS_SQUARED) {
+			for (size_t j = 0; j < Z->size2; j++) {
+				r[j] = z[j] - y[j];
+				l += 0.5 * r[j] * r[j];
+			}
+		} else {
+			for (size_t j = 0; j < Z->size2; j++) {
+				double s = label(y[j]), u = -s * z[j];
 				l += softplus(u);
-				gsl_matrix_set(R, i, j, -s / (1.0 + exp(-u)));
+				r[j] = -s / (1.0 + exp(-u));
 			}
 		}
+	}
 	if (loss->kind == LOSS_LOGISTIC) {
 		double w2 = 0.0;
-		for (size_t i = 0; i < W->size1; i++)
+		for (size_t i = 0; i < W->size1; i++) {
+			const double *w = W->data + i * W->tda;
 			for (size_t j = 0; j < W->size2; j++)
-				w2 += gsl_matrix_get(W, i, j) * gsl_matrix_get(W, i, j);
+				w2 += w[j] * w[j];
+		}
 		l += 0.5 * loss->lambda * w2;
 	}
 	return l - loss->lstar;

@@ -8,13 +8,16 @@
  *                        Z = P W2, P^T R, P update (3nhm), G and X G (2ndm),
  *                        W1 update (dhm): 3nhm + dhm + 2ndm,
  * so P pays when 3n < 2d (E1: n = 100, d = 400); it is recomputed every
- * GD2_REFRESH steps. */
+ * GD2_REFRESH steps.  With reduce=subspace, h is the reduced width
+ * (<= d + m, subspace.c) and, for the squared loss with n > d, n is d
+ * (gd2_model_compress). */
 #include "gd2.h"
 
 #include <math.h>
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 
 static gsl_matrix *mat(size_t r, size_t c, int *fail)
 {
@@ -24,16 +27,30 @@ static gsl_matrix *mat(size_t r, size_t c, int *fail)
 	return A;
 }
 
+/* What one BLAS call costs beyond its arithmetic, in multiply-adds (small sizes). */
+#define BLAS_CALL_COST 512
+
+/* Forming G W2^T costs two extra passes over a d x h matrix (its norm and
+ * the update); not forming it, two dsyrk for tr((G^T G)(W2^T W2)) and their
+ * calls.  The first wins unless m is small (E1: m = 1). */
+static int fuse_w1_update(size_t d, size_t m, size_t h)
+{
+	return 2 * d * h > (d + h) * m * m / 2 + m * m + 2 * BLAS_CALL_COST;
+}
+
 int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 {
 	int fail = 0;
-	*mo = (gd2_model){ .n = n, .d = d, .m = m, .h = h, .carry_P = 3 * n < 2 * d };
+	*mo = (gd2_model){ .n = n, .d = d, .m = m, .h = h, .carry_P = 3 * n < 2 * d,
+	                   .want_grams = 1, .fused_W1 = fuse_w1_update(d, m, h) };
 	mo->r = n < d ? n : d;
 	mo->k = h < mo->r + m ? h : mo->r + m;
 	size_t r = mo->r, k = mo->k;
 	mo->X = mat(n, d, &fail);
 	mo->Y = mat(n, m, &fail);
 	mo->Theta = mat(d, m, &fail);
+	mo->Xs = mo->X;
+	mo->Ys = mo->Y;
 	mo->sx = gsl_vector_calloc(r);
 	fail |= !mo->sx;
 	mo->Phi1 = mat(d, r, &fail);
@@ -46,6 +63,7 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 	mo->R = mat(n, m, &fail);
 	mo->G = mat(d, m, &fail);
 	mo->XG = mat(n, m, &fail);
+	mo->gW1 = mo->fused_W1 ? NULL : mat(d, h, &fail);
 	mo->gW2 = mat(h, m, &fail);
 	mo->W = mat(d, m, &fail);
 	mo->GtG = mat(m, m, &fail);
@@ -86,9 +104,14 @@ int gd2_model_alloc(gd2_model *mo, size_t n, size_t d, size_t m, size_t h)
 
 void gd2_model_free(gd2_model *mo)
 {
+	if (mo->Xs != mo->X) {
+		gsl_matrix_free(mo->Xs);
+		gsl_matrix_free(mo->Ys);
+	}
+	mo->Xs = mo->Ys = NULL;
 	gsl_matrix **all[] = { &mo->X, &mo->Y, &mo->Theta, &mo->Phi1, &mo->W1, &mo->W2,
 	                       &mo->W1_0, &mo->W2_0, &mo->P, &mo->Z, &mo->R, &mo->G,
-	                       &mo->XG, &mo->gW2, &mo->W, &mo->GtG, &mo->W2tW2, &mo->Q0,
+	                       &mo->XG, &mo->gW1, &mo->gW2, &mo->W, &mo->GtG, &mo->W2tW2, &mo->Q0,
 	                       &mo->D0, &mo->Dt, &mo->W1Q, &mo->U1Q, &mo->W2Q, &mo->Dprev, &mo->Dold, &mo->Dpred, &mo->GQ, &mo->GW2Q,
 	                       &mo->Sdd, &mo->Smm, &mo->Z1, &mo->Z2, &mo->Zt, &mo->Rt, &mo->V1,
 	                       &mo->V2, &mo->Wt, &mo->Mmm };
@@ -106,14 +129,127 @@ void gd2_model_free(gd2_model *mo)
 	mo->wsd = mo->wsm = NULL;
 }
 
-/* tr(A B) for symmetric m x m A, B. */
+/* tr(A B) for symmetric A, B. */
 static double trace_prod(const gsl_matrix *A, const gsl_matrix *B)
 {
 	double s = 0.0;
-	for (size_t i = 0; i < A->size1; i++)
+	for (size_t i = 0; i < A->size1; i++) {
+		const double *a = A->data + i * A->tda, *b = B->data + i * B->tda;
 		for (size_t j = 0; j < A->size2; j++)
-			s += gsl_matrix_get(A, i, j) * gsl_matrix_get(B, j, i);
+			s += a[j] * b[j];
+	}
 	return s;
+}
+
+/* Copies the upper triangle a dsyrk wrote into the lower one. */
+static void symmetrize(gsl_matrix *S)
+{
+	for (size_t i = 0; i < S->size1; i++)
+		for (size_t j = 0; j < i; j++)
+			S->data[i * S->tda + j] = S->data[j * S->tda + i];
+}
+
+/* ||A||_F^2. */
+static double frob2(const gsl_matrix *A)
+{
+	double s = 0.0;
+	for (size_t i = 0; i < A->size1; i++) {
+		const double *a = A->data + i * A->tda;
+		for (size_t j = 0; j < A->size2; j++)
+			s += a[j] * a[j];
+	}
+	return s;
+}
+
+/* ||A||_F^2 of a matrix allocated whole (contiguous), by the BLAS's
+ * vectorized ddot. */
+static double sumsq(const gsl_matrix *A)
+{
+	gsl_vector_const_view a = gsl_vector_const_view_array(A->data, A->size1 * A->size2);
+	double s;
+	gsl_blas_ddot(&a.vector, &a.vector, &s);
+	return s;
+}
+
+/* Below this many multiply-adds, dtrmm and its copy cost more than the
+ * dgemm with the zeros of the triangle. */
+#define TRMM_MIN_WORK 65536
+
+/* C = op(Xs) B, a triangular product when Xs is the R factor of X. */
+static void times_x(const gd2_model *mo, CBLAS_TRANSPOSE_t op, const gsl_matrix *B,
+                    gsl_matrix *C)
+{
+	if (mo->Xs == mo->X || mo->d * mo->d * mo->m < TRMM_MIN_WORK) {
+		gsl_blas_dgemm(op, CblasNoTrans, 1.0, mo->Xs, B, 0.0, C);
+		return;
+	}
+	gsl_matrix_memcpy(C, B);
+	gsl_blas_dtrmm(CblasLeft, CblasUpper, op, CblasNonUnit, 1.0, mo->Xs, C);
+}
+
+/* Replaces the n x m workspace *A by a rows x m one. */
+static int resize_rows(gsl_matrix **A, size_t rows)
+{
+	gsl_matrix *B = gsl_matrix_calloc(rows, (*A)->size2);
+	if (!B)
+		return GSL_ENOMEM;
+	gsl_matrix_free(*A);
+	*A = B;
+	return GSL_SUCCESS;
+}
+
+int gd2_model_compress(gd2_model *mo)
+{
+	size_t n = mo->n, d = mo->d, m = mo->m;
+	if (n <= d) /* nothing to gain; and X W1 is carried only when 3n < 2d */
+		return GSL_SUCCESS;
+	gsl_matrix *QR = gsl_matrix_alloc(n, d), *QtY = gsl_matrix_alloc(n, m);
+	gsl_matrix *Rx = gsl_matrix_calloc(d, d), *Yd = gsl_matrix_alloc(d, m);
+	gsl_vector *tau = gsl_vector_alloc(d);
+	int status = GSL_ENOMEM;
+	if (QR && QtY && Rx && Yd && tau) {
+		gsl_matrix_memcpy(QR, mo->X);
+		gsl_matrix_memcpy(QtY, mo->Y);
+		status = gsl_linalg_QR_decomp(QR, tau);
+		if (!status)
+			status = gsl_linalg_QR_QTmat(QR, tau, QtY);
+	}
+	if (!status) {
+		for (size_t i = 0; i < d; i++)
+			for (size_t j = i; j < d; j++)
+				gsl_matrix_set(Rx, i, j, gsl_matrix_get(QR, i, j));
+		gsl_matrix_const_view top = gsl_matrix_const_submatrix(QtY, 0, 0, d, m);
+		gsl_matrix_const_view rest = gsl_matrix_const_submatrix(QtY, d, 0, n - d, m);
+		gsl_matrix_memcpy(Yd, &top.matrix);
+		mo->lperp = 0.5 * frob2(&rest.matrix);
+		gsl_matrix **work[] = { &mo->Z, &mo->R, &mo->XG, &mo->Z1, &mo->Z2, &mo->Zt, &mo->Rt };
+		for (size_t i = 0; i < sizeof work / sizeof work[0] && !status; i++)
+			status = resize_rows(work[i], d);
+	}
+	gsl_matrix_free(QR);
+	gsl_matrix_free(QtY);
+	gsl_vector_free(tau);
+	if (status) {
+		gsl_matrix_free(Rx);
+		gsl_matrix_free(Yd);
+		return status;
+	}
+	mo->Xs = Rx;
+	mo->Ys = Yd;
+	return GSL_SUCCESS;
+}
+
+double gd2_model_residual_norm(gd2_model *mo)
+{
+	gsl_matrix_memcpy(mo->Zt, mo->Z);
+	gsl_matrix_sub(mo->Zt, mo->Ys);
+	return sqrt(frob2(mo->Zt) + 2.0 * mo->lperp);
+}
+
+/* The gradient's Gram matrices, and then no explicit G W2^T (gW1 may be NULL). */
+static int uses_grams(const gd2_model *mo)
+{
+	return mo->want_grams || mo->fused_W1;
 }
 
 double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
@@ -122,13 +258,15 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 	 * spectra need it. */
 	if (!mo->carry_P || mo->want_W || loss->kind == LOSS_LOGISTIC)
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->W2, 0.0, mo->W);
-	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->carry_P ? mo->P : mo->X,
-	               mo->carry_P ? mo->W2 : mo->W, 0.0, mo->Z);
-	double l = gd2_loss_eval(loss, mo->Z, mo->Y, mo->W, mo->R);
+	if (mo->carry_P)
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->W2, 0.0, mo->Z);
+	else
+		times_x(mo, CblasNoTrans, mo->W, mo->Z);
+	double l = gd2_loss_eval(loss, mo->Z, mo->Ys, mo->W, mo->R) + mo->lperp;
 
 	/* G = X^T R (+ lambda W);  gW2 = W1^T G, as P^T R (+ lambda W1^T W) when
 	 * P is carried. */
-	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->X, mo->R, 0.0, mo->G);
+	times_x(mo, CblasTrans, mo->R, mo->G);
 	if (loss->kind == LOSS_LOGISTIC && loss->lambda > 0.0) {
 		gsl_matrix_scale(mo->W, loss->lambda);
 		gsl_matrix_add(mo->G, mo->W);
@@ -144,33 +282,38 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W1, mo->G, 0.0, mo->gW2);
 	}
 
-	/* ||G W2^T||_F^2 = tr((G^T G)(W2^T W2)). */
-	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->G, 0.0, mo->GtG);
-	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->W2, 0.0, mo->W2tW2);
-	for (size_t i = 0; i < mo->m; i++)
-		for (size_t j = 0; j < i; j++) {
-			gsl_matrix_set(mo->GtG, i, j, gsl_matrix_get(mo->GtG, j, i));
-			gsl_matrix_set(mo->W2tW2, i, j, gsl_matrix_get(mo->W2tW2, j, i));
-		}
-	double g2 = 0.0;
-	for (size_t i = 0; i < mo->h; i++)
-		for (size_t j = 0; j < mo->m; j++) {
-			double v = gsl_matrix_get(mo->gW2, i, j);
-			g2 += v * v;
-		}
-	*gnorm2 = trace_prod(mo->GtG, mo->W2tW2) + g2;
+	double g1;
+	if (uses_grams(mo)) { /* ||G W2^T||_F^2 = tr((G^T G)(W2^T W2)) */
+		gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->G, 0.0, mo->GtG);
+		gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, mo->W2, 0.0, mo->W2tW2);
+		symmetrize(mo->GtG);
+		symmetrize(mo->W2tW2);
+		g1 = trace_prod(mo->GtG, mo->W2tW2);
+	} else {
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, mo->G, mo->W2, 0.0, mo->gW1);
+		g1 = sumsq(mo->gW1);
+	}
+	*gnorm2 = g1 + sumsq(mo->gW2);
 	return l;
+}
+
+/* W -= eta gW for two matrices allocated whole (contiguous). */
+static void descend(gsl_matrix *W, const gsl_matrix *gW, double eta)
+{
+	gsl_vector_const_view g = gsl_vector_const_view_array(gW->data, gW->size1 * gW->size2);
+	gsl_vector_view w = gsl_vector_view_array(W->data, W->size1 * W->size2);
+	gsl_blas_daxpy(-eta, &g.vector, &w.vector);
 }
 
 void gd2_model_step(gd2_model *mo, double eta)
 {
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->G, mo->W2, 1.0, mo->W1);
 	if (mo->carry_P)
 		gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->XG, mo->W2, 1.0, mo->P);
-	/* Both matrices are contiguous (allocated, not views). */
-	gsl_vector_view g = gsl_vector_view_array(mo->gW2->data, mo->h * mo->m);
-	gsl_vector_view w = gsl_vector_view_array(mo->W2->data, mo->h * mo->m);
-	gsl_blas_daxpy(-eta, &g.vector, &w.vector);
+	if (uses_grams(mo))
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->G, mo->W2, 1.0, mo->W1);
+	else
+		descend(mo->W1, mo->gW1, eta);
+	descend(mo->W2, mo->gW2, eta);
 }
 
 void gd2_model_refresh(gd2_model *mo)
@@ -183,9 +326,7 @@ void gd2_model_refresh(gd2_model *mo)
 static int extreme_eigs(gsl_matrix *S, gsl_vector *e, gsl_eigen_symm_workspace *ws,
                         double *lmin, double *lmax)
 {
-	for (size_t i = 0; i < S->size1; i++)
-		for (size_t j = 0; j < i; j++)
-			gsl_matrix_set(S, i, j, gsl_matrix_get(S, j, i));
+	symmetrize(S);
 	int st = gsl_eigen_symm(S, e, ws);
 	*lmin = fmax(gsl_vector_min(e), 0.0);
 	*lmax = fmax(gsl_vector_max(e), 0.0);
@@ -232,19 +373,21 @@ void gd2_model_trial_prepare(gd2_model *mo, const gd2_loss *loss)
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->Mmm, 0.0, mo->V2);
 	}
 	if (!mo->carry_P) {
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->V1, 0.0, mo->Z1);
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->V2, 0.0, mo->Z2);
+		times_x(mo, CblasNoTrans, mo->V1, mo->Z1);
+		times_x(mo, CblasNoTrans, mo->V2, mo->Z2);
 	}
 }
 
 static void quadratic_path(gsl_matrix *out, const gsl_matrix *A, const gsl_matrix *B,
                            const gsl_matrix *C, double eta)
 {
-	for (size_t i = 0; i < out->size1; i++)
+	for (size_t i = 0; i < out->size1; i++) {
+		double *o = out->data + i * out->tda;
+		const double *a = A->data + i * A->tda, *b = B->data + i * B->tda;
+		const double *c = C->data + i * C->tda;
 		for (size_t j = 0; j < out->size2; j++)
-			gsl_matrix_set(out, i, j,
-			               gsl_matrix_get(A, i, j) - eta * gsl_matrix_get(B, i, j) +
-			                       eta * eta * gsl_matrix_get(C, i, j));
+			o[j] = a[j] - eta * b[j] + eta * eta * c[j];
+	}
 }
 
 double gd2_model_trial_loss(gd2_model *mo, const gd2_loss *loss, double eta)
@@ -252,5 +395,5 @@ double gd2_model_trial_loss(gd2_model *mo, const gd2_loss *loss, double eta)
 	quadratic_path(mo->Zt, mo->Z, mo->Z1, mo->Z2, eta);
 	if (loss->kind == LOSS_LOGISTIC)
 		quadratic_path(mo->Wt, mo->W, mo->V1, mo->V2, eta);
-	return gd2_loss_eval(loss, mo->Zt, mo->Y, mo->Wt, mo->Rt);
+	return gd2_loss_eval(loss, mo->Zt, mo->Ys, mo->Wt, mo->Rt) + mo->lperp;
 }

@@ -108,10 +108,12 @@ static int emit_summary(gd2_state *s, lindyn_host *h)
 	return h->row(t, row);
 }
 
-static int save(lindyn_host *h, const gd2_model *mo, const char *w1, const char *w2)
+/* The full-width weights W1 (d x h), W2 (h x m) as w1.npy, w2.npy. */
+static int save(lindyn_host *h, const gd2_state *s, const char *w1, const char *w2)
 {
-	int st = h->npy_write(h, w1, mo->d, mo->h, mo->W1->data);
-	return st ? st : h->npy_write(h, w2, mo->h, mo->m, mo->W2->data);
+	const gsl_matrix *W1 = s->W1h, *W2 = s->W2h;
+	int st = h->npy_write(h, w1, W1->size1, W1->size2, W1->data);
+	return st ? st : h->npy_write(h, w2, W2->size1, W2->size2, W2->data);
 }
 
 /* The TMLR columns of row k; updates the running checks (Theorem 3.1
@@ -215,7 +217,7 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 	if (!st && s->save_weights)
 		st = h->npy_write(h, "y", mo->n, mo->m, mo->Y->data);
 	if (!st && s->save_weights)
-		st = save(h, mo, "w1_init", "w2_init");
+		st = save(h, s, "w1_init", "w2_init");
 	if (st)
 		return st;
 
@@ -278,8 +280,10 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 		tsum += eta;
 		gd2_model_step(mo, eta);
 	}
+	if (s->save_weights && s->sub.Q)
+		gd2_subspace_lift(&s->sub, mo->W1, mo->W2);
 	if (s->save_weights)
-		st = save(h, mo, "w1_final", "w2_final");
+		st = save(h, s, "w1_final", "w2_final");
 	return st;
 }
 

@@ -26,6 +26,8 @@ typedef enum {
 
 typedef struct {
 	gd2_model mo;
+	gd2_subspace sub;   /* reduce=subspace with d + m < h; sub.Q == NULL otherwise */
+	gsl_matrix *W1h, *W2h; /* the full-width weights: sub.W1, sub.W2 or mo.W1, mo.W2 */
 	gd2_loss loss;
 	gd2_levels levels;
 	gsl_matrix *Wstar;
