@@ -58,7 +58,8 @@ static const lindyn_param gd2_params[] = {
 	{ "stats", LINDYN_P_ENUM, "basic", 0, 0, "basic|full",
 	  "full: the TMLR/AISTATS quantities per iteration and tables tmlr, aistats (loss_scale=sum)" },
 	{ "wall_clock", LINDYN_P_BOOL, "false", 0, 0, NULL,
-	  "add column wall: seconds since the start of setup (not reproducible)" },
+	  "add column wall: the run's CPU seconds since the start of setup, i.e. its wall-clock "
+	  "time on an idle core (one BLAS thread), unaffected by other jobs (not reproducible)" },
 	{ "steps", LINDYN_P_INT, "15000", 0, 1000000000, NULL, "number of GD steps" },
 	{ "log_every", LINDYN_P_INT, "100", 1, 1000000000, NULL, "log every this many steps (and the last)" },
 	{ "log_per_decade", LINDYN_P_INT, "0", 0, 1000, NULL,
@@ -224,7 +225,7 @@ static int check_params(lindyn_host *h, long n, long d, long m, long hw)
 static void *gd2_alloc(lindyn_host *h)
 {
 	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	long n = h->get_int(h, "n"), d = h->get_int(h, "d"), m = h->get_int(h, "m");
 	long hw = h->get_int(h, "h");
 	if (check_params(h, n, d, m, hw))
