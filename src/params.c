@@ -79,6 +79,9 @@ static void range_text(char *buf, size_t len, const lindyn_param *d)
 	}
 }
 
+/* Replaced by the caller with what was expected ("is not an integer"). */
+static const char NOT_A_NUMBER[] = "is not a number";
+
 /* What keeps `t` from being a decimal number [+-]digits[.digits][e[+-]digits]
  * (digits on at least one side of the point), or NULL if it is one. */
 static const char *decimal_problem(const char *t)
@@ -104,9 +107,9 @@ static const char *decimal_problem(const char *t)
 		size_t exp = strspn(p, "0123456789");
 		p += exp;
 		if (!exp)
-			return "is not a number";
+			return NOT_A_NUMBER;
 	}
-	return digits && !*p ? NULL : "is not a number";
+	return digits && !*p ? NULL : NOT_A_NUMBER;
 }
 
 /* The integer a decimal number denotes exactly ("1000", "1e3", "2.5e1",
@@ -163,9 +166,11 @@ static int parse_number(param_value *v, const char *text, const char *range, cha
 	const char *why = decimal_problem(text);
 	long i = 0;
 	double x = 0;
-	if (!why && integer) {
+	if (why == NOT_A_NUMBER)
+		why = integer ? "is not an integer" : "is not a real number";
+	else if (!why && integer) {
 		int rc = exact_integer(text, &i);
-		why = rc == -1 ? "has a fractional part" : rc == -2 ? "is too large for an integer" : NULL;
+		why = rc == -1 ? "is not an integer" : rc == -2 ? "is too large for an integer" : NULL;
 		x = (double)i;
 	} else if (!why) {
 		errno = 0;
