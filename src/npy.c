@@ -101,8 +101,11 @@ static int scan_string(scanner *s, char *buf, size_t len)
 	char quote = *s->p++;
 	const char *start = s->p;
 	while (s->p < s->end && *s->p != quote) {
-		if (*s->p == '\\' || *s->p == '\n')
-			return scan_fail(s, "unsupported character in a string");
+		/* No escapes (NumPy writes none); no control characters, which the
+		 * one-line error message would otherwise carry. */
+		if (*s->p == '\\' || (unsigned char)*s->p < 0x20 || *s->p == 0x7f)
+			return scan_fail(s, "unsupported character (code %d) in a string",
+			                 (unsigned char)*s->p);
 		s->p++;
 	}
 	if (s->p == s->end)
@@ -265,7 +268,7 @@ static int check_header(const char *path, const npy_header *h, size_t rows, size
 	return 0;
 }
 
-/* The first NaN or infinity, as "element [r, c] is nan"; 0 if all finite. */
+/* Reports the first NaN or infinity ("element [r, c] is NaN"); 0 if none. */
 static int check_finite(const char *path, const double *v, size_t rows, size_t cols,
                         char *err, size_t errlen)
 {

@@ -319,6 +319,11 @@ static void test_header_keys_each_once_and_no_others(void **state)
 	                                    "'shape': (3, 4)}",
 	                            .nvalues = 12 },
 	                "expected ',' or '}' after a header entry at header byte 16");
+	/* A control character in a string would break the one-line message. */
+	expect_rejected(&(raw_npy){ .dict = "{'descr': '<f8', 'fortran_order': False, "
+	                                    "'shape': (3, 4), '\x1b[2J': 1}",
+	                            .nvalues = 12 },
+	                "unsupported character (code 27) in a string at header byte 59");
 	/* Key order and a missing trailing comma are fine, as in Python. */
 	write_raw(&(raw_npy){ .dict = "{\"shape\":(3,4),\"fortran_order\":False,\"descr\":\"<f8\"}",
 	                      .nvalues = 12 });
