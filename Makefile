@@ -107,9 +107,11 @@ check: $(BUILD)/.deps
 # tests/fuzz/replay.c; `make fuzz` builds the harnesses with clang and libFuzzer
 # and runs each for FUZZ_SECONDS, writing new inputs to $(BUILD)/fuzz/corpus/NAME
 # and crashing ones to $(BUILD)/fuzz/crashes/NAME (FUZZ=npy runs one harness).
+# Replay one input, with the sanitizers' report: $(BUILD)/fuzz/bin/NAME FILE.
 FUZZ_HARNESSES := npy idx doc expr tsv
 FUZZ         ?= $(FUZZ_HARNESSES)
 FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 8192
 FUZZ_CC      ?= clang
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_CFLAGS  := -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude \
@@ -145,7 +147,7 @@ fuzz: all $(FUZZ:%=$(FUZZ_DIR)/bin/%)
 	  mkdir -p $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/crashes/$$h; \
 	  echo "fuzz: $$h for $(FUZZ_SECONDS) s (log: $(FUZZ_DIR)/$$h.log)"; \
 	  LINDYN_BUILD=$(BUILD) nice -n 19 $(FUZZ_DIR)/bin/$$h -max_total_time=$(FUZZ_SECONDS) \
-	    -timeout=10 -rss_limit_mb=2048 -close_fd_mask=3 \
+	    -timeout=10 -rss_limit_mb=2048 -max_len=$(FUZZ_MAX_LEN) -close_fd_mask=3 \
 	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$h/ \
 	    $$(test -f tests/fuzz/$$h.dict && echo -dict=tests/fuzz/$$h.dict) \
 	    $(FUZZ_DIR)/corpus/$$h tests/fuzz/$$h 2> $(FUZZ_DIR)/$$h.log \
