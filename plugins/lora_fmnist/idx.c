@@ -66,9 +66,9 @@ static int stream_fail(gzFile gz, const char *path, char *err, size_t errlen)
 {
 	int errnum = Z_OK;
 	const char *msg = gzerror(gz, &errnum);
-	const char *close = strncmp(msg, "<fd:", 4) == 0 ? strstr(msg, ">: ") : NULL;
-	if (close)
-		msg = close + 3;
+	const char *prefix_end = strncmp(msg, "<fd:", 4) == 0 ? strstr(msg, ">: ") : NULL;
+	if (prefix_end)
+		msg = prefix_end + 3;
 	if (errnum == Z_BUF_ERROR)
 		return fail(err, errlen, "%s: truncated gzip stream (%s)", path, msg);
 	if (errnum == Z_ERRNO)
