@@ -2,6 +2,7 @@
 #include "fuzz.h"
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,15 @@ void __sanitizer_set_report_fd(void *fd) __attribute__((weak));
 static char dir[PATH_MAX];
 static int saved_stderr = -1;
 
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
+}
+
 static void remove_dir(void)
 {
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS))
 		fprintf(stderr, "fuzz: cannot remove %s\n", dir);
 }
 
