@@ -90,14 +90,27 @@ static void replay(const char *path)
 	free(names);
 }
 
+/* Under a sanitizer, its own report and then the death callback name the
+ * input; otherwise a handler does, on its own stack so that a stack
+ * overflow is reported too. */
+static void name_input_on_crash(void)
+{
+	if (__sanitizer_set_death_callback) {
+		__sanitizer_set_death_callback(name_current);
+		return;
+	}
+	static char altstack[1 << 16];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_ONSTACK };
+	sigaltstack(&ss, NULL);
+	const int deadly[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+	for (size_t i = 0; i < sizeof deadly / sizeof *deadly; i++)
+		sigaction(deadly[i], &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
-	if (__sanitizer_set_death_callback)
-		__sanitizer_set_death_callback(name_current);
-	signal(SIGSEGV, on_signal);
-	signal(SIGABRT, on_signal);
-	signal(SIGBUS, on_signal);
-	signal(SIGFPE, on_signal);
+	name_input_on_crash();
 	char corpus[4096];
 	const char *slash = strrchr(argv[0], '/');
 	snprintf(corpus, sizeof corpus, "tests/fuzz/%s", slash ? slash + 1 : argv[0]);
