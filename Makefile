@@ -12,6 +12,7 @@
 #   make check-paper  build the pages (QUICK=1) and test them in headless Chromium
 #   make bench        time lindyn against a NumPy/SciPy reference on the same work
 #   make slurm        run the stale runs as one Slurm job array (README: Running on a cluster)
+#   make fuzz         fuzz the input readers with libFuzzer (FUZZ_SECONDS=60 each)
 #   make install      PREFIX=/usr/local: driver, public headers, lindyn.pc
 #   make reference    record the data's fingerprints in data/reference/paper (QUICK=1: quick)
 #   make compare      the data against that reference: tables and claims (QUICK=1: quick)
@@ -30,6 +31,7 @@ DEBIAN_PACKAGES := gcc make libc6-dev libgsl-dev libopenblas-dev gnuplot-nox \
 BENCH_PACKAGES  := python3 python3-numpy python3-scipy
 PAGE_PACKAGES   := python3 chromium chromium-driver
 SLURM_PACKAGES  := slurm-wlm munge
+FUZZ_PACKAGES   := clang libclang-rt-14-dev
 
 BUILD    ?= build
 SAN      ?=
@@ -122,11 +124,67 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call test_objs,$$*) $(BUILD)/libhost
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
 test: all $(TESTS) $(FIXTURE_SOS)
-	@LINDYN_BUILD=$(BUILD) LINDYN_SAN=$(SAN) sh tests/run-tests.sh $(TESTS) $(SHELL_TESTS)
+	@LINDYN_BUILD=$(BUILD) LINDYN_SAN=$(SAN) sh tests/run-tests.sh $(TESTS) $(FUZZ_REPLAYS) $(SHELL_TESTS)
 
 check: $(BUILD)/.deps
 	$(MAKE) test
 	$(MAKE) BUILD=$(BUILD)/asan SAN=1 OPT='-O1 -g' test
+
+# ---- fuzzing ------------------------------------------------------------------
+# tests/fuzz/NAME.c is the harness of one input reader; tests/fuzz/NAME/ is its
+# seed corpus (valid and invalid inputs, and every input that ever crashed).
+# `make test` replays each corpus through the harness built with $(CC) and
+# tests/fuzz/replay.c; `make fuzz` builds the harnesses with clang and libFuzzer
+# and runs each for FUZZ_SECONDS, writing new inputs to $(BUILD)/fuzz/corpus/NAME
+# and crashing ones to $(BUILD)/fuzz/crashes/NAME (FUZZ=npy runs one harness).
+# Replay one input, with the sanitizers' report: $(BUILD)/fuzz/bin/NAME FILE.
+FUZZ_HARNESSES := npy idx doc expr tsv
+FUZZ         ?= $(FUZZ_HARNESSES)
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 8192
+FUZZ_CC      ?= clang
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_CFLAGS  := -std=c11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude \
+	-fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_SUPPORT := tests/fuzz/fuzz_util.c
+FUZZ_EXTRA_idx := plugins/lora_fmnist/idx.c
+FUZZ_REPLAYS := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/replay/%)
+# $(call fuzz_objs,HARNESS,OBJDIR): the objects a harness needs besides the host's.
+fuzz_objs = $(patsubst %.c,$(2)/%.o,tests/fuzz/$(1).c $(FUZZ_SUPPORT) $(FUZZ_EXTRA_$(1)))
+.PHONY: fuzz
+
+test: $(FUZZ_REPLAYS)
+
+$(FUZZ_DIR)/replay/%: $$(call fuzz_objs,$$*,$(BUILD)/obj) $(BUILD)/obj/tests/fuzz/replay.o \
+		$(BUILD)/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(FUZZ_DIR)/.deps: Makefile
+	@PKGS="$(FUZZ_PACKAGES)" sh src/install-deps.sh
+	@mkdir -p $(@D) && touch $@
+
+$(FUZZ_DIR)/obj/%.o: %.c | $(FUZZ_DIR)/.deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/bin/%: $$(call fuzz_objs,$$*,$(FUZZ_DIR)/obj) $(HOST_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz: all $(FUZZ:%=$(FUZZ_DIR)/bin/%)
+	@for h in $(FUZZ); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/crashes/$$h; \
+	  echo "fuzz: $$h for $(FUZZ_SECONDS) s (log: $(FUZZ_DIR)/$$h.log)"; \
+	  LINDYN_BUILD=$(BUILD) nice -n 19 $(FUZZ_DIR)/bin/$$h -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -rss_limit_mb=2048 -max_len=$(FUZZ_MAX_LEN) -close_fd_mask=3 \
+	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$h/ \
+	    $$(test -f tests/fuzz/$$h.dict && echo -dict=tests/fuzz/$$h.dict) \
+	    $(FUZZ_DIR)/corpus/$$h tests/fuzz/$$h 2> $(FUZZ_DIR)/$$h.log \
+	  || { tail -n 60 $(FUZZ_DIR)/$$h.log; exit 1; }; \
+	  grep '^#[0-9]' $(FUZZ_DIR)/$$h.log | tail -n 1; done
+
+-include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
 
 # ---- literate papers ----------------------------------------------------------
 PAPERS := $(filter-out paper/FORMAT.md,$(wildcard paper/*.md))

@@ -5,8 +5,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "names.h"
 
 static size_t table_len(const lindyn_param *t)
 {
@@ -37,16 +40,6 @@ void params_format_real(char *buf, size_t len, double x)
 			strcpy(best, text);
 	}
 	snprintf(buf, len, "%s", best);
-}
-
-static int key_ok(const char *k)
-{
-	if (!islower((unsigned char)*k))
-		return 0;
-	for (; *k; k++)
-		if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) && *k != '_')
-			return 0;
-	return 1;
 }
 
 /* Is `word` one of the '|'-separated choices? */
@@ -86,6 +79,127 @@ static void range_text(char *buf, size_t len, const lindyn_param *d)
 	}
 }
 
+/* Replaced by the caller with what was expected ("is not an integer"). */
+static const char NOT_A_NUMBER[] = "is not a number";
+
+/* What keeps `t` from being a decimal number [+-]digits[.digits][e[+-]digits]
+ * (digits on at least one side of the point), or NULL if it is one. */
+static const char *decimal_problem(const char *t)
+{
+	if (!*t)
+		return "is empty";
+	if (isspace((unsigned char)t[0]) || isspace((unsigned char)t[strlen(t) - 1]))
+		return "has leading or trailing spaces";
+	const char *p = t + (*t == '+' || *t == '-');
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		return "is hexadecimal, which is not accepted: write it in decimal";
+	if (!strncasecmp(p, "inf", 3) || !strncasecmp(p, "nan", 3))
+		return "is not finite";
+	size_t digits = strspn(p, "0123456789");
+	p += digits;
+	if (*p == '.') {
+		size_t frac = strspn(p + 1, "0123456789");
+		digits += frac;
+		p += 1 + frac;
+	}
+	if (digits && (*p == 'e' || *p == 'E')) {
+		p += 1 + (p[1] == '+' || p[1] == '-');
+		size_t exp = strspn(p, "0123456789");
+		p += exp;
+		if (!exp)
+			return NOT_A_NUMBER;
+	}
+	return digits && !*p ? NULL : NOT_A_NUMBER;
+}
+
+/* The integer a decimal number denotes exactly ("1000", "1e3", "2.5e1",
+ * "-7"): 0 with *out set, -1 if it has a fractional part, -2 if it lies
+ * beyond long.  `t` has passed decimal_problem. */
+static int exact_integer(const char *t, long *out)
+{
+	int neg = *t == '-';
+	t += *t == '+' || *t == '-';
+	char digits[256];
+	size_t nd = 0, point = SIZE_MAX;
+	for (; isdigit((unsigned char)*t) || *t == '.'; t++)
+		if (*t == '.')
+			point = nd;
+		else if (nd < sizeof digits)
+			digits[nd++] = *t;
+	if (point == SIZE_MAX)
+		point = nd;
+	long exp = 0;
+	if (*t == 'e' || *t == 'E')
+		exp = strtol(t + 1, NULL, 10); /* LONG_MAX/LONG_MIN on overflow: clamped below */
+	size_t first = 0; /* the first non-zero digit */
+	while (first < nd && digits[first] == '0')
+		first++;
+	*out = 0;
+	if (first == nd)
+		return 0;
+	/* Digits at index >= `whole` lie after the point once the exponent is
+	 * applied; `whole` may exceed nd (trailing zeros) or be negative. */
+	long long whole = (long long)point + (exp > 1000 ? 1000 : exp < -1000 ? -1000 : exp);
+	for (size_t i = whole > 0 ? (size_t)whole : 0; i < nd; i++)
+		if (digits[i] != '0')
+			return -1;
+	long v = 0;
+	for (long long i = (long long)first; i < whole; i++) {
+		int d = i < (long long)nd ? digits[i] - '0' : 0;
+		/* accumulate negatively: LONG_MIN has no positive counterpart */
+		if (v < (LONG_MIN + d) / 10)
+			return -2;
+		v = v * 10 - d;
+	}
+	if (!neg && v == LONG_MIN)
+		return -2;
+	*out = neg ? v : -v;
+	return 0;
+}
+
+/* Parses an integer or real value into v; 0 or -1 with err set. */
+static int parse_number(param_value *v, const char *text, const char *range, char *err,
+                        size_t errlen)
+{
+	const lindyn_param *d = v->def;
+	int integer = d->kind == LINDYN_P_INT;
+	const char *why = decimal_problem(text);
+	long i = 0;
+	double x = 0;
+	if (why == NOT_A_NUMBER)
+		why = integer ? "is not an integer" : "is not a real number";
+	else if (!why && integer) {
+		int rc = exact_integer(text, &i);
+		why = rc == -1 ? "is not an integer" : rc == -2 ? "is too large for an integer" : NULL;
+		x = (double)i;
+	} else if (!why) {
+		errno = 0;
+		x = strtod(text, NULL);
+		/* ERANGE also flags a subnormal result, which is a valid value. */
+		if (errno == ERANGE && isinf(x))
+			why = "is too large for a real number (beyond 1.8e308)";
+		else if (errno == ERANGE && x == 0)
+			why = "is too small for a real number (it would round to 0)";
+	}
+	if (why) {
+		snprintf(err, errlen, "parameter '%s': '%s' %s; expected %s", d->key, text, why, range);
+		return -1;
+	}
+	if (x < d->min || x > d->max) {
+		snprintf(err, errlen, "parameter '%s': %s is out of range; expected %s", d->key, text,
+		         range);
+		return -1;
+	}
+	v->x = x;
+	if (integer) {
+		v->i = i;
+		snprintf(v->text, sizeof v->text, "%ld", i);
+	} else {
+		params_format_real(v->text, sizeof v->text, x);
+	}
+	return 0;
+}
+
 /* Parses `text` into v according to v->def; 0 or -1 with err set. */
 static int parse_value(param_value *v, const char *text, char *err, size_t errlen)
 {
@@ -103,35 +217,10 @@ static int parse_value(param_value *v, const char *text, char *err, size_t errle
 			         d->key, *c);
 			return -1;
 		}
-	char *end;
 	switch (d->kind) {
 	case LINDYN_P_INT:
-	case LINDYN_P_REAL: {
-		int integer = d->kind == LINDYN_P_INT;
-		errno = 0;
-		double x = strtod(text, &end);
-		int ok = end != text && !*end &&
-		         (integer ? !errno && x == floor(x) && fabs(x) <= 9e15
-		                  : isfinite(x) && !(errno == ERANGE && x != 0));
-		if (!ok) {
-			snprintf(err, errlen, "parameter '%s': '%s' is not %s; expected %s", d->key, text,
-			         integer ? "an integer" : "a finite real number", range);
-			return -1;
-		}
-		if (x < d->min || x > d->max) {
-			snprintf(err, errlen, "parameter '%s': %s is out of range; expected %s",
-			         d->key, text, range);
-			return -1;
-		}
-		v->x = x;
-		if (integer) {
-			v->i = (long)x;
-			snprintf(v->text, sizeof v->text, "%ld", v->i);
-		} else {
-			params_format_real(v->text, sizeof v->text, x);
-		}
-		return 0;
-	}
+	case LINDYN_P_REAL:
+		return parse_number(v, text, range, err, errlen);
 	case LINDYN_P_BOOL:
 		if (!strcmp(text, "1") || !strcmp(text, "true") || !strcmp(text, "yes"))
 			v->b = 1;
@@ -166,8 +255,8 @@ int params_check_table(const lindyn_param *table, char *err, size_t errlen)
 	}
 	for (size_t i = 0; table[i].key; i++) {
 		const lindyn_param *d = &table[i];
-		if (!key_ok(d->key)) {
-			snprintf(err, errlen, "parameter '%s': key must match [a-z][a-z0-9_]*", d->key);
+		if (!name_is_identifier(d->key)) {
+			snprintf(err, errlen, "parameter '%s': key must be %s", d->key, NAME_RULE);
 			return -1;
 		}
 		for (size_t j = 0; j < i; j++)
@@ -267,10 +356,13 @@ int params_set(param_set *ps, const char *kv, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' is not of the form key=value", kv);
 		return -1;
 	}
-	char key[64];
+	char key[NAME_MAX_LEN + 1];
 	size_t klen = (size_t)(eq - kv);
-	if (klen >= sizeof key)
-		klen = sizeof key - 1;
+	if (klen >= sizeof key) {
+		snprintf(err, errlen, "unknown parameter '%.*s...': keys are %s", NAME_MAX_LEN, kv,
+		         NAME_RULE);
+		return -1;
+	}
 	memcpy(key, kv, klen);
 	key[klen] = 0;
 	for (size_t i = 0; i < ps->n; i++)

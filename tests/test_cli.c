@@ -261,7 +261,7 @@ static void test_bad_weights_file(void **state)
 	snprintf(kv, sizeof kv, "init_npy=%s/none.npy", dir);
 	r = LINDYN("run", "fx_good", kv, "--out", out);
 	assert_int_equal(r.code, 1);
-	assert_contains(r.err, "none.npy: cannot open: No such file or directory");
+	assert_contains(r.err, "none.npy: No such file or directory");
 	assert_int_equal(tu_lines(r.err), 1);
 	tu_result_free(&r);
 }

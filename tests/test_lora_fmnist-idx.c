@@ -212,6 +212,42 @@ static void test_missing_file(void **state)
 	expect_failure("absent.gz", 3, 1, "cannot open: No such file or directory");
 }
 
+/* A FIFO with no writer must not block the reader; a device or a directory
+ * is no data file either. */
+static void test_only_regular_files(void **state)
+{
+	(void)state;
+	assert_int_equal(mkfifo(path_of("fifo"), 0600), 0);
+	expect_failure("fifo", 3, 1, "not a regular file (a FIFO)");
+	idx_array a;
+	char err[512];
+	assert_int_equal(idx_read("/dev/zero", 1, 1, &a, err, sizeof err), -1);
+	assert_string_equal(err, "/dev/zero: not a regular file (a character device)");
+	assert_int_equal(idx_read(dir, 1, 1, &a, err, sizeof err), -1);
+	assert_non_null(strstr(err, "not a regular file (a directory)"));
+}
+
+/* A header declaring more data than the file can hold is rejected before
+ * anything is allocated or decompressed. */
+static void test_declared_size_beyond_the_file(void **state)
+{
+	(void)state;
+	uint32_t dims[3] = { 4000000000u, 4096, 4096 };
+	assert_int_equal(idx_fixture_write(path_of("huge.gz"), 0x803, dims, 3, images,
+	                                   sizeof images, 1), 0);
+	struct stat st;
+	assert_int_equal(stat(path_of("huge.gz"), &st), 0);
+	char want[200];
+	snprintf(want, sizeof want, "header declares 67108864000000000 data bytes (4000000000 "
+	         "items of 16777216 bytes), more than a %jd-byte gzip file can hold",
+	         (intmax_t)st.st_size);
+	expect_failure("huge.gz", 3, 1, want);
+	assert_int_equal(idx_fixture_write(path_of("huge"), 0x803, dims, 3, images,
+	                                   sizeof images, 0), 0);
+	expect_failure("huge", 3, 1, "truncated: expected 67108864000000000 data bytes "
+	               "(4000000000 items of 16777216 bytes), found 60");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +262,8 @@ int main(void)
 		cmocka_unit_test(test_trailing_data),
 		cmocka_unit_test(test_corrupt_crc),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_only_regular_files),
+		cmocka_unit_test(test_declared_size_beyond_the_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -171,7 +171,7 @@ static void test_wrong_dtype(void **state)
 		                "dtype must be '<f8' (float64, little-endian)");
 	expect_rejected(&(raw_npy){ .dict = "{'fortran_order': False, 'shape': (3, 4), }",
 	                            .nvalues = 12 },
-	                "dtype must be '<f8' (float64, little-endian)");
+	                "header lacks 'descr'");
 }
 
 static void test_fortran_order(void **state)
@@ -192,6 +192,8 @@ static void test_wrong_shape(void **state)
 	                "expected shape (3, 4), found (3, 4, 1)");
 	expect_rejected(&(raw_npy){ .dict = DICT("()", "<f8", "False"), .nvalues = 1 },
 	                "expected shape (3, 4), found ()");
+	expect_rejected(&(raw_npy){ .dict = DICT("(1, 2, 3, 4)", "<f8", "False"), .nvalues = 12 },
+	                "expected shape (3, 4), found (1, 2, 3, 4)");
 }
 
 static void test_one_dimensional(void **state)
@@ -205,16 +207,20 @@ static void test_malformed_shape(void **state)
 {
 	(void)state;
 	static const char *shapes[] = { "(3, four)", "[3, 4]", "(3 4)", "(3,, 4)", "(-3, 4)",
-	                                "(1, 2, 3, 4)" };
+	                                "(12)", "(3, 4" };
 	for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
 		char dict[128];
 		snprintf(dict, sizeof dict, "{'descr': '<f8', 'fortran_order': False, 'shape': %s, }",
 		         shapes[i]);
-		expect_rejected(&(raw_npy){ .dict = dict, .nvalues = 12 }, "malformed shape in header");
+		write_raw(&(raw_npy){ .dict = dict, .nvalues = 12 });
+		double back[12];
+		assert_int_equal(read_3x4(back), -1);
+		assert_prefix(err, path);
+		assert_contains(err, "malformed shape in header at header byte ");
 	}
 	expect_rejected(&(raw_npy){ .dict = "{'descr': '<f8', 'fortran_order': False, }",
 	                            .nvalues = 12 },
-	                "malformed shape in header");
+	                "header lacks 'shape'");
 }
 
 static void test_truncated_header(void **state)
@@ -237,7 +243,7 @@ static void test_header_not_a_dictionary(void **state)
 {
 	(void)state;
 	expect_rejected(&(raw_npy){ .dict = "descr <f8 shape 3 4", .nvalues = 12 },
-	                "malformed header dictionary");
+	                "expected a header dictionary '{...}' at header byte 0");
 }
 
 static void test_truncated_data(void **state)
@@ -265,7 +271,131 @@ static void test_missing_file(void **state)
 	(void)state;
 	double back[12];
 	assert_int_equal(npy_read("/nonexistent/w.npy", 3, 4, back, err, sizeof err), -1);
-	assert_string_equal(err, "/nonexistent/w.npy: cannot open: No such file or directory");
+	assert_string_equal(err, "/nonexistent/w.npy: No such file or directory");
+}
+
+/* Header text is data: a decoy 'descr' or 'shape' inside a string value
+ * must not be taken for the real key (the reader once searched for
+ * substrings and read such a file big-endian or with the decoy's shape). */
+static void test_decoy_keys_inside_values(void **state)
+{
+	(void)state;
+	/* A big-endian (4, 3) array whose first entry hides a little-endian
+	 * (3, 4) decoy in a string: a substring search reads the decoy. */
+	expect_rejected(&(raw_npy){ .dict = "{'x': \"'descr': '<f8', 'fortran_order': False, "
+	                                    "'shape': (3, 4),\", 'descr': '>f8', "
+	                                    "'fortran_order': False, 'shape': (4, 3), }",
+	                            .nvalues = 12 },
+	                "unknown key 'x' in header (expected descr, fortran_order, shape) at "
+	                "header byte 5");
+	/* The same decoy inside the descr value itself. */
+	expect_rejected(&(raw_npy){ .dict = "{'descr': \">f8 'descr': '<f8', 'shape': (3, 4)\", "
+	                                    "'fortran_order': False, 'shape': (4, 3), }",
+	                            .nvalues = 12 },
+	                "dtype must be '<f8' (float64, little-endian)");
+}
+
+static void test_header_keys_each_once_and_no_others(void **state)
+{
+	(void)state;
+	expect_rejected(&(raw_npy){ .dict = "{'descr': '<f8', 'fortran_order': False, "
+	                                    "'shape': (3, 4), 'shape': (4, 3), }",
+	                            .nvalues = 12 },
+	                "key 'shape' appears twice in header at header byte 66");
+	expect_rejected(&(raw_npy){ .dict = "{'descr': '<f8', 'fortran_order': False, "
+	                                    "'shape': (3, 4), 'x': 'shape', }",
+	                            .nvalues = 12 },
+	                "unknown key 'x' in header (expected descr, fortran_order, shape) at "
+	                "header byte 62");
+	expect_rejected(&(raw_npy){ .dict = "{'descr': '<f8', 'fortran_order': False, "
+	                                    "'shape': (3, 4), } 'shape': (4, 3)",
+	                            .nvalues = 12 },
+	                "unexpected text after the header dictionary at header byte 60");
+	expect_rejected(&(raw_npy){ .dict = "{'descr': '<f8', 'fortran_order': 0, "
+	                                    "'shape': (3, 4)}",
+	                            .nvalues = 12 },
+	                "fortran_order must be True or False at header byte 34");
+	expect_rejected(&(raw_npy){ .dict = "{'descr': '<f8 'fortran_order': False, "
+	                                    "'shape': (3, 4)}",
+	                            .nvalues = 12 },
+	                "expected ',' or '}' after a header entry at header byte 16");
+	/* A control character in a string would break the one-line message. */
+	expect_rejected(&(raw_npy){ .dict = "{'descr': '<f8', 'fortran_order': False, "
+	                                    "'shape': (3, 4), '\x1b[2J': 1}",
+	                            .nvalues = 12 },
+	                "unsupported character (code 27) in a string at header byte 59");
+	/* Key order and a missing trailing comma are fine, as in Python. */
+	write_raw(&(raw_npy){ .dict = "{\"shape\":(3,4),\"fortran_order\":False,\"descr\":\"<f8\"}",
+	                      .nvalues = 12 });
+	double back[12];
+	assert_int_equal(read_3x4(back), 0);
+	assert_memory_equal(back, values, sizeof values);
+}
+
+static void test_shape_overflowing_size_t(void **state)
+{
+	(void)state;
+	expect_rejected(&(raw_npy){ .dict = DICT("(4294967296, 4294967296)", "<f8", "False"),
+	                            .nvalues = 12 },
+	                "shape too large: more than 18446744073709551615 bytes of data");
+	expect_rejected(&(raw_npy){ .dict = DICT("(184467440737095516160, 1)", "<f8", "False"),
+	                            .nvalues = 12 },
+	                "shape dimension too large at header byte 70");
+}
+
+/* NaN or infinity in an input is bad input (exit 1), not a divergence. */
+static void test_non_finite_values(void **state)
+{
+	(void)state;
+	const double specials[3] = { NAN, INFINITY, -INFINITY };
+	const char *names[3] = { "NaN", "+inf", "-inf" };
+	for (int k = 0; k < 3; k++) {
+		double v[12];
+		memcpy(v, values, sizeof v);
+		v[6] = specials[k];
+		v[11] = NAN;
+		FILE *f = fopen(path, "wb");
+		assert_int_equal(npy_write(f, 3, 4, v), 0);
+		fclose(f);
+		double back[12];
+		assert_int_equal(read_3x4(back), -1);
+		char want[PATH_MAX + 100];
+		snprintf(want, sizeof want, "%s: element [1, 2] is %s; expected finite values", path,
+		         names[k]);
+		assert_string_equal(err, want);
+	}
+}
+
+/* A FIFO with no writer must not block the reader; a device is no file. */
+static void test_only_regular_files(void **state)
+{
+	(void)state;
+	char fifo[PATH_MAX];
+	snprintf(fifo, sizeof fifo, "%s/fifo.npy", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	double back[12];
+	assert_int_equal(npy_read(fifo, 3, 4, back, err, sizeof err), -1);
+	assert_contains(err, fifo);
+	assert_contains(err, "not a regular file (a FIFO)");
+	assert_int_equal(npy_read("/dev/zero", 3, 4, back, err, sizeof err), -1);
+	assert_string_equal(err, "/dev/zero: not a regular file (a character device)");
+	assert_int_equal(npy_read(dir, 3, 4, back, err, sizeof err), -1);
+	assert_contains(err, "not a regular file (a directory)");
+}
+
+/* The header length field is checked against the file's size before any
+ * allocation or read. */
+static void test_header_longer_than_file(void **state)
+{
+	(void)state;
+	FILE *f = fopen(path, "wb");
+	fwrite("\x93NUMPY\x01\x00\xff\xff{'descr'", 1, 18, f);
+	fclose(f);
+	double back[12];
+	assert_int_equal(read_3x4(back), -1);
+	char want[PATH_MAX + 100];
+	snprintf(want, sizeof want, "%s: truncated header (expected 65535 bytes)", path);
+	assert_string_equal(err, want);
 }
 
 int main(void)
@@ -276,7 +406,9 @@ int main(void)
 		T(test_version_2),        T(test_wrong_dtype),        T(test_fortran_order),
 		T(test_wrong_shape),      T(test_one_dimensional),    T(test_malformed_shape),
 		T(test_truncated_header), T(test_header_not_a_dictionary), T(test_truncated_data),
-		T(test_trailing_bytes),   T(test_missing_file),
+		T(test_trailing_bytes),   T(test_missing_file),       T(test_decoy_keys_inside_values),
+		T(test_header_keys_each_once_and_no_others),         T(test_shape_overflowing_size_t),
+		T(test_non_finite_values), T(test_only_regular_files), T(test_header_longer_than_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,6 +69,16 @@ static void test_defaults_in_canonical_text(void **state)
 static void test_integer_forms(void **state)
 {
 	(void)state;
+	/* Exact integers in any decimal form, including beyond 2^53. */
+	assert_int_equal(set("shift=-7e0"), 0);
+	assert_int_equal(params_find(&ps, "shift")->i, -7);
+	assert_int_equal(set("shift=0.00e99999999999999999999"), 0);
+	assert_int_equal(params_find(&ps, "shift")->i, 0);
+	assert_int_equal(set("steps=100000.000"), 0);
+	assert_int_equal(set("steps=0.001e5"), 0);
+	assert_int_equal(params_find(&ps, "steps")->i, 100);
+	assert_int_equal(set("shift=-9223372036854775808"), -1);
+	assert_contains(err, "-9223372036854775808 is out of range");
 	assert_int_equal(set("steps=1e3"), 0);
 	assert_int_equal(params_find(&ps, "steps")->i, 1000);
 	assert_string_equal(text("steps"), "1000");
@@ -82,17 +92,41 @@ static void test_integer_forms(void **state)
 	assert_int_equal(set("steps=0"), 0);
 }
 
+/* kv is rejected with "parameter 'KEY': 'VALUE' WHY; expected RANGE". */
+static void expect_rejected(const char *kv, const char *why, const char *range)
+{
+	assert_int_equal(set(kv), -1);
+	const char *eq = strchr(kv, '=');
+	char want[512];
+	snprintf(want, sizeof want, "parameter '%.*s': '%s' %s; expected %s", (int)(eq - kv), kv,
+	         eq + 1, why, range);
+	assert_string_equal(err, want);
+}
+
 static void test_integer_rejections(void **state)
 {
 	(void)state;
-	static const char *bad[] = { "steps=2.5", "steps=abc", "steps=", "steps=12x",
-	                             "steps=nan", "steps=inf", "steps=1e400", "steps=1e-400" };
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		assert_int_equal(set(bad[i]), -1);
-		assert_contains(err, "parameter 'steps'");
-		assert_contains(err, "is not an integer");
-		assert_contains(err, "expected an integer in [0, 100000]");
-	}
+	static const char *bad[][2] = {
+		{ "steps=2.5", "is not an integer" },
+		{ "steps=1e-400", "is not an integer" },
+		{ "steps=1.00000000000000000001e1", "is not an integer" },
+		{ "steps=abc", "is not an integer" },
+		{ "steps=12x", "is not an integer" },
+		{ "steps=1e", "is not an integer" },
+		{ "steps=.", "is not an integer" },
+		{ "steps=", "is empty" },
+		{ "steps= 5", "has leading or trailing spaces" },
+		{ "steps=5 ", "has leading or trailing spaces" },
+		{ "steps=0x10", "is hexadecimal, which is not accepted: write it in decimal" },
+		{ "steps=nan", "is not finite" },
+		{ "steps=inf", "is not finite" },
+		{ "steps=1e400", "is too large for an integer" },
+		{ "steps=9223372036854775808", "is too large for an integer" },
+		{ "steps=-9223372036854775809", "is too large for an integer" },
+		{ "steps=99999999999999999999999", "is too large for an integer" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		expect_rejected(bad[i][0], bad[i][1], "an integer in [0, 100000]");
 	assert_string_equal(text("steps"), "250"); /* a rejected value changes nothing */
 
 	assert_int_equal(set("steps=100001"), -1);
@@ -114,17 +148,31 @@ static void test_real_values(void **state)
 	assert_int_equal(set("rate=0"), 0);
 	assert_int_equal(set("rate=1e-300"), 0);
 	assert_string_equal(text("rate"), "1e-300");
+	/* Subnormals are finite reals (strtod flags them with ERANGE). */
+	assert_int_equal(set("rate=1e-320"), 0);
+	assert_string_equal(text("rate"), "1e-320");
+	assert_int_equal(set("rate=4.9406564584124654e-324"), 0);
+	assert_string_equal(text("rate"), "5e-324");
+	assert_int_equal(set("rate=0e-999"), 0);
+	assert_string_equal(text("rate"), "0");
 	assert_int_equal(set("rate=0.333333333333333314829616256247"), 0);
 	assert_close(params_find(&ps, "rate")->x, 1.0 / 3.0, 0);
 	assert_string_equal(text("rate"), "0.3333333333333333");
 
-	static const char *bad[] = { "rate=nan", "rate=inf", "rate=-inf", "rate=0.5x",
-	                             "rate=", "rate=fast", "rate=1e999" };
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		assert_int_equal(set(bad[i]), -1);
-		assert_contains(err, "parameter 'rate'");
-		assert_contains(err, "is not a finite real number; expected a real number in [0, 2.5]");
-	}
+	static const char *bad[][2] = {
+		{ "rate=nan", "is not finite" },
+		{ "rate=inf", "is not finite" },
+		{ "rate=-Infinity", "is not finite" },
+		{ "rate=0.5x", "is not a real number" },
+		{ "rate=", "is empty" },
+		{ "rate=fast", "is not a real number" },
+		{ "rate= 0.5 ", "has leading or trailing spaces" },
+		{ "rate=0x1p-3", "is hexadecimal, which is not accepted: write it in decimal" },
+		{ "rate=1e999", "is too large for a real number (beyond 1.8e308)" },
+		{ "rate=1e-400", "is too small for a real number (it would round to 0)" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		expect_rejected(bad[i][0], bad[i][1], "a real number in [0, 2.5]");
 	assert_int_equal(set("rate=2.5000001"), -1);
 	assert_string_equal(err, "parameter 'rate': 2.5000001 is out of range; "
 	                         "expected a real number in [0, 2.5]");
@@ -218,6 +266,12 @@ static void test_malformed_assignments(void **state)
 	assert_int_equal(set("=5"), -1);
 	assert_contains(err, "not of the form key=value");
 	assert_int_equal(set(""), -1);
+	/* A key longer than any valid key is not cut to a shorter one. */
+	char kv[200];
+	snprintf(kv, sizeof kv, "%0100d=1", 0);
+	kv[0] = 's';
+	assert_int_equal(set(kv), -1);
+	assert_contains(err, "keys are [a-z][a-z0-9_]* (at most 63 characters)");
 }
 
 /* A one-entry table around d, checked. */
@@ -238,7 +292,7 @@ static void test_table_checks(void **state)
 	lindyn_param d = good;
 	d.key = "Tol";
 	assert_int_equal(check_one(d), -1);
-	assert_string_equal(err, "parameter 'Tol': key must match [a-z][a-z0-9_]*");
+	assert_string_equal(err, "parameter 'Tol': key must be [a-z][a-z0-9_]* (at most 63 characters)");
 	d.key = "2tol";
 	assert_int_equal(check_one(d), -1);
 	d.key = "to-l";

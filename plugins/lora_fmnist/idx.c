@@ -2,16 +2,22 @@
 #include "idx.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define IDX_TYPE_UBYTE 0x08u
 /* A Fashion-MNIST image is 784 bytes; items near this bound are no image
  * data set and would only exhaust memory. */
 #define IDX_MAX_ITEM_BYTES (1u << 24)
+/* Deflate expands a byte to at most 1032 bytes, so a gzip file of n bytes
+ * holds at most 1032 n data bytes. */
+#define DEFLATE_MAX_RATIO 1032u
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -54,19 +60,76 @@ static int read_some(gzFile gz, void *buf, size_t n, size_t *got)
 
 /* The one-line reason for a stream error: a gzip stream that ends early is
  * "truncated", anything else zlib rejects is "corrupt".  zlib prefixes its
- * message with the path, which is dropped here. */
+ * message with "<fd:N>: " (the file was opened with gzdopen), which is
+ * dropped here: the message names the path instead. */
 static int stream_fail(gzFile gz, const char *path, char *err, size_t errlen)
 {
 	int errnum = Z_OK;
 	const char *msg = gzerror(gz, &errnum);
-	size_t plen = strlen(path);
-	if (strncmp(msg, path, plen) == 0 && strncmp(msg + plen, ": ", 2) == 0)
-		msg += plen + 2;
+	const char *prefix_end = strncmp(msg, "<fd:", 4) == 0 ? strstr(msg, ">: ") : NULL;
+	if (prefix_end)
+		msg = prefix_end + 3;
 	if (errnum == Z_BUF_ERROR)
 		return fail(err, errlen, "%s: truncated gzip stream (%s)", path, msg);
 	if (errnum == Z_ERRNO)
 		return fail(err, errlen, "%s: read error: %s", path, strerror(errno));
 	return fail(err, errlen, "%s: corrupt gzip stream: %s", path, msg);
+}
+
+static const char *kind_of(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+	     : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a plain file";
+}
+
+/* Opens path for gzread only if it is a regular file (a FIFO would block
+ * the open, a device would never end), and gives its size.  The plugin
+ * cannot use the host's regular_file_open, hence this copy of its check. */
+static gzFile open_regular(const char *path, off_t *size, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	int flags = -1;
+	if (fstat(fd, &st))
+		fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		fail(err, errlen, "%s: not a regular file (%s)", path, kind_of(st.st_mode));
+	else if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK))
+		fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+	else {
+		errno = 0;
+		gzFile gz = gzdopen(fd, "rb");
+		if (gz) {
+			*size = st.st_size;
+			return gz;
+		}
+		fail(err, errlen, "%s: cannot open: %s", path, errno ? strerror(errno) : "out of memory");
+	}
+	close(fd);
+	return NULL;
+}
+
+/* The data the header declares must fit in the file: exactly for a plain
+ * file, within deflate's maximum ratio for a gzip one.  Checked before any
+ * allocation, so a lying header costs nothing. */
+static int check_declared_size(gzFile gz, const char *path, off_t size, unsigned ndims,
+                               const idx_array *a, char *err, size_t errlen)
+{
+	size_t item = a->rows * a->cols, want = a->count * item;
+	uintmax_t header = 4 + 4 * (uintmax_t)ndims;
+	uintmax_t room = (uintmax_t)size > header ? (uintmax_t)size - header : 0;
+	if (gzdirect(gz) && want > room)
+		return fail(err, errlen, "%s: truncated: expected %zu data bytes (%zu items of %zu "
+		            "bytes), found %ju", path, want, a->count, item, room);
+	if (!gzdirect(gz) && want / DEFLATE_MAX_RATIO > (uintmax_t)size)
+		return fail(err, errlen, "%s: header declares %zu data bytes (%zu items of %zu bytes), "
+		            "more than a %jd-byte gzip file can hold", path, want, a->count, item,
+		            (intmax_t)size);
+	return 0;
 }
 
 static int read_header(gzFile gz, const char *path, unsigned ndims, size_t dims[3],
@@ -139,11 +202,10 @@ int idx_read(const char *path, unsigned ndims, size_t keep, idx_array *out,
 	if (ndims != 1 && ndims != 3)
 		return fail(err, errlen, "%s: only 1- and 3-dimensional IDX files are supported",
 		            path);
-	errno = 0;
-	gzFile gz = gzopen(path, "rb");
+	off_t size = 0;
+	gzFile gz = open_regular(path, &size, err, errlen);
 	if (!gz)
-		return fail(err, errlen, "%s: cannot open: %s", path,
-		            errno ? strerror(errno) : "out of memory");
+		return -1;
 	size_t dims[3] = { 0, 1, 1 };
 	int rc = read_header(gz, path, ndims, dims, err, errlen);
 	if (rc == 0) {
@@ -153,6 +215,8 @@ int idx_read(const char *path, unsigned ndims, size_t keep, idx_array *out,
 		if (out->rows > IDX_MAX_ITEM_BYTES / out->cols)
 			rc = fail(err, errlen, "%s: items of %zu x %zu bytes, expected at most %u bytes "
 			          "each", path, out->rows, out->cols, IDX_MAX_ITEM_BYTES);
+		else if (check_declared_size(gz, path, size, ndims, out, err, errlen))
+			rc = -1;
 		else if (keep > out->count)
 			rc = fail(err, errlen, "%s: holds %zu items, expected at least %zu", path,
 			          out->count, keep);

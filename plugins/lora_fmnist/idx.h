@@ -5,10 +5,12 @@
  * (unsigned byte) and NN dimensions, then NN 32-bit sizes, then the data in C
  * order.  Images are idx3 (count x rows x cols), labels idx1 (count).
  *
- * The reader checks the magic, that every size is non-zero, and that the
- * stream holds exactly count * rows * cols data bytes followed by nothing; a
- * truncated or corrupt gzip stream (bad CRC, bad deflate data) is reported as
- * such.  It keeps only the first `keep` items but always reads the whole file,
+ * The reader opens regular files only (a FIFO or a device is refused, never
+ * waited on), checks the magic, that every size is non-zero, that the file is
+ * large enough for the data the header declares (before allocating), and that
+ * the stream holds exactly count * rows * cols data bytes followed by nothing;
+ * a truncated or corrupt gzip stream (bad CRC, bad deflate data) is reported
+ * as such.  It keeps only the first `keep` items but always reads the whole file,
  * so a damaged tail is never silently accepted. */
 #ifndef LORA_FMNIST_IDX_H
 #define LORA_FMNIST_IDX_H
