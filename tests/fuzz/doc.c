@@ -31,8 +31,8 @@ static void parse_experiments(const char *path)
 			if (experiment_parse(&e, &d, &d.blocks[b], quick, err, sizeof err) == 0) {
 				size_t n = experiment_npoints(&e);
 				for (size_t p = 0; p < n && p < MAX_POINTS; p++) {
-					char name[1024];
-					experiment_point(&e, p, name, sizeof name, NULL, NULL, NULL);
+					char name[EXPERIMENT_POINT_MAX];
+					experiment_point(&e, p, name, NULL, NULL);
 				}
 			}
 			experiment_free(&e);
