@@ -16,6 +16,8 @@
 #include "regular_file.h"
 
 #define STAGING_TAG ".lindyn-tmp-"
+#define RETIRED_TAG ".lindyn-old-" /* a previous run moved aside (no RENAME_EXCHANGE) */
+_Static_assert(sizeof STAGING_TAG == sizeof RETIRED_TAG, "clean_stale reads both tags alike");
 
 enum { DIR_EMPTY, DIR_RUN, DIR_FOREIGN };
 
@@ -191,7 +193,8 @@ static void clean_stale(const char *parent, const char *base)
 	for (struct dirent *de; (de = readdir(d));) {
 		const char *n = de->d_name;
 		long pid;
-		if (n[0] != '.' || strncmp(n + 1, base, blen) || strncmp(n + 1 + blen, STAGING_TAG, tlen) ||
+		if (n[0] != '.' || strncmp(n + 1, base, blen) ||
+		    (strncmp(n + 1 + blen, STAGING_TAG, tlen) && strncmp(n + 1 + blen, RETIRED_TAG, tlen)) ||
 		    !all_digits(n + 1 + blen + tlen, &pid) || !process_ended(pid))
 			continue;
 		char *path = NULL, foreign[256] = "";
@@ -296,6 +299,36 @@ int outdir_open(outdir *o, const char *path, const char *marker_text, char *err,
 	return status;
 }
 
+/* Replaces the previous run at o->target by the staging directory where the
+ * filesystem cannot swap them (NFS and others refuse RENAME_EXCHANGE): the old
+ * run is moved aside under a name the next run's clean_stale recognises, then
+ * the new one takes its place.  In between, the target is missing, never
+ * partial. */
+static int replace_in_two_steps(outdir *o, char *err, size_t errlen)
+{
+	char *retired = NULL;
+	const char *tag = strstr(o->staging, STAGING_TAG);
+	if (asprintf(&retired, "%.*s" RETIRED_TAG "%s", (int)(tag - o->staging), o->staging,
+	             tag + strlen(STAGING_TAG)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return LINDYN_ENOMEM;
+	}
+	int status = LINDYN_EIO;
+	if (rename(o->target, retired))
+		snprintf(err, errlen, "%s: cannot move the previous run aside: %s", o->target,
+		         strerror(errno));
+	else if (rename(o->staging, o->target)) {
+		snprintf(err, errlen, "%s: cannot publish the run: %s", o->target, strerror(errno));
+		rename(retired, o->target); /* the previous run stays, as if nothing ran */
+	} else {
+		o->published = 1;
+		remove_tree(retired);
+		status = LINDYN_OK;
+	}
+	free(retired);
+	return status;
+}
+
 int outdir_publish(outdir *o, char *err, size_t errlen)
 {
 	int kind, status = replaceable(o->target, o->target, &kind, err, errlen);
@@ -303,6 +336,8 @@ int outdir_publish(outdir *o, char *err, size_t errlen)
 		return status;
 	int flags = kind == DIR_RUN ? RENAME_EXCHANGE : 0;
 	if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->target, flags)) {
+		if (flags && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP))
+			return replace_in_two_steps(o, err, errlen);
 		snprintf(err, errlen, "%s: cannot publish the run: %s", o->target, strerror(errno));
 		return LINDYN_EIO;
 	}

@@ -5,6 +5,7 @@
  * and says why, a new run replaces a previous one whole, a directory that
  * is not a run is never replaced, stale staging directories are removed. */
 #include <dlfcn.h>
+#include <errno.h>
 #include <glob.h>
 #include <regex.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -68,12 +70,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Hidden staging directories of runs into `dir`, next to it. */
+/* Hidden staging directories (and previous runs moved aside) of runs into
+ * `dir`, next to it. */
 static size_t staging_dirs(void)
 {
 	char pattern[PATH_MAX + 32];
 	const char *base = strrchr(dir, '/') + 1;
-	snprintf(pattern, sizeof pattern, "%.*s.%s.lindyn-tmp-*", (int)(base - dir), dir, base);
+	snprintf(pattern, sizeof pattern, "%.*s.%s.lindyn-*", (int)(base - dir), dir, base);
 	glob_t g;
 	size_t n = glob(pattern, 0, NULL, &g) == 0 ? g.gl_pathc : 0;
 	globfree(&g);
@@ -495,6 +498,41 @@ static void test_rerun_replaces_previous_run(void **state)
 	assert_int_equal(tu_count_entries(dir), 3);
 }
 
+/* This program's renameat2, which the host library's objects bind to:
+ * with refuse_exchange set it fails RENAME_EXCHANGE as NFS does (EINVAL). */
+static int refuse_exchange;
+int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+              unsigned int flags)
+{
+	if (refuse_exchange && (flags & RENAME_EXCHANGE)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, flags);
+}
+
+/* Where the filesystem cannot swap two directories, a rerun still replaces
+ * the previous run whole and leaves nothing aside. */
+static void test_rerun_without_rename_exchange(void **state)
+{
+	(void)state;
+	lindyn_run *r = run_good(dir, "steps=4 save_weights=yes", 5);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	lindyn_run_free(r);
+	refuse_exchange = 1;
+	r = run_good(dir, "steps=3", 5);
+	int status = lindyn_run_exec(r);
+	refuse_exchange = 0;
+	assert_int_equal(status, LINDYN_OK);
+	lindyn_run_free(r);
+	assert_false(tu_exists(file_in("w_final.npy")));
+	assert_int_equal(tu_count_entries(dir), 3);
+	assert_int_equal(staging_dirs(), 0);
+	char *text = tu_read(file_in("loss.tsv"));
+	assert_contains(text, " steps=3 ");
+	free(text);
+}
+
 /* A non-empty directory that is not a lindyn run is refused before the
  * plugin runs, and left exactly as it was. */
 static void test_foreign_directory_refused(void **state)
@@ -623,6 +661,7 @@ int main(void)
 		T(test_same_seed_same_rows),
 		T(test_table_declarations),
 		T(test_rerun_replaces_previous_run),
+		T(test_rerun_without_rename_exchange),
 		T(test_foreign_directory_refused),
 		T(test_stale_staging_removed),
 		T(test_failed_publish_leaves_nothing),
