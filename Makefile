@@ -52,7 +52,7 @@ GSL_LIBS  = $(shell gsl-config --libs-without-cblas)
 BLAS_LIBS = -lopenblas
 LIBS      = $(GSL_LIBS) $(BLAS_LIBS) -lz -ldl -lm
 # The revision: git's in a clone, the file REVISION in a `make dist` tarball.
-GIT_REV  := $(if $(wildcard REVISION),$(file < REVISION),$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty))
+GIT_REV  := $(if $(wildcard REVISION),$(file < REVISION),$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- . ':!data/reference' 2>/dev/null || echo -dirty))
 
 HOST_SRC    := $(filter-out src/main.c,$(wildcard src/*.c))
 HOST_OBJ    := $(HOST_SRC:%.c=$(BUILD)/obj/%.o)
