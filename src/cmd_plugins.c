@@ -140,8 +140,7 @@ static const registry_entry *load_plugin(registry *reg, const char *plugin)
 {
 	const char *slash = strrchr(plugin, '/');
 	if (!slash) {
-		registry_scan(reg);
-		const registry_entry *e = registry_find(reg, plugin);
+		const registry_entry *e = registry_load_named(reg, plugin);
 		if (!e && !access(plugin, F_OK)) {
 			print_rejected(reg);
 			fprintf(stderr, "lindyn: unknown plugin '%s'; to load the file of that name, "

@@ -191,7 +191,10 @@ void registry_add_path(registry *reg, const char *path)
 	free(names);
 }
 
-void registry_scan(registry *reg)
+/* Calls visit(reg, entry, arg) for each search entry in the documented
+ * order (registry.h) until it returns nonzero. */
+static void each_search_entry(registry *reg, int (*visit)(registry *, const char *, void *),
+                              void *arg)
 {
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -203,20 +206,69 @@ void registry_scan(registry *reg)
 		char dir[PATH_MAX + 32];
 		struct stat st;
 		snprintf(dir, sizeof dir, "%s/plugins", exe);
-		if (!stat(dir, &st))
-			registry_add_path(reg, dir);
+		if (!stat(dir, &st) && visit(reg, dir, arg))
+			return;
 		snprintf(dir, sizeof dir, "%s/../lib/lindyn/plugins", exe);
-		if (!stat(dir, &st))
-			registry_add_path(reg, dir);
+		if (!stat(dir, &st) && visit(reg, dir, arg))
+			return;
 	}
 	const char *env = getenv("LINDYN_PLUGIN_PATH");
 	if (env && *env) {
 		char *copy = strdup(env), *save = NULL;
 		for (char *p = copy ? strtok_r(copy, ":", &save) : NULL; p;
 		     p = strtok_r(NULL, ":", &save))
-			registry_add_path(reg, p);
+			if (visit(reg, p, arg))
+				break;
 		free(copy);
 	}
+}
+
+static int add_entry(registry *reg, const char *entry, void *arg)
+{
+	(void)arg;
+	registry_add_path(reg, entry);
+	return 0;
+}
+
+void registry_scan(registry *reg)
+{
+	each_search_entry(reg, add_entry, NULL);
+}
+
+/* Loads <entry>/NAME.so, or entry itself when it is a file called NAME.so;
+ * nonzero once plugin NAME is loaded. */
+static int add_named_file(registry *reg, const char *entry, void *arg)
+{
+	const char *name = arg;
+	const char *base = strrchr(entry, '/');
+	base = base ? base + 1 : entry;
+	struct stat st;
+	char file[PATH_MAX];
+	if (stat(entry, &st))
+		return 0;
+	if (S_ISDIR(st.st_mode)) {
+		if (snprintf(file, sizeof file, "%s/%s.so", entry, name) >= (int)sizeof file ||
+		    stat(file, &st) || !S_ISREG(st.st_mode))
+			return 0;
+	} else if (strncmp(base, name, strlen(name)) || strcmp(base + strlen(name), ".so"))
+		return 0;
+	else
+		snprintf(file, sizeof file, "%s", entry);
+	add_file(reg, file);
+	return registry_find(reg, name) != NULL;
+}
+
+const registry_entry *registry_load_named(registry *reg, const char *name)
+{
+	if (name_is_identifier(name)) {
+		each_search_entry(reg, add_named_file, (void *)name);
+		const registry_entry *e = registry_find(reg, name);
+		if (e)
+			return e;
+		registry_free(reg); /* start the full scan afresh: no message twice */
+	}
+	registry_scan(reg);
+	return registry_find(reg, name);
 }
 
 void registry_free(registry *reg)

@@ -6,7 +6,18 @@
  * A .so is rejected, with a message naming the file and the reason, when it
  * cannot be loaded, lacks lindyn_plugin_descriptor, was built for another
  * ABI major or a newer minor, has a malformed descriptor or parameter table,
- * or provides a name already taken. */
+ * or provides a name already taken: the first file in search order (a
+ * directory's files in name order) keeps a name, a later one providing it
+ * again is reported.  `lindyn list`, `help`, `check-plugin` and `tangle`
+ * load every file, so they see every duplicate.
+ *
+ * `lindyn run NAME` loads one file when it can (registry_load_named): the
+ * first file NAME.so in search order that provides NAME.  Only when no
+ * NAME.so does (a plugin served by a file of another name, like gd2_toy by
+ * gd2.so) does it scan everything.  So for `run`, a duplicate NAME held by a
+ * file of another name goes unreported, and if such a file comes before
+ * NAME.so in search order, `run` takes NAME.so where `list` shows the other;
+ * `list` warns about that duplicate. */
 #ifndef LINDYN_REGISTRY_H
 #define LINDYN_REGISTRY_H
 
@@ -30,6 +41,10 @@ typedef struct {
 
 /* Scans the default directories and LINDYN_PLUGIN_PATH. */
 void registry_scan(registry *reg);
+/* Plugin NAME from the first NAME.so in search order that provides it,
+ * no other file opened; failing that, from a full registry_scan (whose
+ * rejections are then in reg).  NULL when no file provides NAME. */
+const registry_entry *registry_load_named(registry *reg, const char *name);
 /* Loads one .so (or every *.so of a directory); problems go to rejected. */
 void registry_add_path(registry *reg, const char *path);
 /* Validates a descriptor; 0, or -1 with the reason in err. */

@@ -627,6 +627,52 @@ static void test_plugin_path_explained(void **state)
 	tu_result_free(&r);
 }
 
+/* Copies build/fixtures/<fixture>.so into `dir` as `as`. */
+static void copy_fixture(const char *fixture, const char *as)
+{
+	char rel[128], from[PATH_MAX], to[PATH_MAX];
+	snprintf(rel, sizeof rel, "fixtures/%s.so", fixture);
+	snprintf(from, sizeof from, "%s", tu_path(rel));
+	snprintf(to, sizeof to, "%s/%s", dir, as);
+	tu_result r = tu_spawn((char *[]){ "/bin/cp", from, to, NULL }, NULL);
+	assert_int_equal(r.code, 0);
+	tu_result_free(&r);
+}
+
+/* `run NAME` opens only NAME.so when one provides NAME: a library beside it
+ * that kills whoever loads it is not touched, and the run's header names
+ * the file used.  A plugin in a file of another name is still found. */
+static void test_run_loads_only_named_file(void **state)
+{
+	(void)state;
+	copy_fixture("crash_on_load", "aaa.so");
+	copy_fixture("good", "fx_good.so");
+	copy_fixture("misbehave", "several.so");
+	char path[PATH_MAX + 32], header[2 * PATH_MAX];
+	snprintf(path, sizeof path, "LINDYN_PLUGIN_PATH=%s", dir);
+	char *env[] = { path, "LINDYN_FIXTURE_CRASH_ON_LOAD=1", NULL };
+	tu_result r = tu_spawn((char *[]){ lindyn, "run", "fx_good", "steps=2", "--out", out, NULL },
+	                       env);
+	if (r.code != 0)
+		fail_msg("exit %d, expected 0; stderr: %s", r.code, r.err);
+	assert_string_equal(r.err, "");
+	tu_result_free(&r);
+	snprintf(path, sizeof path, "%s/loss.tsv", out);
+	char *text = tu_read(path), real[PATH_MAX];
+	assert_non_null(realpath(dir, real));
+	snprintf(header, sizeof header, "# plugin: fx_good 2.3.1 (%s/fx_good.so)\n", real);
+	assert_contains(text, header);
+	free(text);
+	/* No fx_diverge.so: the full scan finds it in several.so (and, loading
+	 * everything, survives aaa.so only without the variable). */
+	snprintf(path, sizeof path, "LINDYN_PLUGIN_PATH=%s", dir);
+	r = tu_spawn((char *[]){ lindyn, "run", "fx_diverge", "--out", out, NULL },
+	             (char *[]){ path, NULL });
+	assert_int_equal(r.code, 3);
+	assert_contains(r.err, "lindyn: fx_diverge: diverged: ");
+	tu_result_free(&r);
+}
+
 /* check-plugin goes on after a plugin crashes, exits or spins, failing
  * that check with the reason. */
 static void test_check_plugin_survives(void **state)
@@ -672,6 +718,7 @@ int main(void)
 		T(test_crashing_plugin_reported), T(test_killed_run_cleaned_by_next),
 		T(test_no_partial_tables),      T(test_stdout_write_errors),
 		T(test_plugin_path_explained),  T(test_check_plugin_survives),
+		T(test_run_loads_only_named_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

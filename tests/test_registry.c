@@ -258,6 +258,112 @@ static void test_plugin_path_variable(void **state)
 	assert_int_equal(reg.nrejected, 0);
 }
 
+/* Copies build/fixtures/<fixture>.so to <dir>/<as> (a fresh file: the
+ * process keeps every library it loaded, by path). */
+static void copy_fixture(const char *fixture, const char *dir, const char *as)
+{
+	char rel[128], to[PATH_MAX];
+	snprintf(rel, sizeof rel, "fixtures/%s.so", fixture);
+	snprintf(to, sizeof to, "%s/%s", dir, as);
+	FILE *in = fopen(tu_path(rel), "rb"), *out = fopen(to, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	char buf[1 << 16];
+	for (size_t n; (n = fread(buf, 1, sizeof buf, in));)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* registry_load_named with LINDYN_PLUGIN_PATH set to `path`. */
+static const registry_entry *load_named(const char *path, const char *name)
+{
+	setenv("LINDYN_PLUGIN_PATH", path, 1);
+	const registry_entry *e = registry_load_named(&reg, name);
+	unsetenv("LINDYN_PLUGIN_PATH");
+	return e;
+}
+
+/* Asserts that e is plugin `name` from <dir>/<file>. */
+static void assert_from(const registry_entry *e, const char *name, const char *dir,
+                        const char *file)
+{
+	assert_non_null(e);
+	assert_string_equal(e->desc.name, name);
+	char want[PATH_MAX], real[PATH_MAX];
+	snprintf(want, sizeof want, "%s/%s", dir, file);
+	assert_non_null(realpath(want, real));
+	assert_string_equal(e->path, real);
+}
+
+/* `run NAME` opens NAME.so alone: a file beside it that would kill the
+ * process when loaded (and comes first in name order) is never opened. */
+static void test_named_file_loaded_alone(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	copy_fixture("crash_on_load", dir, "aaa.so");
+	copy_fixture("good", dir, "fx_good.so");
+	setenv("LINDYN_FIXTURE_CRASH_ON_LOAD", "1", 1);
+	const registry_entry *e = load_named(dir, "fx_good");
+	unsetenv("LINDYN_FIXTURE_CRASH_ON_LOAD");
+	assert_from(e, "fx_good", dir, "fx_good.so");
+	assert_int_equal(reg.n, 1);
+	assert_int_equal(reg.nrejected, 0);
+	tu_rmtree(dir);
+}
+
+/* A plugin served by a file of another name (as gd2.so serves gd2_toy), or
+ * a NAME.so that provides other plugins only: found by the full scan, which
+ * reports each rejected file once. */
+static void test_named_falls_back_to_scan(void **state)
+{
+	(void)state;
+	char *dir = tu_tmpdir();
+	copy_fixture("misbehave", dir, "fx_diverge.so");
+	copy_fixture("plain", dir, "fx_good.so");
+	copy_fixture("good", dir, "zzz.so");
+	copy_fixture("no_symbol", dir, "broken.so");
+	assert_from(load_named(dir, "fx_slow"), "fx_slow", dir, "fx_diverge.so");
+	assert_int_equal(reg.nrejected, 1);
+	assert_contains(reg.rejected[0], "broken.so]: no entry point");
+	registry_free(&reg);
+	assert_from(load_named(dir, "fx_good"), "fx_good", dir, "zzz.so");
+	assert_int_equal(reg.nrejected, 1);
+	assert_non_null(registry_find(&reg, "fx_plain")); /* everything was loaded */
+	registry_free(&reg);
+	assert_null(load_named(dir, "fx_nope"));
+	assert_int_equal(reg.nrejected, 1);
+	registry_free(&reg);
+	/* Not a plugin name: no file name is made of it. */
+	assert_null(load_named(dir, "../fx_good"));
+	tu_rmtree(dir);
+}
+
+/* NAME.so in several places: the first in search order wins, as in the
+ * full scan; a file entry of LINDYN_PLUGIN_PATH counts when so named. */
+static void test_named_search_order(void **state)
+{
+	(void)state;
+	char *one = tu_tmpdir(), *two = tu_tmpdir(), *three = tu_tmpdir(), path[3 * PATH_MAX];
+	copy_fixture("good", one, "fx_good.so");
+	copy_fixture("good", two, "fx_good.so");
+	snprintf(path, sizeof path, "%s:%s", one, two);
+	assert_from(load_named(path, "fx_good"), "fx_good", one, "fx_good.so");
+	registry_free(&reg);
+	snprintf(path, sizeof path, "%s:%s", two, one);
+	assert_from(load_named(path, "fx_good"), "fx_good", two, "fx_good.so");
+	registry_free(&reg);
+	/* A NAME.so that fails to provide NAME is passed over for the next. */
+	copy_fixture("plain", three, "fx_good.so");
+	snprintf(path, sizeof path, "%s:%s/fx_good.so", three, two);
+	assert_from(load_named(path, "fx_good"), "fx_good", two, "fx_good.so");
+	assert_int_equal(reg.n, 2);
+	tu_rmtree(one);
+	tu_rmtree(two);
+	tu_rmtree(three);
+}
+
 /* registry_check on descriptors built in place. */
 static void test_descriptor_checks(void **state)
 {
@@ -315,6 +421,8 @@ int main(void)
 		T(test_missing_path),           T(test_directory_scan),
 		T(test_plugin_path_variable),   T(test_descriptor_checks),
 		T(test_no_plugin_provided),     T(test_fifo_not_loaded),
+		T(test_named_file_loaded_alone), T(test_named_falls_back_to_scan),
+		T(test_named_search_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
