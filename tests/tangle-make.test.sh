@@ -19,6 +19,9 @@ cd "$tmp"
 # -o: take the driver as built; this tree has no sources to build it from.
 mk() { make -s -o build/lindyn "$@"; }
 fail() { echo "tangle-make: $*"; exit 1; }
+# A document rewritten within the filesystem's timestamp tick of the fragment
+# looks no newer to make: date the fragment back (still after 2000-01-01).
+stale_fragment() { touch -d '2000-01-02' build/runs.mk; }
 
 printf 'prose only\n' > paper/first.md
 mk build/runs.mk
@@ -48,6 +51,7 @@ for field in 'name: $(shell touch PWNED)' 'name: f`touch PWNED`' 'name: ../../PW
 	printf '%s\nname: e1\nplugin: fx_good\nset: steps=2\n%s\n\n%s\n%s\n%s\n%s\n%s\n' \
 		"${fence}lindyn-experiment" "$fence" "${fence}lindyn-figure" "$name" "$script" "$uses" \
 		"$fence" > paper/first.md
+	stale_fragment
 	if mk figures > make.log 2>&1; then
 		fail "make figures accepted '$field'"
 	fi
@@ -72,6 +76,7 @@ done
 # Values that look odd but are plain data reach the run intact, quoted.
 printf '%s\nname: e1\nplugin: fx_good\nset: steps=2 label=a:b,c=d+e\n%s\n' \
 	"${fence}lindyn-experiment" "$fence" > paper/first.md
+stale_fragment
 mk verify > make.log 2>&1 || { cat make.log; fail "make verify failed"; }
 grep -q ' label=a:b,c=d+e ' data/e1/base/s0/loss.tsv || fail "label did not reach the run"
 echo "tangle-make: documents re-tangled on change; no field reached make or sh"
