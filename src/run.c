@@ -274,16 +274,9 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-int lindyn_run_exec(lindyn_run *r)
+/* The provenance header and the sink (its staging directory); the status. */
+static int open_sink(lindyn_run *r)
 {
-	if (r->status)
-		return r->status; /* a parameter was rejected: nothing runs */
-	sink_free(r->sink);
-	r->sink = NULL;
-	/* Parallelism comes from independent runs; one BLAS thread unless the
-	 * user asks for more through OPENBLAS_NUM_THREADS. */
-	if (!getenv("OPENBLAS_NUM_THREADS"))
-		openblas_set_num_threads(1);
 	char err[512], *header;
 	int status = provenance_header(r->plugin, r->plugin_path, &r->params, r->seed, r->command,
 	                               &header, err, sizeof err);
@@ -294,16 +287,16 @@ int lindyn_run_exec(lindyn_run *r)
 	if (!r->sink)
 		return fail(r, status, "%s", err);
 	sink_set_owner(r->sink, r);
+	return LINDYN_OK;
+}
 
-	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+/* alloc, run and free, with GSL's errors forwarded into the run's status. */
+static void run_plugin(lindyn_run *r)
+{
 	gsl_error_handler_t *old_handler = gsl_set_error_handler(gsl_forward);
 	active = r;
 	r->t0 = now();
 	r->last_draw = 0;
-
 	void *state = r->plugin->alloc(&r->host);
 	if (!state && r->status == LINDYN_OK)
 		fail(r, LINDYN_ENOMEM, "plugin %s: alloc failed without a reason", r->plugin->name);
@@ -314,20 +307,41 @@ int lindyn_run_exec(lindyn_run *r)
 			     status == LINDYN_EDIVERGE ? "diverged" : "error");
 		r->plugin->free(state);
 	}
-	if (r->status == LINDYN_OK && interrupted)
-		fail(r, LINDYN_EINTR, "interrupted by a signal");
 	if (r->progress_shown)
 		fputc('\n', stderr);
-
 	active = NULL;
 	gsl_set_error_handler(old_handler);
+}
+
+int lindyn_run_exec(lindyn_run *r)
+{
+	if (r->status)
+		return r->status; /* a parameter was rejected: nothing runs */
+	sink_free(r->sink);
+	r->sink = NULL;
+	/* Parallelism comes from independent runs; one BLAS thread unless the
+	 * user asks for more through OPENBLAS_NUM_THREADS. */
+	if (!getenv("OPENBLAS_NUM_THREADS"))
+		openblas_set_num_threads(1);
+	/* Signals are caught from before the staging directory exists, so an
+	 * interruption at any moment leaves nothing behind. */
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	if (open_sink(r) == LINDYN_OK && !interrupted)
+		run_plugin(r);
+	if (r->status == LINDYN_OK && interrupted)
+		fail(r, LINDYN_EINTR, "interrupted by a signal");
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	interrupted = 0;
 
+	char err[512];
+	int status;
 	if (r->status == LINDYN_OK && (status = sink_commit(r->sink, err, sizeof err)))
 		fail(r, status, "%s", err);
-	if (r->status != LINDYN_OK)
+	if (r->status != LINDYN_OK && r->sink)
 		sink_discard(r->sink); /* nothing of a failed run stays on disk */
 	return r->status;
 }
