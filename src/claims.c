@@ -269,6 +269,7 @@ static int repeated_key(const doc *d, const block *b, claim_result *r)
 /* Claims may read the data of this document's experiments only. */
 static int allow_document_experiments(const doc *d, expr_env *env)
 {
+	expr_env_confine(env); /* a document without experiments reads no data */
 	for (size_t i = 0; i < d->nblocks; i++) {
 		const block_field *name = d->blocks[i].kind == BLOCK_EXPERIMENT
 		                        ? block_field_get(&d->blocks[i], "name") : NULL;

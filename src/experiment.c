@@ -221,6 +221,10 @@ static int check_value(const experiment *e, int line, const char *key, const cha
 		return failf(e, line, err, errlen,
 		             "value '%s' of '%s' must be a relative path without '..' components", v,
 		             key);
+	if (strchr(v, '/') && strncmp(v, "data/", 5) && strncmp(v, "build/", 6))
+		return failf(e, line, err, errlen,
+		             "value '%s' of '%s' is a path: a document names paths under data/ or build/ "
+		             "only", v, key);
 	return 0;
 }
 
@@ -465,6 +469,10 @@ int experiment_parse(experiment *e, const doc *d, const block *b, int quick, cha
 	if (!name_is_identifier(e->name))
 		return failf(e, name->line, err, errlen, "experiment name '%s' must match %s",
 		             e->name, NAME_RULE);
+	if (!strcmp(e->name, "quick") || !strcmp(e->name, "reference"))
+		return failf(e, name->line, err, errlen, "experiment name '%s' is reserved: data/%s "
+		             "holds the %s data", e->name, e->name,
+		             e->name[0] == 'q' ? "quick-scale" : "committed reference");
 	if (!name_is_identifier(e->plugin))
 		return failf(e, plugin->line, err, errlen, "plugin name '%s' must match %s",
 		             e->plugin, NAME_RULE);

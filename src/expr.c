@@ -27,6 +27,7 @@ struct expr_env {
 	size_t nnames, names_cap;
 	char **experiments; /* allowed first components of data paths; empty: any */
 	size_t nexperiments;
+	int confined; /* arguments must name one of experiments (maybe none) */
 	tsv tables[MAX_TABLES]; /* cache: claims read the same files again and again */
 	size_t ntables;
 };
@@ -108,8 +109,11 @@ int expr_define(expr_env *env, const char *name, double value)
 	return 0;
 }
 
+void expr_env_confine(expr_env *env) { env->confined = 1; }
+
 int expr_env_allow_experiment(expr_env *env, const char *name)
 {
+	env->confined = 1;
 	char **grown = realloc(env->experiments, (env->nexperiments + 1) * sizeof *grown);
 	if (!grown)
 		return -1;
@@ -155,7 +159,7 @@ static int accept(parser *ps, const char *tok)
 /* The experiments a data path may start with, as "a, b, c" in buf. */
 static const char *allowed_list(const expr_env *env, char *buf, size_t len)
 {
-	buf[0] = 0;
+	snprintf(buf, len, "%s", env->nexperiments ? "" : "it defines none");
 	for (size_t i = 0, used = 0; i < env->nexperiments && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
 		                         env->experiments[i]);
@@ -185,7 +189,7 @@ static int data_path_ok(parser *ps, const char *fn, const char *path)
 		if (!*c)
 			break;
 	}
-	if (!ps->env->nexperiments)
+	if (!ps->env->confined)
 		return 1;
 	size_t first = strcspn(path, "/");
 	for (size_t i = 0; i < ps->env->nexperiments; i++)

@@ -16,9 +16,12 @@ void expr_env_free(expr_env *env);
 /* Defines (or redefines) a name usable in later expressions; -1 only when
  * out of memory (there is no limit on the number of names). */
 int expr_define(expr_env *env, const char *name, double value);
-/* Confines table and run arguments to the data of these experiments: once
- * one is allowed, an argument whose first component names any other is an
- * error listing the allowed ones.  -1 when out of memory. */
+/* Confines table and run arguments to the data of the experiments allowed
+ * with expr_env_allow_experiment (none until one is): an argument whose first
+ * component names any other is an error listing the allowed ones. */
+void expr_env_confine(expr_env *env);
+/* Allows one experiment's data (and confines, as above).  -1 when out of
+ * memory. */
 int expr_env_allow_experiment(expr_env *env, const char *name);
 
 /* Evaluates `text`; 0 with *value set (always finite), or -1 with the

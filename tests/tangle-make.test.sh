@@ -79,4 +79,10 @@ printf '%s\nname: e1\nplugin: fx_good\nset: steps=2 label=a:b,c=d+e\n%s\n' \
 stale_fragment
 mk verify > make.log 2>&1 || { cat make.log; fail "make verify failed"; }
 grep -q ' label=a:b,c=d+e ' data/e1/base/s0/loss.tsv || fail "label did not reach the run"
+
+# Quick mode keeps its own block stamps: a quick build leaves the paper-scale
+# runs up to date.
+mk runs-first QUICK=1 > /dev/null 2>&1 || fail "make runs-first QUICK=1 failed"
+! make -n -o build/lindyn runs-first 2>/dev/null | grep -q 'RUN' ||
+	fail "a quick build made the paper-scale runs stale"
 echo "tangle-make: documents re-tangled on change; no field reached make or sh"

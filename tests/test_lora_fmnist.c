@@ -377,6 +377,19 @@ static void test_cache_unwritable(void **state)
 	lindyn_run_free(r);
 }
 
+/* A relative cache directory outside data/ and build/ is refused before
+ * anything is written (a document could otherwise write anywhere in the tree). */
+static void test_cache_confined(void **state)
+{
+	(void)state;
+	lindyn_run *r = new_run(data_dir_arg, 1, "cache=lora_fmnist_cache_outside", NULL);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
+	assert_non_null(strstr(lindyn_run_message(r), "cache='lora_fmnist_cache_outside': a "
+	                                               "relative cache directory must lie under"));
+	lindyn_run_free(r);
+	assert_int_equal(access("lora_fmnist_cache_outside", F_OK), -1);
+}
+
 /* The key of the run's frozen inputs. */
 static void key_of(const char *data_dir, const char *extra, const char *extra2, double key[4])
 {
@@ -471,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_bad_data),
 		cmocka_unit_test(test_cache_changes_nothing),
 		cmocka_unit_test(test_cache_unwritable),
+		cmocka_unit_test(test_cache_confined),
 		cmocka_unit_test(test_cache_key_inputs),
 		cmocka_unit_test(test_cache_race),
 	};

@@ -556,6 +556,11 @@ static void test_names_are_identifiers(void **state)
 	figure_fails("f", "figures/style.gp", "e1 $(shell touch PWNED)", 9,
 	             "uses unknown experiment '$(shell'");
 	assert_false(tu_exists("PWNED"));
+	/* data/quick and data/reference belong to the pipeline */
+	tangle_fails(FENCE "lindyn-experiment\nname: quick\nplugin: fx_good\n" FENCE "\n", 2,
+	             "experiment name 'quick' is reserved: data/quick holds the quick-scale data");
+	tangle_fails(FENCE "lindyn-experiment\nname: reference\nplugin: fx_good\n" FENCE "\n", 2,
+	             "experiment name 'reference' is reserved");
 }
 
 /* script: names a regular file inside the source tree, in plain characters. */
@@ -618,6 +623,9 @@ static void test_values_are_data(void **state)
 	experiment_fails("set: init_npy=data/../../x.npy", 4, "must be a relative path");
 	tangle_fails_mode(1, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n"
 	                  "quick: init_npy=../x.npy\n" FENCE "\n", 4, "must be a relative path");
+	experiment_fails("set: init_npy=src/x.npy", 4,
+	                 "value 'src/x.npy' of 'init_npy' is a path: a document names paths under "
+	                 "data/ or build/ only");
 	experiment_fails("sweep: label=a/b,c", 4,
 	                 "sweep value 'a/b' of 'label' may not hold '/' (it names a directory)");
 	experiment_fails("sweep: label=ok,$(x)", 4, "value '$(x)' of 'label' may only hold");

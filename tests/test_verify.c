@@ -198,6 +198,10 @@ static void test_expression_errors(void **state)
 	eval_fails("", "unexpected 'end of expression'");
 }
 
+/* The experiment whose data setup() writes: claims may read only the data of
+ * their own document's experiments. */
+#define EXP_BLOCK "```lindyn-experiment\nname: exp\nplugin: fx_good\n```\n"
+
 /* Each claim block's id says how it must come out: pass_*, fail_*, error_*. */
 static const char *claims_doc =
 	"# claims\n"
@@ -240,7 +244,8 @@ static const char *claims_doc =
 	"```lindyn-claim\nid: error_inf\nmeasure: exp(1000)\nexpect: > 0\n```\n"
 	"```lindyn-claim\nid: error_inf_let\nlet: big = exp(1000)\nmeasure: 1\nexpect: true\n```\n"
 	"```lindyn-claim\nid: error_inf_expect\nmeasure: 1\nexpect: < exp(1000)\n```\n"
-	"```lindyn-claim\nid: error_inf_tolerance\nmeasure: 1\nexpect: 1 +- exp(1000)\n```\n";
+	"```lindyn-claim\nid: error_inf_tolerance\nmeasure: 1\nexpect: 1 +- exp(1000)\n```\n"
+	EXP_BLOCK;
 
 static void test_claim_outcomes(void **state)
 {
@@ -250,8 +255,10 @@ static void test_claim_outcomes(void **state)
 	tu_write(path, claims_doc);
 	doc d;
 	assert_int_equal(doc_load(&d, path, err, sizeof err), 0);
-	assert_int_equal(d.nblocks, 33);
+	assert_int_equal(d.nblocks, 34);
 	for (size_t i = 0; i < d.nblocks; i++) {
+		if (d.blocks[i].kind != BLOCK_CLAIM)
+			continue;
 		claim_result r;
 		claim_eval(&d, &d.blocks[i], dir, 0, &r);
 		const char *want = !strncmp(r.id, "pass", 4) ? "PASS" : !strncmp(r.id, "fail", 4)
@@ -281,6 +288,23 @@ static void test_claim_outcomes(void **state)
 	assert_string_equal(r.detail, "big: exp(): the value is infinite");
 	claim_eval(&d, &d.blocks[31], dir, 0, &r);
 	assert_string_equal(r.detail, "expect: exp(): the value is infinite");
+	doc_free(&d);
+}
+
+/* A document that defines no experiment reads no data: the claim is an
+ * ERROR, not a reading of another document's runs. */
+static void test_claims_read_only_their_documents_data(void **state)
+{
+	(void)state;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/alone.md", dir);
+	tu_write(path, "```lindyn-claim\nid: x\nmeasure: rows(\"exp/base/s0/loss\")\nexpect: > 0\n```\n");
+	doc d;
+	assert_int_equal(doc_load(&d, path, err, sizeof err), 0);
+	claim_result r;
+	claim_eval(&d, &d.blocks[0], dir, 0, &r);
+	assert_string_equal(claim_outcome_name(r.outcome), "ERROR");
+	assert_non_null(strstr(r.detail, "'exp' is not an experiment of this document (it defines none)"));
 	doc_free(&d);
 }
 
@@ -339,6 +363,7 @@ static void test_known_and_quick(void **state)
 	FILE *m = open_memstream(&text, &len);
 	for (size_t i = 0; i < n; i++)
 		fprintf(m, "```lindyn-claim\nid: case_%zu\n%s```\n", i, scale_cases[i].body);
+	fputs(EXP_BLOCK, m);
 	fclose(m);
 	snprintf(path, sizeof path, "%s/scales.md", dir);
 	tu_write(path, text);
@@ -346,7 +371,7 @@ static void test_known_and_quick(void **state)
 	doc d;
 	if (doc_load(&d, path, err, sizeof err))
 		fail_msg("%s", err);
-	assert_int_equal(d.nblocks, n);
+	assert_int_equal(d.nblocks, n + 1);
 	for (size_t i = 0; i < n; i++) {
 		check_scale_case(&d, i, 0);
 		check_scale_case(&d, i, 1);
@@ -404,7 +429,7 @@ static void test_verify_report_and_exit_code(void **state)
 	tu_write(path, "```lindyn-claim\nid: halves\nclaim: the loss halves\npaper: 0.5 (Fig. 1)\n"
 	               "measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.5 +- 1e-12\n```\n"
 	               "```lindyn-claim\nid: an_ordered_claim_with_a_long_id_of_forty\nmeasure: 1 < 2\n"
-	               "expect: true\n```\n");
+	               "expect: true\n```\n" EXP_BLOCK);
 	char *out = NULL;
 	assert_int_equal(tu_capture(call_verify, VERIFY(path), &out), 0);
 	assert_true(matches_line(out, "PASS", "halves", "0.5 +- 1e-12"));
@@ -423,7 +448,7 @@ static void test_verify_report_and_exit_code(void **state)
 	/* One FAIL makes the exit code 1. */
 	tu_write(path, "```lindyn-claim\nid: halves\nmeasure: last(\"exp/base/s0/loss\", \"loss\")\n"
 	               "expect: 0.25 +- 0.1\n```\n"
-	               "```lindyn-claim\nid: ordered\nmeasure: 1 < 2\nexpect: true\n```\n");
+	               "```lindyn-claim\nid: ordered\nmeasure: 1 < 2\nexpect: true\n```\n" EXP_BLOCK);
 	assert_int_equal(tu_capture(call_verify, VERIFY(path), &out), 1);
 	assert_true(matches_line(out, "FAIL", "halves", "0.25 +- 0.1"));
 	assert_contains(out, "paper scale: FAILED (a claim is FAIL or ERROR)");
@@ -470,7 +495,8 @@ static const char *verdicts_doc =
 	"measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.7 +- 0.01\n"
 	"known: the paper's runs are longer\nquick: < 1\n```\n"
 	"```lindyn-claim\nid: late\nclaim: at t = 1e6\nmeasure: at(\"exp/base/s0/loss\", \"loss\", \"step\", 1e6)\n"
-	"expect: < 1e-3\nknown: why\nquick: n/a the quick runs stop at step 4\n```\n";
+	"expect: < 1e-3\nknown: why\nquick: n/a the quick runs stop at step 4\n```\n"
+	EXP_BLOCK;
 
 static void test_verify_differs_and_na(void **state)
 {
@@ -614,7 +640,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_arithmetic_and_logic), T(test_maths_functions),  T(test_table_functions),
-		T(test_expression_errors),    T(test_claim_outcomes),   T(test_known_and_quick),
+		T(test_expression_errors),    T(test_claim_outcomes),   T(test_claims_read_only_their_documents_data),   T(test_known_and_quick),
 		T(test_verify_report_and_exit_code), T(test_verify_differs_and_na), T(test_verify_tsv),
 		T(test_verify_write_error),   T(test_verify_colour),
 	};

@@ -13,6 +13,11 @@ cat > "$tmp/doc.md" <<'DOC'
 
 The factor is $W \in R^{m \times h}$ and the flattest sharpness is $\lambda^*$.
 
+```lindyn-experiment
+name: exp
+plugin: fx_good
+```
+
 ```lindyn-claim
 id: halves
 claim: the loss *halves* to 45*0.9/81

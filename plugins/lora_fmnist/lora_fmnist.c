@@ -83,7 +83,8 @@ static const lindyn_param fm_params[] = {
 	{ "early_steps", LINDYN_P_INT, "300", 0, 1000000, NULL,
 	  "steps logged one by one in the table `early`" },
 	{ "cache", LINDYN_P_STRING, "", 0, 0, NULL,
-	  "directory of the frozen-model cache, created if missing (empty: no cache)" },
+	  "directory of the frozen-model cache, created if missing: absolute, or under data/ or "
+	  "build/ (empty: no cache)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -212,6 +213,14 @@ static void *fm_alloc(lindyn_host *h)
 	};
 	if (s->batch > s->n_train) {
 		LINDYN_ERROR(h, LINDYN_EINVAL, "batch=%zu exceeds n_train=%zu", s->batch, s->n_train);
+		goto fail;
+	}
+	/* The cache is written: a relative one stays under data/ or build/, as
+	 * everything the pipeline writes (an absolute one is the user's choice). */
+	const char *cache = h->get_str(h, "cache");
+	if (*cache && *cache != '/' && strncmp(cache, "data/", 5) && strncmp(cache, "build/", 6)) {
+		LINDYN_ERROR(h, LINDYN_EINVAL, "cache='%s': a relative cache directory must lie under "
+		             "data/ or build/ (or give an absolute path)", cache);
 		goto fail;
 	}
 	if (allocate(s, h) || obtain_frozen(s, h))
