@@ -1,5 +1,6 @@
 /* cmd_plugins.c -- `lindyn list`, `lindyn help`, `lindyn run`, `--version`. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,52 @@ static int exec_isolated(lindyn_run *r, const registry_entry *e, const char *out
 	return 2;
 }
 
+/* Loading runs plugin code (constructors, the descriptor function) in this
+ * process, before the run is forked off: a crash or an exit() there must still
+ * end with one line naming the plugin and exit 2, not a silent 0 or 139.
+ * Only async-signal-safe calls below. */
+static const char *loading; /* the PLUGIN argument while it is being loaded */
+
+static void say(const char *a, const char *b, const char *c)
+{
+	const char *parts[] = { "lindyn: plugin '", a, "' ", b, c, "\n" };
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		if (write(STDERR_FILENO, parts[i], strlen(parts[i])) < 0)
+			return;
+}
+
+static void crashed_while_loading(int sig)
+{
+	say(loading, "crashed while loading: ", sig == SIGSEGV ? "Segmentation fault"
+	    : sig == SIGBUS ? "Bus error" : sig == SIGABRT ? "Aborted" : sig == SIGFPE
+	    ? "Floating point exception" : "Illegal instruction");
+	_exit(2);
+}
+
+static void exited_while_loading(void)
+{
+	if (loading) {
+		say(loading, "exited the process while loading", "");
+		_exit(2);
+	}
+}
+
+static const registry_entry *load_guarded(registry *reg, const char *plugin)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
+	struct sigaction sa = { .sa_handler = crashed_while_loading }, old[5];
+	sigemptyset(&sa.sa_mask);
+	atexit(exited_while_loading);
+	for (size_t i = 0; i < 5; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	loading = plugin;
+	const registry_entry *e = load_plugin(reg, plugin);
+	loading = NULL;
+	for (size_t i = 0; i < 5; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return e;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	if (argc < 1 || argv[0][0] == '-') {
@@ -261,7 +308,7 @@ int cmd_run(int argc, char **argv)
 	if (parse_run_options(argc, argv, &out, &seed))
 		return 1;
 	registry reg = { 0 };
-	const registry_entry *e = load_plugin(&reg, argv[0]);
+	const registry_entry *e = load_guarded(&reg, argv[0]);
 	if (!e) {
 		registry_free(&reg);
 		return 1;

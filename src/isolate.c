@@ -35,7 +35,8 @@ static int ms_left(double deadline)
 	if (deadline <= 0)
 		return -1;
 	double left = deadline - now();
-	return left <= 0 ? 0 : (int)ceil(1e3 * left);
+	/* poll() takes an int: a limit of weeks waits in slices of ~24 days */
+	return left <= 0 ? 0 : left >= 2e6 ? 2000000000 : (int)ceil(1e3 * left);
 }
 
 static void write_all(int fd, const char *buf, size_t len)

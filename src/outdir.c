@@ -318,8 +318,12 @@ static int replace_in_two_steps(outdir *o, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot move the previous run aside: %s", o->target,
 		         strerror(errno));
 	else if (rename(o->staging, o->target)) {
-		snprintf(err, errlen, "%s: cannot publish the run: %s", o->target, strerror(errno));
-		rename(retired, o->target); /* the previous run stays, as if nothing ran */
+		int why = errno;
+		if (rename(retired, o->target)) /* else the previous run stays, as if nothing ran */
+			snprintf(err, errlen, "%s: cannot publish the run (%s); the previous run is in %s",
+			         o->target, strerror(why), retired);
+		else
+			snprintf(err, errlen, "%s: cannot publish the run: %s", o->target, strerror(why));
 	} else {
 		o->published = 1;
 		remove_tree(retired);

@@ -333,16 +333,17 @@ int lindyn_run_exec(lindyn_run *r)
 		run_plugin(r);
 	if (r->status == LINDYN_OK && interrupted)
 		fail(r, LINDYN_EINTR, "interrupted by a signal");
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	interrupted = 0;
-
+	/* Still caught while the run is published: a signal then lets the publish
+	 * finish, and a run that is published whole has succeeded. */
 	char err[512];
 	int status;
 	if (r->status == LINDYN_OK && (status = sink_commit(r->sink, err, sizeof err)))
 		fail(r, status, "%s", err);
 	if (r->status != LINDYN_OK && r->sink)
 		sink_discard(r->sink); /* nothing of a failed run stays on disk */
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	interrupted = 0;
 	return r->status;
 }
 

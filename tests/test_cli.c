@@ -481,6 +481,29 @@ static void test_crashing_plugin_reported(void **state)
 	assert_int_equal(tu_count_entries(out), 3);
 }
 
+/* Plugin code that crashes or exits while the driver loads it (before the run
+ * is forked off) still ends with one line naming it and exit 2. */
+static void test_plugin_dying_while_loading(void **state)
+{
+	(void)state;
+	char so[PATH_MAX];
+	snprintf(so, sizeof so, "%s", tu_path("fixtures/crash_on_load.so"));
+	const struct { const char *env, *said; } cases[] = {
+		{ "LINDYN_FIXTURE_EXIT_ON_LOAD=1", "' exited the process while loading\n" },
+		{ "LINDYN_FIXTURE_FAULT_ON_LOAD=1", "' crashed while loading: Bus error\n" },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		tu_result r = tu_spawn((char *[]){ lindyn, "run", so, "--out", out, NULL },
+		                       (char *[]){ (char *)cases[i].env, NULL });
+		assert_int_equal(r.code, 2);
+		char want[PATH_MAX + 80];
+		snprintf(want, sizeof want, "lindyn: plugin '%s%s", so, cases[i].said);
+		assert_string_equal(r.err, want);
+		tu_result_free(&r);
+		assert_int_equal(tu_count_entries(out), 0);
+	}
+}
+
 /* SIGKILL of the driver kills the run with it; its staging directory is
  * removed by the next run into the same directory. */
 static void test_killed_run_cleaned_by_next(void **state)
@@ -715,7 +738,7 @@ int main(void)
 		T(test_progress_on_terminal),
 		T(test_header_command_reproduces),
 		T(test_quotes_in_arguments),    T(test_empty_option_values),
-		T(test_crashing_plugin_reported), T(test_killed_run_cleaned_by_next),
+		T(test_crashing_plugin_reported), T(test_plugin_dying_while_loading), T(test_killed_run_cleaned_by_next),
 		T(test_no_partial_tables),      T(test_stdout_write_errors),
 		T(test_plugin_path_explained),  T(test_check_plugin_survives),
 		T(test_run_loads_only_named_file),
