@@ -165,6 +165,17 @@ typedef struct {
 	char differs[1024];       /* the first difference beyond tolerance, "" when none */
 } table_result;
 
+/* The same column names in the same order. */
+static int columns_in_order(const fingerprint *ref, const fingerprint *cur)
+{
+	if (ref->ncols != cur->ncols)
+		return 0;
+	for (size_t j = 0; j < ref->ncols; j++)
+		if (strcmp(ref->cols[j], cur->cols[j]))
+			return 0;
+	return 1;
+}
+
 /* The columns of ref and cur agree as sets; otherwise the difference in r. */
 static int same_columns(const fingerprint *ref, const fingerprint *cur, table_result *r)
 {
@@ -229,7 +240,8 @@ static void print_table(const doc *d, const fingerprint *ref, const fingerprint 
 		snprintf(r.differs, sizeof r.differs, "missing from the data");
 	else if (!ref)
 		snprintf(r.differs, sizeof r.differs, "not in the reference (a new table)");
-	else if (!strcmp(ref->sha, cur->sha) && ref->rows == cur->rows && ref->members == cur->members) {
+	else if (!strcmp(ref->sha, cur->sha) && ref->rows == cur->rows && ref->members == cur->members &&
+	         columns_in_order(ref, cur)) { /* the digest skips '#' lines, columns included */
 		printf("  bit-identical      %s\n", key);
 		t->identical++;
 		return;

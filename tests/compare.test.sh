@@ -64,6 +64,16 @@ grep -q '^  DIFFERS  *claim small: PASS 0.10000000010000001, reference PASS 0.10
 	fail "1e-9 change: the claim's value is not compared"
 grep -q 'compare: DIFFERS from the reference' out || fail "1e-9 change: no DIFFERS summary"
 
+# a column renamed, every number the same: the data lines' digest is equal,
+# the table is not
+cp -r data renamed
+sed -i 's/^# columns: h loss_mean wall_mean$/# columns: h loss_std wall_mean/' renamed/e/loss.final.tsv
+rc=0; "$lindyn" compare ref renamed > out || rc=$?
+[ $rc -eq 1 ] || fail "renamed column: exit $rc, expected 1"
+grep -q '^  DIFFERS  *e/loss.final: column loss_mean is missing' out ||
+	fail "renamed column: not named"
+rm -r renamed
+
 # 1e-12 relative agrees, and says by how much
 sed -i 's/^2\t0.10000000010000001\t/2\t0.1000000000001\t/' copy/e/loss.final.tsv
 "$lindyn" compare ref copy > out || fail "1e-12 change: exit $?"
