@@ -2,6 +2,7 @@
  * its quick: line at quick scale), and its known: reason. */
 #include "claims.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,10 @@ static int expect_parse(const char *e, expectation *x, const char **why)
 			return -1;
 		char *pct = strchr(x->b, '%');
 		x->percent = pct != NULL;
+		if (pct && pct[1 + strspn(pct + 1, " \t")]) {
+			*why = "is malformed: '%' must end 'V +- P%'";
+			return -1;
+		}
 		if (pct)
 			*pct = 0;
 		return 0;
@@ -188,6 +193,11 @@ static int choose_expectation(const doc *d, const block *b, int quick, claim_res
 		set_error(r, "%s %s", where, why);
 		return -1;
 	}
+	if (expect_parse(r->expect, x, &why)) { /* checked at every scale too */
+		snprintf(where, sizeof where, "expect: '%s'", r->expect);
+		set_error(r, "%s %s", where, why);
+		return -1;
+	}
 	if (quick && q && na) {
 		snprintf(r->detail, sizeof r->detail, "%s", na);
 		r->outcome = CLAIM_NA;
@@ -197,12 +207,6 @@ static int choose_expectation(const doc *d, const block *b, int quick, claim_res
 		r->expect = q->value;
 		r->quick_expect = 1;
 		*x = qx;
-		return 0;
-	}
-	if (expect_parse(r->expect, x, &why)) {
-		snprintf(where, sizeof where, "expect: '%s'", r->expect);
-		set_error(r, "%s %s", where, why);
-		return -1;
 	}
 	return 0;
 }
@@ -222,6 +226,17 @@ static void apply_known(claim_result *r)
 	}
 }
 
+/* A name the expression language reads as one: a letter, then letters,
+ * digits and '_'. */
+static int expression_name(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return 0;
+	while (isalnum((unsigned char)*s) || *s == '_')
+		s++;
+	return !*s;
+}
+
 /* Defines the let: lines in order; -1 with r an ERROR. */
 static int define_lets(const doc *d, const block *b, expr_env *env, claim_result *r)
 {
@@ -231,14 +246,16 @@ static int define_lets(const doc *d, const block *b, expr_env *env, claim_result
 			continue;
 		char name[64];
 		const char *eq = strchr(f->value, '=');
-		size_t n = eq ? strcspn(f->value, " =") : 0;
-		if (!eq || !n || n >= sizeof name) {
+		size_t n = eq ? strcspn(f->value, " \t=") : 0;
+		if (n < sizeof name)
+			snprintf(name, sizeof name, "%.*s", (int)n, f->value);
+		if (!eq || !n || n >= sizeof name || !expression_name(name) ||
+		    f->value + n + strspn(f->value + n, " \t") != eq) {
 			snprintf(r->detail, sizeof r->detail, "%s:%d: let needs 'name = expression'",
 			         d->path, f->line);
 			r->outcome = CLAIM_ERROR;
 			return -1;
 		}
-		snprintf(name, sizeof name, "%.*s", (int)n, f->value);
 		double v;
 		if (eval(env, eq + 1, &v, r, name))
 			return -1;

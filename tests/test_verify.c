@@ -245,6 +245,8 @@ static const char *claims_doc =
 	"```lindyn-claim\nid: error_inf_let\nlet: big = exp(1000)\nmeasure: 1\nexpect: true\n```\n"
 	"```lindyn-claim\nid: error_inf_expect\nmeasure: 1\nexpect: < exp(1000)\n```\n"
 	"```lindyn-claim\nid: error_inf_tolerance\nmeasure: 1\nexpect: 1 +- exp(1000)\n```\n"
+	"```lindyn-claim\nid: error_percent_junk\nmeasure: 1\nexpect: 1 +- 5% of whatever\n```\n"
+	"```lindyn-claim\nid: error_let_two_words\nlet: x y = 2\nmeasure: x\nexpect: > 1\n```\n"
 	EXP_BLOCK;
 
 static void test_claim_outcomes(void **state)
@@ -255,7 +257,7 @@ static void test_claim_outcomes(void **state)
 	tu_write(path, claims_doc);
 	doc d;
 	assert_int_equal(doc_load(&d, path, err, sizeof err), 0);
-	assert_int_equal(d.nblocks, 34);
+	assert_int_equal(d.nblocks, 36);
 	for (size_t i = 0; i < d.nblocks; i++) {
 		if (d.blocks[i].kind != BLOCK_CLAIM)
 			continue;
@@ -336,6 +338,11 @@ static const struct {
 	  "known: needs a one-line reason" },
 	{ "measure: 1\nexpect: true\nquick: > 2\nquick: > 0\n", "ERROR", "ERROR",
 	  "second 'quick:' line (the first is at line", "second 'quick:' line (the first is at line" },
+	/* a malformed expect: is an ERROR at quick scale too */
+	{ "measure: 1\nexpect: roughly one\nquick: true\n", "ERROR", "ERROR",
+	  "expect: 'roughly one'", "expect: 'roughly one'" },
+	{ "measure: 1\nexpect: roughly one\nquick: n/a a reason\n", "ERROR", "ERROR",
+	  "expect: 'roughly one'", "expect: 'roughly one'" },
 	{ "measure: exp(1000)\nexpect: > 0\nquick: > 0\nknown: why\n", "ERROR", "ERROR",
 	  "measure: exp(): the value is infinite", "measure: exp(): the value is infinite" },
 };
