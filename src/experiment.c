@@ -330,6 +330,23 @@ static int check_axis(const experiment *e, const sweep_axis *a, char *err, size_
 	return rc;
 }
 
+static int axis_has_key(const sweep_axis *a, const char *key)
+{
+	for (size_t k = 0; k < a->nkeys; k++)
+		if (!strcmp(a->keys[k], key))
+			return 1;
+	return 0;
+}
+
+/* A quick-sweep replaces the one sweep with exactly its keys. */
+static int same_keys(const sweep_axis *a, const sweep_axis *b)
+{
+	for (size_t k = 0; k < a->nkeys; k++)
+		if (!axis_has_key(b, a->keys[k]))
+			return 0;
+	return a->nkeys == b->nkeys;
+}
+
 static int add_axis(experiment *e, const block_field *f, int replace, char *err,
                     size_t errlen)
 {
@@ -339,19 +356,30 @@ static int add_axis(experiment *e, const block_field *f, int replace, char *err,
 		axis_free(&a);
 		return failf(e, f->line, err, errlen, "bad sweep: %s", why);
 	}
+	for (size_t k = 1; k < a.nkeys; k++)
+		for (size_t j = 0; j < k; j++)
+			if (!strcmp(a.keys[k], a.keys[j])) {
+				failf(e, f->line, err, errlen, "key '%s' appears twice in one sweep", a.keys[k]);
+				axis_free(&a);
+				return -1;
+			}
 	for (size_t i = 0; i < e->naxes; i++)
 		for (size_t k = 0; k < a.nkeys; k++)
-			for (size_t j = 0; j < e->axes[i].nkeys; j++)
-				if (!strcmp(a.keys[k], e->axes[i].keys[j])) {
-					if (replace && a.nkeys == e->axes[i].nkeys) {
-						axis_free(&e->axes[i]);
-						e->axes[i] = a;
-						return 0;
-					}
-					failf(e, f->line, err, errlen, "key '%s' is swept twice", a.keys[k]);
-					axis_free(&a);
-					return -1;
+			if (axis_has_key(&e->axes[i], a.keys[k])) {
+				if (replace && same_keys(&a, &e->axes[i])) {
+					axis_free(&e->axes[i]);
+					e->axes[i] = a;
+					return 0;
 				}
+				if (replace)
+					failf(e, f->line, err, errlen, "quick-sweep must name exactly the keys of "
+					      "one sweep (line %d sweeps '%s' with other keys)", e->axes[i].line,
+					      a.keys[k]);
+				else
+					failf(e, f->line, err, errlen, "key '%s' is swept twice", a.keys[k]);
+				axis_free(&a);
+				return -1;
+			}
 	if (replace) {
 		axis_free(&a);
 		return failf(e, f->line, err, errlen, "quick-sweep of a key that is not swept");

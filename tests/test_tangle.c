@@ -652,6 +652,12 @@ static void test_point_collisions(void **state)
 {
 	(void)state;
 	experiment_fails("sweep: label=a_b,a-b", 4, "sweep values 'a_b' and 'a-b' give the same point");
+	/* one key twice in a point: two contradictory values for one run */
+	experiment_fails("sweep: steps,steps = 1,2 | 3,4", 4, "key 'steps' appears twice in one sweep");
+	tangle_fails_mode(1, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n"
+	                  "sweep: steps,rate = 3,0.1 | 4,0.2\nsweep: label=a,b\n"
+	                  "quick-sweep: steps,label = 5,a | 6,b\n" FENCE "\n", 6,
+	                  "quick-sweep must name exactly the keys of one sweep (line 4 sweeps 'steps'");
 	experiment_fails("sweep: steps=1,2,1", 4, "sweep values '1' and '1' give the same point");
 	experiment_fails("sweep: rate=0.5,0.50", 4, "sweep values '0.5' and '0.50' give the same");
 	experiment_fails("sweep: steps=1.0,1", 4, "sweep values '1.0' and '1' give the same point");
