@@ -442,7 +442,11 @@ static int compare_document(const char *refdir, const char *tables, const char *
 	char path[4096], err[1024], *docpath;
 	int quick;
 	fingerprint_set ref = { 0 };
-	snprintf(path, sizeof path, "%s/%s", refdir, tables);
+	int n = snprintf(path, sizeof path, "%s/%s", refdir, tables);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		fprintf(stderr, "lindyn compare: %s/%s: path too long\n", refdir, tables);
+		return -1;
+	}
 	if (fingerprint_read(path, &ref, &docpath, &quick, err, sizeof err)) {
 		fprintf(stderr, "lindyn compare: %s\n", err);
 		return -1;
@@ -459,9 +463,13 @@ static int compare_document(const char *refdir, const char *tables, const char *
 		rc = compare_tables(&d, &ref, data, &t);
 	}
 	if (!rc) {
-		snprintf(path, sizeof path, "%s/%.*s%s", refdir,
-		         (int)(strlen(tables) - strlen(TABLES_SUFFIX)), tables, CLAIMS_SUFFIX);
-		rc = compare_claims(&d, path, data, quick, &t);
+		n = snprintf(path, sizeof path, "%s/%.*s%s", refdir,
+		             (int)(strlen(tables) - strlen(TABLES_SUFFIX)), tables, CLAIMS_SUFFIX);
+		if (n < 0 || (size_t)n >= sizeof path) {
+			fprintf(stderr, "lindyn compare: %s: path too long\n", refdir);
+			rc = -1;
+		} else
+			rc = compare_claims(&d, path, data, quick, &t);
 	}
 	if (!rc) {
 		printf("  %s: %zu tables: %zu bit-identical, %zu within tolerance, %zu differ; "

@@ -99,6 +99,10 @@ static int add_field(const doc *d, block *b, const char *keys, char *line, int l
 	f->key = strdup(key);
 	f->value = strdup(value);
 	f->line = lineno;
+	if (!f->key || !f->value) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 
@@ -108,6 +112,11 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 	d->path = strdup(path);
 	const char *base = strrchr(path, '/');
 	d->name = strdup(base ? base + 1 : path);
+	if (!d->path || !d->name) {
+		snprintf(err, errlen, "out of memory");
+		doc_free(d);
+		return -1;
+	}
 	char *dot = strrchr(d->name, '.');
 	if (dot)
 		*dot = 0;
@@ -166,6 +175,10 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 			cur->end_line = lineno;
 			cur->body = strndup(d->source + body_start, offset - body_start);
 			cur = NULL;
+			if (!d->blocks[d->nblocks - 1].body) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
 			continue;
 		}
 		if (!strncmp(t, "```", 3)) {

@@ -321,11 +321,16 @@ typedef struct {
 	size_t errlen;
 } walk;
 
+/* Did snprintf's n characters fit a buffer of size bytes? */
+static int fits(int n, size_t size) { return n >= 0 && (size_t)n < size; }
+
 /* Visits dir (rel: its path under DATA/EXP, "" at the top; depth 0, 1 or 2). */
 static int visit(walk *w, const char *rel, int depth)
 {
 	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/%s%s%s", w->data, w->exp, *rel ? "/" : "", rel);
+	if (!fits(snprintf(dir, sizeof dir, "%s/%s%s%s", w->data, w->exp, *rel ? "/" : "", rel),
+	          sizeof dir))
+		return failf(w->err, w->errlen, "%s/%s: path too long", w->data, w->exp);
 	struct dirent **names;
 	int n = scandir(dir, &names, visible, by_name);
 	if (n < 0)
@@ -335,17 +340,21 @@ static int visit(walk *w, const char *rel, int depth)
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		char path[4096], sub[4096];
-		snprintf(path, sizeof path, "%s/%s", dir, name);
-		snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", name);
 		struct stat st;
+		if (!rc && (!fits(snprintf(path, sizeof path, "%s/%s", dir, name), sizeof path) ||
+		            !fits(snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", name),
+		                  sizeof sub)))
+			rc = failf(w->err, w->errlen, "%s/%s: path too long", dir, name);
 		if (rc || stat(path, &st)) {
 			rc = rc ? rc : failf(w->err, w->errlen, "%s: %s", path, strerror(errno));
 		} else if (S_ISDIR(st.st_mode) && (depth == 0 || (depth == 1 && is_seed_dir(name)))) {
 			rc = visit(w, sub, depth + 1);
 		} else if (S_ISREG(st.st_mode) && ends_with(name, ".tsv")) {
 			char key[4096];
-			snprintf(key, sizeof key, "%s/%.*s", w->exp, (int)(strlen(sub) - 4), sub);
-			if (depth == 0)
+			if (!fits(snprintf(key, sizeof key, "%s/%.*s", w->exp, (int)(strlen(sub) - 4), sub),
+			          sizeof key))
+				rc = failf(w->err, w->errlen, "%s: path too long", path);
+			else if (depth == 0)
 				rc = add_table(w->s, key, path, w->err, w->errlen);
 			else
 				rc = add_group_table(depth == 1 ? &w->points : &w->runs, name, sub, path,
