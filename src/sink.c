@@ -111,7 +111,9 @@ static FILE *open_file(sink *s, const char *name, const char *ext, const char *m
 		return NULL;
 	}
 	FILE *f = fopen(path, mode);
-	if (!f)
+	if (!f && errno == EEXIST)
+		snprintf(err, errlen, "%s%s is written twice in one run", name, ext);
+	else if (!f)
 		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
 	else
 		s->nfiles++;
@@ -231,7 +233,7 @@ int sink_npy(sink *s, const char *name, size_t rows, size_t cols, const double *
 	}
 	if (!s->dir.staging)
 		return LINDYN_OK; /* memory mode keeps tables only */
-	FILE *f = open_file(s, name, ".npy", "wb", err, errlen);
+	FILE *f = open_file(s, name, ".npy", "wbx", err, errlen);
 	if (!f)
 		return LINDYN_EIO;
 	int bad = npy_write(f, rows, cols, data);

@@ -498,6 +498,22 @@ static void test_rerun_replaces_previous_run(void **state)
 	assert_int_equal(tu_count_entries(dir), 3);
 }
 
+/* Weights written twice under one name are an error, not a silent overwrite. */
+static void test_weights_written_twice(void **state)
+{
+	(void)state;
+	int status;
+	char err[512];
+	sink *k = sink_new(dir, "# test\n", &status, err, sizeof err);
+	assert_non_null(k);
+	double w[2] = { 1, 2 };
+	assert_int_equal(sink_npy(k, "w", 1, 2, w, err, sizeof err), LINDYN_OK);
+	assert_int_equal(sink_npy(k, "w", 1, 2, w, err, sizeof err), LINDYN_EIO);
+	assert_string_equal(err, "w.npy is written twice in one run");
+	sink_free(k);
+	assert_int_equal(staging_dirs(), 0);
+}
+
 /* This program's renameat2, which the host library's objects bind to:
  * with refuse_exchange set it fails RENAME_EXCHANGE as NFS does (EINVAL). */
 static int refuse_exchange;
@@ -662,6 +678,7 @@ int main(void)
 		T(test_table_declarations),
 		T(test_rerun_replaces_previous_run),
 		T(test_rerun_without_rename_exchange),
+		T(test_weights_written_twice),
 		T(test_foreign_directory_refused),
 		T(test_stale_staging_removed),
 		T(test_failed_publish_leaves_nothing),
