@@ -16,21 +16,6 @@
 #include "../src/tolerance.h"
 #include "fixtures/testutil.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmtree(dir);
-	return 0;
-}
 
 static const char *digest(const void *data, size_t len, size_t chunk)
 {
@@ -110,7 +95,7 @@ static void tolerance_in_an_experiment(void **state)
 {
 	(void)state;
 	char path[PATH_MAX], err[512];
-	snprintf(path, sizeof path, "%s/d.md", dir);
+	snprintf(path, sizeof path, "%s/d.md", tu_dir);
 	const char *good = "```lindyn-experiment\nname: e\nplugin: gd2\ntolerance: any wall\n```\n";
 	const char *bad = "```lindyn-experiment\nname: e\nplugin: gd2\ntolerance: fast wall\n```\n";
 	for (int k = 0; k < 2; k++) {
@@ -133,7 +118,7 @@ static void tolerance_in_an_experiment(void **state)
 static void make_table(const char *rel, const char *text)
 {
 	char path[PATH_MAX], cmd[PATH_MAX + 16];
-	snprintf(path, sizeof path, "%s/data/%s", dir, rel);
+	snprintf(path, sizeof path, "%s/data/%s", tu_dir, rel);
 	snprintf(cmd, sizeof cmd, "mkdir -p '%s'", path);
 	*strrchr(cmd, '/') = 0;
 	strcat(cmd, "'");
@@ -144,7 +129,7 @@ static void make_table(const char *rel, const char *text)
 static void fingerprint_data(fingerprint_set *s)
 {
 	char data[PATH_MAX], err[512];
-	snprintf(data, sizeof data, "%s/data", dir);
+	snprintf(data, sizeof data, "%s/data", tu_dir);
 	*err = 0;
 	assert_int_equal(fingerprint_experiment(s, data, "e", err, sizeof err), 0);
 	assert_string_equal(err, "");
@@ -195,7 +180,7 @@ static void fingerprints_of_a_data_directory(void **state)
 
 	char path[PATH_MAX], err[512], *doc;
 	int quick;
-	snprintf(path, sizeof path, "%s/e.tables", dir);
+	snprintf(path, sizeof path, "%s/e.tables", tu_dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fprintf(f, "# comment\ndocument\tpaper/x.md\nscale\tquick\n");
@@ -225,7 +210,7 @@ static const char *read_error(const char *text)
 	static char err[512];
 	char path[PATH_MAX], *doc;
 	int quick;
-	snprintf(path, sizeof path, "%s/r.tables", dir);
+	snprintf(path, sizeof path, "%s/r.tables", tu_dir);
 	tu_write(path, text);
 	fingerprint_set s = { 0 };
 	if (fingerprint_read(path, &s, &doc, &quick, err, sizeof err)) {
@@ -264,7 +249,7 @@ static void malformed_references(void **state)
 	char err[512], *doc;
 	int quick;
 	fingerprint_set s = { 0 };
-	assert_int_equal(fingerprint_read(dir, &s, &doc, &quick, err, sizeof err), -1);
+	assert_int_equal(fingerprint_read(tu_dir, &s, &doc, &quick, err, sizeof err), -1);
 	assert_non_null(strstr(err, "not a regular file"));
 }
 
@@ -275,7 +260,7 @@ static void damaged_table(void **state)
 	make_table("e/h-1/s0/loss.tsv", "# columns: step loss\n0\tnan\n");
 	fingerprint_set s = { 0 };
 	char data[PATH_MAX], err[512];
-	snprintf(data, sizeof data, "%s/data", dir);
+	snprintf(data, sizeof data, "%s/data", tu_dir);
 	assert_int_equal(fingerprint_experiment(&s, data, "e", err, sizeof err), -1);
 	assert_non_null(strstr(err, "e/h-1/s0/loss.tsv"));
 	fingerprint_set_free(&s);
@@ -286,7 +271,7 @@ static void damaged_table(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, tu_setup_dir, tu_teardown_dir)
 	const struct CMUnitTest tests[] = {
 		T(sha256_vectors),
 		T(tolerance_lines),

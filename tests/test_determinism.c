@@ -11,28 +11,13 @@
 
 #include "fixtures/testutil.h"
 
-static char *dir;
 
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmtree(dir);
-	return 0;
-}
-
-/* Runs gd2 at a tiny size with this seed into <dir>/<sub>. */
+/* Runs gd2 at a tiny size with this seed into <tu_dir>/<sub>. */
 static void run_gd2(const char *sub, const char *seed, const char *threads)
 {
 	char lindyn[PATH_MAX], out[PATH_MAX], env_threads[64];
 	snprintf(lindyn, sizeof lindyn, "%s", tu_path("lindyn"));
-	snprintf(out, sizeof out, "%s/%s", dir, sub);
+	snprintf(out, sizeof out, "%s/%s", tu_dir, sub);
 	snprintf(env_threads, sizeof env_threads, "OPENBLAS_NUM_THREADS=%s", threads);
 	char *argv[] = { lindyn, "run", "gd2", "n=12", "d=20", "m=2", "h=9", "data=gauss",
 	                 "noise=0.1", "eta=0.05", "steps=300", "log_every=7", "save_weights=1",
@@ -72,7 +57,7 @@ static char *file_in(const char *sub, const char *name)
 	static char p[4][PATH_MAX];
 	static int next;
 	char *s = p[next++ % 4];
-	snprintf(s, PATH_MAX, "%s/%s/%s", dir, sub, name);
+	snprintf(s, PATH_MAX, "%s/%s/%s", tu_dir, sub, name);
 	return s;
 }
 
@@ -114,7 +99,7 @@ static void test_every_table_identical(void **state)
 	run_gd2("a", "11", "1");
 	run_gd2("b", "11", "1");
 	char cmd[PATH_MAX + 32];
-	snprintf(cmd, sizeof cmd, "cd '%s/a' && ls *.tsv", dir);
+	snprintf(cmd, sizeof cmd, "cd '%s/a' && ls *.tsv", tu_dir);
 	FILE *ls = popen(cmd, "r");
 	char name[256];
 	int n = 0;
@@ -147,7 +132,7 @@ static void test_other_seed_other_rows(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, tu_setup_dir, tu_teardown_dir)
 	const struct CMUnitTest tests[] = {
 		T(test_same_seed_identical_files),
 		T(test_every_table_identical),

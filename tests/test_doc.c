@@ -11,21 +11,6 @@
 #include "../src/doc.h"
 #include "fixtures/testutil.h"
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmtree(dir);
-	return 0;
-}
 
 /* doc_load must fail with exactly this message and leave nothing allocated. */
 static void load_fails(const char *path, const char *want)
@@ -42,8 +27,8 @@ static void test_directory(void **state)
 {
 	(void)state;
 	char want[PATH_MAX + 64];
-	snprintf(want, sizeof want, "%s: not a regular file (a directory)", dir);
-	load_fails(dir, want);
+	snprintf(want, sizeof want, "%s: not a regular file (a directory)", tu_dir);
+	load_fails(tu_dir, want);
 }
 
 /* A FIFO with no writer would block a plain open for ever. */
@@ -51,7 +36,7 @@ static void test_fifo(void **state)
 {
 	(void)state;
 	char fifo[PATH_MAX], want[PATH_MAX + 64];
-	snprintf(fifo, sizeof fifo, "%s/doc.md", dir);
+	snprintf(fifo, sizeof fifo, "%s/doc.md", tu_dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	snprintf(want, sizeof want, "%s: not a regular file (a FIFO)", fifo);
 	load_fails(fifo, want);
@@ -67,7 +52,7 @@ static void test_missing(void **state)
 {
 	(void)state;
 	char path[PATH_MAX], want[PATH_MAX + 64];
-	snprintf(path, sizeof path, "%s/none.md", dir);
+	snprintf(path, sizeof path, "%s/none.md", tu_dir);
 	snprintf(want, sizeof want, "%s: No such file or directory", path);
 	load_fails(path, want);
 }
@@ -76,7 +61,7 @@ static void test_too_large(void **state)
 {
 	(void)state;
 	char path[PATH_MAX], want[PATH_MAX + 128];
-	snprintf(path, sizeof path, "%s/big.md", dir);
+	snprintf(path, sizeof path, "%s/big.md", tu_dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	assert_int_equal(ftruncate(fileno(f), DOC_MAX_BYTES + 1), 0); /* sparse: no disk used */
@@ -91,7 +76,7 @@ static void test_nul_byte(void **state)
 {
 	(void)state;
 	char path[PATH_MAX], want[PATH_MAX + 64];
-	snprintf(path, sizeof path, "%s/nul.md", dir);
+	snprintf(path, sizeof path, "%s/nul.md", tu_dir);
 	static const char text[] = "prose\n```lindyn-claim\nid: a\0b\nmeasure: 1\n```\n";
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);
@@ -106,7 +91,7 @@ static void test_at_limit(void **state)
 {
 	(void)state;
 	char path[PATH_MAX], err[512];
-	snprintf(path, sizeof path, "%s/edge.md", dir);
+	snprintf(path, sizeof path, "%s/edge.md", tu_dir);
 	char *text = calloc(DOC_MAX_BYTES, 1);
 	assert_non_null(text);
 	memset(text, '\n', DOC_MAX_BYTES - 32);
@@ -127,7 +112,7 @@ static void test_at_limit(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, tu_setup_dir, tu_teardown_dir)
 	const struct CMUnitTest tests[] = {
 		T(test_directory), T(test_fifo),    T(test_device),   T(test_missing),
 		T(test_too_large), T(test_nul_byte), T(test_at_limit),

@@ -25,7 +25,6 @@
 #include "../src/sink.h"
 #include "fixtures/testutil.h"
 
-static char *dir;
 static char good_path[PATH_MAX], misbehave_path[PATH_MAX];
 static const lindyn_plugin *good, *diverge, *failing, *slow;
 
@@ -56,27 +55,14 @@ static int load_fixtures(void **state)
 	return 0;
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rmtree(dir);
-	return 0;
-}
 
 /* Hidden staging directories (and previous runs moved aside) of runs into
- * `dir`, next to it. */
+ * `tu_dir`, next to it. */
 static size_t staging_dirs(void)
 {
 	char pattern[PATH_MAX + 32];
-	const char *base = strrchr(dir, '/') + 1;
-	snprintf(pattern, sizeof pattern, "%.*s.%s.lindyn-*", (int)(base - dir), dir, base);
+	const char *base = strrchr(tu_dir, '/') + 1;
+	snprintf(pattern, sizeof pattern, "%.*s.%s.lindyn-*", (int)(base - tu_dir), tu_dir, base);
 	glob_t g;
 	size_t n = glob(pattern, 0, NULL, &g) == 0 ? g.gl_pathc : 0;
 	globfree(&g);
@@ -86,7 +72,7 @@ static size_t staging_dirs(void)
 static char *file_in(const char *name)
 {
 	static char p[PATH_MAX];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
+	snprintf(p, sizeof p, "%s/%s", tu_dir, name);
 	return p;
 }
 
@@ -130,7 +116,7 @@ static lindyn_run *run_good(const char *outdir, const char *args, unsigned long 
 static void test_provenance_header(void **state)
 {
 	(void)state;
-	lindyn_run *r = run_good(dir, "steps=3 rate=0.5", 2385);
+	lindyn_run *r = run_good(tu_dir, "steps=3 rate=0.5", 2385);
 	lindyn_run_command(r, "lindyn run fx_good steps=3 rate=0.5 --seed 2385");
 	lindyn_run_plugin_path(r, good_path);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
@@ -173,7 +159,7 @@ static void test_provenance_header(void **state)
 	assert_string_equal(line_with(text, "# seed:"), "# seed: 2385");
 	free(text);
 	/* Nothing else, here or next to the directory. */
-	assert_int_equal(tu_count_entries(dir), 3);
+	assert_int_equal(tu_count_entries(tu_dir), 3);
 	assert_int_equal(staging_dirs(), 0);
 }
 
@@ -183,7 +169,7 @@ static void test_source_date_epoch(void **state)
 {
 	(void)state;
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-	lindyn_run *r = run_good(dir, "steps=1", 1);
+	lindyn_run *r = run_good(tu_dir, "steps=1", 1);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
 	char *text = tu_read(file_in("loss.tsv"));
@@ -192,7 +178,7 @@ static void test_source_date_epoch(void **state)
 	static const char *bad[] = { "99999999999999999", "abc", "-5", "12x" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		setenv("SOURCE_DATE_EPOCH", bad[i], 1);
-		r = run_good(dir, "steps=1", 1);
+		r = run_good(tu_dir, "steps=1", 1);
 		assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
 		char want[128];
 		snprintf(want, sizeof want,
@@ -210,9 +196,9 @@ static void test_rows_round_trip(void **state)
 	lindyn_run *mem = run_good(NULL, "steps=7 noise=0.3", 99);
 	assert_int_equal(lindyn_run_exec(mem), LINDYN_OK);
 	assert_int_equal(lindyn_run_rows(mem, "loss"), 8);
-	assert_int_equal(tu_count_entries(dir), 0); /* memory mode writes nothing */
+	assert_int_equal(tu_count_entries(tu_dir), 0); /* memory mode writes nothing */
 
-	lindyn_run *disk = run_good(dir, "steps=7 noise=0.3", 99);
+	lindyn_run *disk = run_good(tu_dir, "steps=7 noise=0.3", 99);
 	assert_int_equal(lindyn_run_exec(disk), LINDYN_OK);
 	assert_true(isnan(lindyn_run_value(disk, "loss", 0, "loss"))); /* values only on disk */
 	FILE *f = fopen(file_in("weights.tsv"), "r");
@@ -244,7 +230,7 @@ static void test_nested_output_directory_is_created(void **state)
 {
 	(void)state;
 	char sub[PATH_MAX];
-	snprintf(sub, sizeof sub, "%s/a/b/s0", dir);
+	snprintf(sub, sizeof sub, "%s/a/b/s0", tu_dir);
 	lindyn_run *r = run_good(sub, "steps=1", 1);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
@@ -252,7 +238,7 @@ static void test_nested_output_directory_is_created(void **state)
 
 	/* Below a regular file no directory can be made: an i/o error naming it. */
 	tu_write(file_in("plain"), "x");
-	snprintf(sub, sizeof sub, "%s/plain/out", dir);
+	snprintf(sub, sizeof sub, "%s/plain/out", tu_dir);
 	r = run_good(sub, "steps=1", 1);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_EIO);
 	assert_contains(lindyn_run_message(r), sub);
@@ -263,23 +249,23 @@ static void test_nested_output_directory_is_created(void **state)
 static void test_diverged_run_leaves_no_file(void **state)
 {
 	(void)state;
-	lindyn_run *r = lindyn_run_new(diverge, dir);
+	lindyn_run *r = lindyn_run_new(diverge, tu_dir);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_EDIVERGE);
 	assert_string_equal(lindyn_run_message(r),
 	                    "non-finite value in table 'trace' row 5: column 'growth' is inf");
 	lindyn_run_free(r);
-	assert_int_equal(tu_count_entries(dir), 0);
+	assert_int_equal(tu_count_entries(tu_dir), 0);
 
 	/* At the first row too, and with a non-default position. */
-	r = lindyn_run_new(diverge, dir);
+	r = lindyn_run_new(diverge, tu_dir);
 	assert_int_equal(lindyn_run_set(r, "blowup_at=0"), LINDYN_OK);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_EDIVERGE);
 	assert_contains(lindyn_run_message(r), "table 'trace' row 1: column 'growth'");
 	lindyn_run_free(r);
-	assert_int_equal(tu_count_entries(dir), 0);
+	assert_int_equal(tu_count_entries(tu_dir), 0);
 
 	/* Past the last row nothing diverges: the file appears. */
-	r = lindyn_run_new(diverge, dir);
+	r = lindyn_run_new(diverge, tu_dir);
 	assert_int_equal(lindyn_run_set(r, "blowup_at=10"), LINDYN_OK);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
@@ -289,13 +275,13 @@ static void test_diverged_run_leaves_no_file(void **state)
 static void test_failed_run_leaves_no_file(void **state)
 {
 	(void)state;
-	lindyn_run *r = lindyn_run_new(failing, dir);
+	lindyn_run *r = lindyn_run_new(failing, tu_dir);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_ENUMERIC);
 	/* The plugin's message with the place it was raised. */
 	assert_true(matches(lindyn_run_message(r),
 	                    "^no root bracketed after 5 steps \\(tests/fixtures/misbehave\\.c:[0-9]+\\)$"));
 	lindyn_run_free(r);
-	assert_int_equal(tu_count_entries(dir), 0); /* neither loss.tsv nor w_init.npy */
+	assert_int_equal(tu_count_entries(tu_dir), 0); /* neither loss.tsv nor w_init.npy */
 	assert_int_equal(staging_dirs(), 0);
 }
 
@@ -304,17 +290,17 @@ static void test_failed_run_leaves_no_file(void **state)
 static void test_failed_rerun_keeps_previous_file(void **state)
 {
 	(void)state;
-	lindyn_run *r = run_good(dir, "steps=4", 5);
+	lindyn_run *r = run_good(tu_dir, "steps=4", 5);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
 	char *before = tu_read(file_in("loss.tsv"));
-	r = lindyn_run_new(failing, dir);
+	r = lindyn_run_new(failing, tu_dir);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_ENUMERIC);
 	lindyn_run_free(r);
 	char *after = tu_read(file_in("loss.tsv"));
 	assert_non_null(after);
 	assert_string_equal(after, before);
-	assert_int_equal(tu_count_entries(dir), 3);
+	assert_int_equal(tu_count_entries(tu_dir), 3);
 	assert_int_equal(staging_dirs(), 0);
 	free(before);
 	free(after);
@@ -342,7 +328,7 @@ static void test_interrupted_run_leaves_no_file(void **state)
 	(void)state;
 	struct sigaction before; /* SIG_DFL, or SIG_IGN under a shell's background job */
 	sigaction(SIGINT, NULL, &before);
-	lindyn_run *r = lindyn_run_new(slow, dir);
+	lindyn_run *r = lindyn_run_new(slow, tu_dir);
 	assert_int_equal(lindyn_run_set(r, "max_seconds=20"), LINDYN_OK);
 	pid_t child = interrupt_when_started();
 	assert_int_equal(lindyn_run_exec(r), LINDYN_EINTR);
@@ -351,14 +337,14 @@ static void test_interrupted_run_leaves_no_file(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 	assert_contains(lindyn_run_message(r), "interrupted by a signal at step");
 	lindyn_run_free(r);
-	assert_int_equal(tu_count_entries(dir), 0);
+	assert_int_equal(tu_count_entries(tu_dir), 0);
 	assert_int_equal(staging_dirs(), 0);
 	/* The previous disposition of SIGINT is back. */
 	struct sigaction sa;
 	sigaction(SIGINT, NULL, &sa);
 	assert_true(sa.sa_handler == before.sa_handler);
 	/* And the next run is not taken for interrupted. */
-	r = run_good(dir, "steps=2", 1);
+	r = run_good(tu_dir, "steps=2", 1);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
 }
@@ -366,14 +352,14 @@ static void test_interrupted_run_leaves_no_file(void **state)
 static void test_weights_written_and_read(void **state)
 {
 	(void)state;
-	lindyn_run *r = run_good(dir, "steps=6 save_weights=yes", 31);
+	lindyn_run *r = run_good(tu_dir, "steps=6 save_weights=yes", 31);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
 	double w0[6], w1[6];
 	char err[512];
 	assert_int_equal(npy_read(file_in("w_init.npy"), 2, 3, w0, err, sizeof err), 0);
 	assert_int_equal(npy_read(file_in("w_final.npy"), 2, 3, w1, err, sizeof err), 0);
-	assert_int_equal(tu_count_entries(dir), 5);
+	assert_int_equal(tu_count_entries(tu_dir), 5);
 
 	/* Starting from w_init.npy reproduces the seeded start: same rows. */
 	lindyn_run *seeded = run_good(NULL, "steps=6 noise=0", 31);
@@ -394,7 +380,7 @@ static void test_weights_written_and_read(void **state)
 	/* A weights file of the wrong shape fails the run, naming the file. */
 	snprintf(kv, sizeof kv, "init_npy=%s", file_in("w_init.npy"));
 	char out[PATH_MAX];
-	snprintf(out, sizeof out, "%s/bad", dir);
+	snprintf(out, sizeof out, "%s/bad", tu_dir);
 	FILE *f = fopen(file_in("w_init.npy"), "wb");
 	double six[6] = { 1, 2, 3, 4, 5, 6 };
 	npy_write(f, 3, 2, six);
@@ -473,16 +459,16 @@ static void test_table_declarations(void **state)
 static void test_rerun_replaces_previous_run(void **state)
 {
 	(void)state;
-	lindyn_run *r = run_good(dir, "steps=4 save_weights=yes", 5);
+	lindyn_run *r = run_good(tu_dir, "steps=4 save_weights=yes", 5);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
 	assert_true(tu_exists(file_in("w_final.npy")));
-	r = run_good(dir, "steps=3", 5);
+	r = run_good(tu_dir, "steps=3", 5);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
 	assert_false(tu_exists(file_in("w_init.npy")));
 	assert_false(tu_exists(file_in("w_final.npy")));
-	assert_int_equal(tu_count_entries(dir), 3);
+	assert_int_equal(tu_count_entries(tu_dir), 3);
 	assert_int_equal(staging_dirs(), 0);
 	char *text = tu_read(file_in("loss.tsv"));
 	assert_contains(text, " steps=3 ");
@@ -491,11 +477,11 @@ static void test_rerun_replaces_previous_run(void **state)
 	 * make) is recognised by its tables. */
 	assert_int_equal(unlink(file_in(".lindyn-run")), 0);
 	tu_write(file_in(".done"), "0\n");
-	r = run_good(dir, "steps=2", 5);
+	r = run_good(tu_dir, "steps=2", 5);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
 	assert_false(tu_exists(file_in(".done")));
-	assert_int_equal(tu_count_entries(dir), 3);
+	assert_int_equal(tu_count_entries(tu_dir), 3);
 }
 
 /* Weights written twice under one name are an error, not a silent overwrite. */
@@ -504,7 +490,7 @@ static void test_weights_written_twice(void **state)
 	(void)state;
 	int status;
 	char err[512];
-	sink *k = sink_new(dir, "# test\n", &status, err, sizeof err);
+	sink *k = sink_new(tu_dir, "# test\n", &status, err, sizeof err);
 	assert_non_null(k);
 	double w[2] = { 1, 2 };
 	assert_int_equal(sink_npy(k, "w", 1, 2, w, err, sizeof err), LINDYN_OK);
@@ -532,17 +518,17 @@ int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpa
 static void test_rerun_without_rename_exchange(void **state)
 {
 	(void)state;
-	lindyn_run *r = run_good(dir, "steps=4 save_weights=yes", 5);
+	lindyn_run *r = run_good(tu_dir, "steps=4 save_weights=yes", 5);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
 	refuse_exchange = 1;
-	r = run_good(dir, "steps=3", 5);
+	r = run_good(tu_dir, "steps=3", 5);
 	int status = lindyn_run_exec(r);
 	refuse_exchange = 0;
 	assert_int_equal(status, LINDYN_OK);
 	lindyn_run_free(r);
 	assert_false(tu_exists(file_in("w_final.npy")));
-	assert_int_equal(tu_count_entries(dir), 3);
+	assert_int_equal(tu_count_entries(tu_dir), 3);
 	assert_int_equal(staging_dirs(), 0);
 	char *text = tu_read(file_in("loss.tsv"));
 	assert_contains(text, " steps=3 ");
@@ -555,20 +541,20 @@ static void test_foreign_directory_refused(void **state)
 {
 	(void)state;
 	tu_write(file_in("notes.txt"), "mine\n");
-	lindyn_run *r = run_good(dir, "steps=3", 5);
+	lindyn_run *r = run_good(tu_dir, "steps=3", 5);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
 	char want[PATH_MAX + 200];
 	snprintf(want, sizeof want, "%s: not replaced: it holds 'notes.txt', which is not part of "
-	         "a lindyn run (give a new or empty directory)", dir);
+	         "a lindyn run (give a new or empty directory)", tu_dir);
 	assert_string_equal(lindyn_run_message(r), want);
 	assert_int_equal(lindyn_run_rows(r, "loss"), 0); /* the plugin did not run */
 	lindyn_run_free(r);
-	assert_int_equal(tu_count_entries(dir), 1);
+	assert_int_equal(tu_count_entries(tu_dir), 1);
 	assert_int_equal(staging_dirs(), 0);
 	/* A table that is not lindyn's, without the marker: refused too. */
 	assert_int_equal(unlink(file_in("notes.txt")), 0);
 	tu_write(file_in("loss.tsv"), "step\tloss\n1\t2\n");
-	r = run_good(dir, "steps=3", 5);
+	r = run_good(tu_dir, "steps=3", 5);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
 	assert_contains(lindyn_run_message(r), "it holds 'loss.tsv'");
 	lindyn_run_free(r);
@@ -577,7 +563,7 @@ static void test_foreign_directory_refused(void **state)
 	free(text);
 	/* A file where the directory should be. */
 	char file[PATH_MAX + 16];
-	snprintf(file, sizeof file, "%s/file", dir);
+	snprintf(file, sizeof file, "%s/file", tu_dir);
 	tu_write(file, "x");
 	r = run_good(file, "steps=3", 5);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_EINVAL);
@@ -591,11 +577,11 @@ static void test_foreign_directory_refused(void **state)
 	lindyn_run_free(r);
 }
 
-/* Creates <dir's parent>/.<dir's name>.lindyn-tmp-<pid> holding `file`. */
+/* Creates <tu_dir's parent>/.<tu_dir's name>.lindyn-tmp-<pid> holding `file`. */
 static void make_staging(char *path, size_t len, long pid, const char *file)
 {
-	const char *base = strrchr(dir, '/') + 1;
-	snprintf(path, len, "%.*s.%s.lindyn-tmp-%ld", (int)(base - dir), dir, base, pid);
+	const char *base = strrchr(tu_dir, '/') + 1;
+	snprintf(path, len, "%.*s.%s.lindyn-tmp-%ld", (int)(base - tu_dir), tu_dir, base, pid);
 	assert_int_equal(mkdir(path, 0700), 0);
 	char f[PATH_MAX + 64];
 	snprintf(f, sizeof f, "%s/%s", path, file);
@@ -624,7 +610,7 @@ static void test_stale_staging_removed(void **state)
 	waitpid(dead2, NULL, 0);
 	make_staging(odd, sizeof odd, dead2, "notes.txt");
 	assert_int_equal(staging_dirs(), 3);
-	lindyn_run *r = run_good(dir, "steps=2", 1);
+	lindyn_run *r = run_good(tu_dir, "steps=2", 1);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
 	lindyn_run_free(r);
 	assert_false(tu_exists(stale));
@@ -642,7 +628,7 @@ static void test_failed_publish_leaves_nothing(void **state)
 {
 	(void)state;
 	char out[PATH_MAX + 16], err[512];
-	snprintf(out, sizeof out, "%s/out", dir);
+	snprintf(out, sizeof out, "%s/out", tu_dir);
 	int status;
 	sink *s = sink_new(out, "# lindyn test\n", &status, err, sizeof err);
 	assert_non_null(s);
@@ -659,12 +645,12 @@ static void test_failed_publish_leaves_nothing(void **state)
 	assert_contains(err, "it holds 'notes.txt'");
 	sink_free(s);
 	assert_int_equal(tu_count_entries(out), 1);
-	assert_int_equal(tu_count_entries(dir), 1); /* out, and no staging directory */
+	assert_int_equal(tu_count_entries(tu_dir), 1); /* out, and no staging directory */
 }
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, tu_setup_dir, tu_teardown_dir)
 	const struct CMUnitTest tests[] = {
 		T(test_provenance_header),
 		T(test_rows_round_trip),
