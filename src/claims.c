@@ -2,7 +2,6 @@
  * its quick: line at quick scale), and its known: reason. */
 #include "claims.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,17 +225,6 @@ static void apply_known(claim_result *r)
 	}
 }
 
-/* A name the expression language reads as one: a letter, then letters,
- * digits and '_'. */
-static int expression_name(const char *s)
-{
-	if (!isalpha((unsigned char)*s))
-		return 0;
-	while (isalnum((unsigned char)*s) || *s == '_')
-		s++;
-	return !*s;
-}
-
 /* Defines the let: lines in order; -1 with r an ERROR. */
 static int define_lets(const doc *d, const block *b, expr_env *env, claim_result *r)
 {
@@ -249,7 +237,7 @@ static int define_lets(const doc *d, const block *b, expr_env *env, claim_result
 		size_t n = eq ? strcspn(f->value, " \t=") : 0;
 		if (n < sizeof name)
 			snprintf(name, sizeof name, "%.*s", (int)n, f->value);
-		if (!eq || !n || n >= sizeof name || !expression_name(name) ||
+		if (!eq || !n || n >= sizeof name || !expr_is_name(name) ||
 		    f->value + n + strspn(f->value + n, " \t") != eq) {
 			snprintf(r->detail, sizeof r->detail, "%s:%d: let needs 'name = expression'",
 			         d->path, f->line);

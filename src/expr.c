@@ -111,6 +111,23 @@ int expr_define(expr_env *env, const char *name, double value)
 
 void expr_env_confine(expr_env *env) { env->confined = 1; }
 
+/* The length of the name s starts with: a letter, then letters, digits and
+ * '_'; 0 when s starts with no name. */
+static size_t name_span(const char *s)
+{
+	size_t n = 0;
+	if (isalpha((unsigned char)*s))
+		while (isalnum((unsigned char)s[n]) || s[n] == '_')
+			n++;
+	return n;
+}
+
+int expr_is_name(const char *s)
+{
+	size_t n = name_span(s);
+	return n && !s[n] && n <= NAME_MAX_LEN;
+}
+
 int expr_env_allow_experiment(expr_env *env, const char *name)
 {
 	env->confined = 1;
@@ -466,11 +483,9 @@ static double primary(parser *ps)
 		ps->p += n;
 		return v;
 	}
-	if (!isalpha((unsigned char)*ps->p))
+	size_t n = name_span(ps->p);
+	if (!n)
 		return fail(ps, "unexpected '%.20s'", *ps->p ? ps->p : "end of expression");
-	size_t n = 0;
-	while (isalnum((unsigned char)ps->p[n]) || ps->p[n] == '_')
-		n++;
 	if (n > NAME_MAX_LEN)
 		return fail(ps, "name '%.20s...' is longer than %d characters", ps->p, NAME_MAX_LEN);
 	char name[NAME_MAX_LEN + 1];

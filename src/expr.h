@@ -24,6 +24,10 @@ void expr_env_confine(expr_env *env);
  * memory. */
 int expr_env_allow_experiment(expr_env *env, const char *name);
 
+/* Is s a name expressions can use (a let: name): a letter, then letters,
+ * digits and '_'? */
+int expr_is_name(const char *s);
+
 /* Evaluates `text`; 0 with *value set (always finite), or -1 with the
  * reason in err.  Table and run arguments are relative paths (at most 1024
  * characters) of components made of [A-Za-z0-9_.,+=-] under the data
