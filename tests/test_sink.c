@@ -56,18 +56,22 @@ static int load_fixtures(void **state)
 }
 
 
-/* Hidden staging directories (and previous runs moved aside) of runs into
- * `tu_dir`, next to it. */
-static size_t staging_dirs(void)
+/* Entries matching `inside` in the hidden staging directories (and previous
+ * runs moved aside) of runs into `tu_dir`, next to it ("" for the directories
+ * themselves). */
+static size_t staged(const char *inside)
 {
-	char pattern[PATH_MAX + 32];
+	char pattern[PATH_MAX + 64];
 	const char *base = strrchr(tu_dir, '/') + 1;
-	snprintf(pattern, sizeof pattern, "%.*s.%s.lindyn-*", (int)(base - tu_dir), tu_dir, base);
+	snprintf(pattern, sizeof pattern, "%.*s.%s.lindyn-*%s", (int)(base - tu_dir), tu_dir, base,
+	         inside);
 	glob_t g;
 	size_t n = glob(pattern, 0, NULL, &g) == 0 ? g.gl_pathc : 0;
 	globfree(&g);
 	return n;
 }
+
+static size_t staging_dirs(void) { return staged(""); }
 
 static char *file_in(const char *name)
 {
@@ -306,13 +310,15 @@ static void test_failed_rerun_keeps_previous_file(void **state)
 	free(after);
 }
 
-/* Sends SIGINT to the parent once the run's staging directory exists. */
+/* Sends SIGINT to the parent once the plugin is in its loop: its table is
+ * in the staging directory (the directory alone exists before the plugin
+ * starts, and a signal then ends the run before any step). */
 static pid_t interrupt_when_started(void)
 {
 	pid_t parent = getpid(), pid = fork();
 	if (pid == 0) {
 		for (int i = 0; i < 2000; i++) {
-			if (staging_dirs() > 0) {
+			if (staged("/loss.tsv") > 0) {
 				kill(parent, SIGINT);
 				_exit(0);
 			}
