@@ -54,8 +54,16 @@ LIBS      = $(GSL_LIBS) $(BLAS_LIBS) -lz -ldl -lm
 # The revision: git's in a clone, the file REVISION in a `make dist` tarball.
 GIT_REV  := $(if $(wildcard REVISION),$(file < REVISION),$(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- . ':!data/reference' 2>/dev/null || echo -dirty))
 
-HOST_SRC    := $(filter-out src/main.c,$(wildcard src/*.c))
+# src/host: the runtime a run needs (libhost.a, also what out-of-tree tests
+# link); src/lit: the literate pipeline (documents, tangle, claims, verify,
+# weave, aggregate, compare); src/cmd: the driver's commands and main().
+HOST_SRC    := $(wildcard src/host/*.c)
 HOST_OBJ    := $(HOST_SRC:%.c=$(BUILD)/obj/%.o)
+LIT_SRC     := $(wildcard src/lit/*.c)
+LIT_OBJ     := $(LIT_SRC:%.c=$(BUILD)/obj/%.o)
+CMD_SRC     := $(wildcard src/cmd/*.c)
+CMD_OBJ     := $(CMD_SRC:%.c=$(BUILD)/obj/%.o)
+SRC_ALL     := $(HOST_SRC) $(LIT_SRC) $(filter-out src/cmd/main.c,$(CMD_SRC))
 COMMON_SRC  := $(wildcard plugins/common/*.c)
 PLUGINS     := $(filter-out common,$(notdir $(wildcard plugins/*)))
 PLUGIN_SOS  := $(PLUGINS:%=$(BUILD)/plugins/%.so)
@@ -81,7 +89,7 @@ all: $(LINDYN) $(PLUGIN_SOS)
 # ---- Debian packages -------------------------------------------------------
 deps: $(BUILD)/.deps
 $(BUILD)/.deps: Makefile
-	@PKGS="$(DEBIAN_PACKAGES) $(EXTRA_PACKAGES)" sh src/install-deps.sh
+	@PKGS="$(DEBIAN_PACKAGES) $(EXTRA_PACKAGES)" sh src/dist/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
 # ---- host library and driver ------------------------------------------------
@@ -96,14 +104,22 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/.deps
 # leaves runs up to date.
 $(BUILD)/revision: FORCE
 	@mkdir -p $(@D); printf '%s\n' '$(GIT_REV)' | cmp -s - $@ || printf '%s\n' '$(GIT_REV)' > $@
-$(BUILD)/obj/src/provenance.o: $(BUILD)/revision
+$(BUILD)/obj/src/host/provenance.o: $(BUILD)/revision
 .PHONY: FORCE
 
 $(BUILD)/libhost.a: $(HOST_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(LINDYN): $(BUILD)/obj/src/main.o $(BUILD)/libhost.a
+$(BUILD)/liblit.a: $(LIT_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libcmd.a: $(filter-out %/main.o,$(CMD_OBJ))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LINDYN): $(BUILD)/obj/src/cmd/main.o $(BUILD)/libcmd.a $(BUILD)/liblit.a $(BUILD)/libhost.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 # ---- plugins: plugins/NAME/*.c + plugins/common/*.c -> build/plugins/NAME.so
@@ -119,7 +135,8 @@ $(BUILD)/fixtures/%.so: tests/fixtures/%.c $(wildcard tests/fixtures/*.h) includ
 # ---- tests: tests/test_NAME.c and tests/test_NAME-TOPIC.c link plugin NAME's objects
 test_plugin = $(firstword $(subst -, ,$(patsubst test_%,%,$(1))))
 test_objs = $(if $(wildcard plugins/$(call test_plugin,$(1))/*.c),$(call plugin_objs,$(call test_plugin,$(1))))
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call test_objs,$$*) $(BUILD)/libhost.a
+LIBS_ALL    := $(BUILD)/libcmd.a $(BUILD)/liblit.a $(BUILD)/libhost.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call test_objs,$$*) $(LIBS_ALL)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
@@ -156,19 +173,19 @@ fuzz_objs = $(patsubst %.c,$(2)/%.o,tests/fuzz/$(1).c $(FUZZ_SUPPORT) $(FUZZ_EXT
 test: $(FUZZ_REPLAYS)
 
 $(FUZZ_DIR)/replay/%: $$(call fuzz_objs,$$*,$(BUILD)/obj) $(BUILD)/obj/tests/fuzz/replay.o \
-		$(BUILD)/libhost.a
+		$(LIBS_ALL)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 $(FUZZ_DIR)/.deps: Makefile
-	@PKGS="$(FUZZ_PACKAGES)" sh src/install-deps.sh
+	@PKGS="$(FUZZ_PACKAGES)" sh src/dist/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
 $(FUZZ_DIR)/obj/%.o: %.c | $(FUZZ_DIR)/.deps
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
-$(FUZZ_DIR)/bin/%: $$(call fuzz_objs,$$*,$(FUZZ_DIR)/obj) $(HOST_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+$(FUZZ_DIR)/bin/%: $$(call fuzz_objs,$$*,$(FUZZ_DIR)/obj) $(SRC_ALL:%.c=$(FUZZ_DIR)/obj/%.o)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
@@ -269,7 +286,7 @@ figure-%::
 # resolve, math is MathML, one claim-table row per claim; screenshots in
 # $(BUILD)/paper/shots.
 check-paper: all
-	@PKGS="$(PAGE_PACKAGES)" sh src/install-deps.sh
+	@PKGS="$(PAGE_PACKAGES)" sh src/dist/install-deps.sh
 	$(MAKE) QUICK=1 paper
 	python3 tests/pages/browse.py --pages $(BUILD)/paper/quick --shots $(BUILD)/paper/shots \
 	  $(PAPERS)
@@ -311,10 +328,10 @@ slurm: all $(RUNS_MK)
 
 check: slurm-deps
 slurm-deps: $(BUILD)/.deps
-	@if [ "$$(id -u)" -eq 0 ]; then PKGS="$(SLURM_PACKAGES)" sh src/install-deps.sh; fi
+	@if [ "$$(id -u)" -eq 0 ]; then PKGS="$(SLURM_PACKAGES)" sh src/dist/install-deps.sh; fi
 
 bench: all
-	@PKGS="$(BENCH_PACKAGES)" sh src/install-deps.sh
+	@PKGS="$(BENCH_PACKAGES)" sh src/dist/install-deps.sh
 	sh tests/bench/run.sh
 
 # ---- reference and compare (paper/FORMAT.md, "Reference and compare") ---------
@@ -367,7 +384,7 @@ artifact: all $(RUNS_MK) $$(ALL_RUNS) $$(ALL_FIGURES) $(PAGES) $(PAGEDIR)/index.
 	  | LC_ALL=C sort | xargs -r cp --parents -t $(CURDIR)/$(ARTIFACT_DIR)/tables
 	$(call record_reference,$(ARTIFACT_DIR)/reference)
 	@sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@REV@|$(GIT_REV)|g' -e 's|@SCALE@|$(if $(QUICK),quick,paper)|g' \
-	  -e 's|@QUICK@|$(if $(QUICK), QUICK=1)|g' -e 's|@QUICK_DATA@|$(if $(QUICK),/quick)|g' src/artifact/README.in > $(ARTIFACT_DIR)/README
+	  -e 's|@QUICK@|$(if $(QUICK), QUICK=1)|g' -e 's|@QUICK_DATA@|$(if $(QUICK),/quick)|g' src/dist/artifact/README.in > $(ARTIFACT_DIR)/README
 	@cp LICENSE CITATION.cff $(ARTIFACT_DIR)/
 	@cd $(ARTIFACT_DIR) && find . -type f ! -name MANIFEST | LC_ALL=C sort | sed 's|^\./||' \
 	  | xargs sha256sum > MANIFEST && sha256sum --check --quiet MANIFEST
@@ -391,8 +408,8 @@ install: all
 	install -m 755 $(LINDYN) $(DESTDIR)$(PREFIX)/bin/lindyn
 	install -m 644 include/lindyn/plugin.h $(DESTDIR)$(PREFIX)/include/lindyn/
 	install -m 755 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/lindyn/plugins/
-	install -m 644 src/template/*.in $(DESTDIR)$(PREFIX)/share/lindyn/template/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' src/lindyn.pc.in \
+	install -m 644 src/dist/template/*.in $(DESTDIR)$(PREFIX)/share/lindyn/template/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' src/dist/lindyn.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/lindyn.pc
 
 clean:

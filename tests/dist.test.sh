@@ -25,7 +25,7 @@ tarball="$tmp/build/dist/lindyn-$version.tar.gz"
 tar -xzf "$tarball" -C "$tmp"
 cd "$tmp/lindyn-$version"
 [ "$(cat REVISION)" = "$rev" ] || fail "REVISION is '$(cat REVISION)', expected $rev"
-for f in LICENSE CITATION.cff README.md Makefile src/main.c; do
+for f in LICENSE CITATION.cff README.md Makefile src/cmd/main.c; do
 	[ -f "$f" ] || fail "$f missing from the tarball"
 done
 [ ! -e build ] && [ "$(ls data)" = reference ] || fail "the tarball holds build/ or data/ beyond data/reference"

@@ -1,4 +1,4 @@
-/* test_aggregate.c -- `lindyn aggregate` (src/aggregate.c, src/tsv.c):
+/* test_aggregate.c -- `lindyn aggregate` (src/lit/aggregate.c, src/lit/tsv.c):
  * mean and sample standard deviation over seeds row by row, the last rows
  * over a sweep, and the inputs it must refuse (columns or first columns
  * that disagree, row counts that differ, malformed rows, points with other
@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "../src/commands.h"
-#include "../src/tsv.h"
+#include "../src/cmd/commands.h"
+#include "../src/lit/tsv.h"
 #include "fixtures/testutil.h"
 
 static char *dir;

@@ -10,10 +10,10 @@
 
 #include <cmocka.h>
 
-#include "../src/experiment.h"
-#include "../src/fingerprint.h"
-#include "../src/sha256.h"
-#include "../src/tolerance.h"
+#include "../src/lit/experiment.h"
+#include "../src/lit/fingerprint.h"
+#include "../src/host/sha256.h"
+#include "../src/lit/tolerance.h"
 #include "fixtures/testutil.h"
 
 

@@ -1,4 +1,4 @@
-/* test_conformance.c -- the conformance suite (src/conformance.c) over
+/* test_conformance.c -- the conformance suite (src/cmd/conformance.c) over
  * every plugin built from a plugins/NAME folder tracked by git: it loads,
  * its parameter table is well-formed, it runs with defaults + smoke_args,
  * twice bit-identically, printing nothing, rejects an out-of-range value of
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../src/conformance.h"
+#include "../src/cmd/conformance.h"
 #include "fixtures/testutil.h"
 
 /* Runs the suite on `path` with a time limit per check; returns its report

@@ -1,4 +1,4 @@
-/* test_doc.c -- reading a document (src/doc.c): only a regular file of at
+/* test_doc.c -- reading a document (src/lit/doc.c): only a regular file of at
  * most DOC_MAX_BYTES is read, a NUL byte is an error naming its line, and
  * every failure is one message naming the document. */
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../src/doc.h"
+#include "../src/lit/doc.h"
 #include "fixtures/testutil.h"
 
 

@@ -1,4 +1,4 @@
-/* test_expr.c -- the claim expression language (src/expr.c): values, and
+/* test_expr.c -- the claim expression language (src/lit/expr.c): values, and
  * the inputs it must refuse with a reason: paths leaving the data directory
  * or the document's experiments, deep nesting, wrong arguments, results
  * that are not finite, FIFOs and malformed run records. */
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../src/expr.h"
+#include "../src/lit/expr.h"
 #include "fixtures/testutil.h"
 
 static char *root;     /* holds data/ and, beside it, outside/ */

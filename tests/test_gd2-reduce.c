@@ -19,7 +19,7 @@
 
 #include "lindyn/run.h"
 #include "../plugins/gd2/gd2.h"
-#include "../src/npy.h"
+#include "../src/host/npy.h"
 
 /* Two runs agree "to rounding" when each value agrees to REL_TOL relative
  * or ABS_TOL absolute.  The columns that measure rounding itself (the

@@ -21,7 +21,7 @@
 
 #include "lindyn/run.h"
 #include "../plugins/lora_gf/lora_gf.h"
-#include "../src/npy.h"
+#include "../src/host/npy.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

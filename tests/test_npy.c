@@ -1,4 +1,4 @@
-/* test_npy.c -- the .npy reader and writer (src/npy.c): a round trip, the
+/* test_npy.c -- the .npy reader and writer (src/host/npy.c): a round trip, the
  * layout NumPy itself writes, and every malformed header and body the
  * reader must reject with a message naming the file and the problem. */
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../src/npy.h"
+#include "../src/host/npy.h"
 #include "fixtures/testutil.h"
 
 static char *dir;

@@ -1,4 +1,4 @@
-/* test_params.c -- parameter tables, parsing and validation (src/params.c):
+/* test_params.c -- parameter tables, parsing and validation (src/host/params.c):
  * every kind, bounds, integers written as 1e3, out of range, wrong type,
  * unknown keys with the nearest valid key suggested, canonical text, and
  * every way a declared table can be malformed. */
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../src/params.h"
+#include "../src/host/params.h"
 #include "fixtures/testutil.h"
 
 static const lindyn_param table[] = {

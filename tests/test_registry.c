@@ -1,4 +1,4 @@
-/* test_registry.c -- plugin loading (src/registry.c) against the fixture
+/* test_registry.c -- plugin loading (src/host/registry.c) against the fixture
  * plugins of tests/fixtures: each way a .so can be wrong is rejected with a
  * message naming the file and the reason, and the acceptable ones load. */
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "lindyn/run.h"
-#include "../src/registry.h"
+#include "../src/host/registry.h"
 #include "fixtures/testutil.h"
 
 static registry reg;

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../src/npy.h"
+#include "../src/host/npy.h"
 
 #include "lindyn/run.h"
 

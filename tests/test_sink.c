@@ -1,5 +1,5 @@
-/* test_sink.c -- what a run leaves on disk (src/sink.c, src/outdir.c,
- * src/run.c, src/provenance.c): the provenance header, rows in %.17g,
+/* test_sink.c -- what a run leaves on disk (src/host/sink.c, src/host/outdir.c,
+ * src/host/run.c, src/host/provenance.c): the provenance header, rows in %.17g,
  * weights as .npy, and the commit of the whole directory as one unit: a
  * failed, diverged or interrupted run leaves no file that looks complete
  * and says why, a new run replaces a previous one whole, a directory that
@@ -21,8 +21,8 @@
 #include <gsl/gsl_version.h>
 
 #include "lindyn/run.h"
-#include "../src/npy.h"
-#include "../src/sink.h"
+#include "../src/host/npy.h"
+#include "../src/host/sink.h"
 #include "fixtures/testutil.h"
 
 static char good_path[PATH_MAX], misbehave_path[PATH_MAX];

@@ -1,5 +1,5 @@
-/* test_tangle.c -- the literate pipeline's front end (src/doc.c,
- * src/experiment.c, src/tangle.c): good documents become a make fragment
+/* test_tangle.c -- the literate pipeline's front end (src/lit/doc.c,
+ * src/lit/experiment.c, src/lit/tangle.c): good documents become a make fragment
  * with one target per run, aggregate and figure; every malformed block is
  * an error naming the document and the line, and leaves no fragment. */
 #include <setjmp.h>
@@ -10,9 +10,9 @@
 
 #include <cmocka.h>
 
-#include "../src/commands.h"
-#include "../src/doc.h"
-#include "../src/experiment.h"
+#include "../src/cmd/commands.h"
+#include "../src/lit/doc.h"
+#include "../src/lit/experiment.h"
 #include "fixtures/testutil.h"
 
 static char *dir;

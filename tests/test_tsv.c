@@ -1,4 +1,4 @@
-/* test_tsv.c -- the table reader (src/tsv.c): what it accepts, and every
+/* test_tsv.c -- the table reader (src/lit/tsv.c): what it accepts, and every
  * malformed table it must refuse with file:line(:column), never hanging on a
  * FIFO or reading a device or an oversized file. */
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "../src/tsv.h"
+#include "../src/lit/tsv.h"
 #include "fixtures/testutil.h"
 
 static char *dir;

@@ -1,5 +1,5 @@
-/* test_verify.c -- claim expressions and claims (src/expr.c, src/claims.c,
- * src/verify.c, src/weave.c) over a data directory written here: every
+/* test_verify.c -- claim expressions and claims (src/lit/expr.c, src/lit/claims.c,
+ * src/lit/verify.c, src/lit/weave.c) over a data directory written here: every
  * function, the operators, every expect form passing and failing, ERROR
  * (never a skip) when data is missing, an expression is wrong or a value is
  * not finite; known: (DIFFERS, stale) and quick: (expectation, n/a); the
@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "../src/claims.h"
-#include "../src/commands.h"
-#include "../src/doc.h"
-#include "../src/expr.h"
+#include "../src/lit/claims.h"
+#include "../src/cmd/commands.h"
+#include "../src/lit/doc.h"
+#include "../src/lit/expr.h"
 #include "fixtures/testutil.h"
 
 static char *dir;

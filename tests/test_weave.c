@@ -1,4 +1,4 @@
-/* test_weave.c -- `lindyn weave` (src/weave.c): the page of one document
+/* test_weave.c -- `lindyn weave` (src/lit/weave.c): the page of one document
  * (prose kept, figures at full width linking to PDF and PNG, claims and the
  * claim table as literal HTML with a verdict class), the index page, every
  * claim kept however many, and a failed write reported with a non-zero exit. */
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../src/commands.h"
+#include "../src/cmd/commands.h"
 #include "fixtures/testutil.h"
 
 static char *dir;

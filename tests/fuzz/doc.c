@@ -1,5 +1,5 @@
-/* doc.c -- fuzz harness of the document parser and tangle (src/doc.c,
- * src/experiment.c, src/tangle.c): the input is a paper document; it is
+/* doc.c -- fuzz harness of the document parser and tangle (src/lit/doc.c,
+ * src/lit/experiment.c, src/lit/tangle.c): the input is a paper document; it is
  * loaded, its experiment blocks parsed and expanded into their points, and
  * then tangled (normal and quick) into a make fragment, all inside a private
  * directory.  Plugins come from LINDYN_PLUGIN_PATH, by default those of the
@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../src/commands.h"
-#include "../../src/doc.h"
-#include "../../src/experiment.h"
+#include "../../src/cmd/commands.h"
+#include "../../src/lit/doc.h"
+#include "../../src/lit/experiment.h"
 
 /* Expanding every point of a huge sweep is tangle's job to refuse. */
 #define MAX_POINTS 256

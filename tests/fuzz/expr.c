@@ -1,4 +1,4 @@
-/* expr.c -- fuzz harness of the claim expression language (src/expr.c):
+/* expr.c -- fuzz harness of the claim expression language (src/lit/expr.c):
  * the input is one expression, evaluated with the names x and y defined,
  * against a data directory holding the table "e/t" (columns step, loss)
  * and a completed run "e". */
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../../src/expr.h"
+#include "../../src/lit/expr.h"
 
 static const char *data_dir(void)
 {

@@ -1,8 +1,8 @@
-/* npy.c -- fuzz harness of the .npy reader (src/npy.c): the input is the
+/* npy.c -- fuzz harness of the .npy reader (src/host/npy.c): the input is the
  * file, read as the 3 x 4 array the seeds hold and as a 0 x 0 array. */
 #include "fuzz.h"
 
-#include "../../src/npy.h"
+#include "../../src/host/npy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

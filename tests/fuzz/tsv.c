@@ -1,8 +1,8 @@
-/* tsv.c -- fuzz harness of the table reader (src/tsv.c): the input is the
+/* tsv.c -- fuzz harness of the table reader (src/lit/tsv.c): the input is the
  * file; a table that reads is also searched for a few column names. */
 #include "fuzz.h"
 
-#include "../../src/tsv.h"
+#include "../../src/lit/tsv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

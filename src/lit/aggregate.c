@@ -22,8 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "names.h"
+#include "../cmd/commands.h"
+#include "../host/names.h"
 #include "tsv.h"
 
 #define ERR "lindyn aggregate: "

@@ -25,10 +25,10 @@
 #include <sys/stat.h>
 
 #include "claims.h"
-#include "commands.h"
+#include "../cmd/commands.h"
 #include "doc.h"
 #include "fingerprint.h"
-#include "regular_file.h"
+#include "../host/regular_file.h"
 #include "tolerance.h"
 
 #define TABLES_SUFFIX ".tables"

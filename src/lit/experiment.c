@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names.h"
+#include "../host/names.h"
 #include "tolerance.h"
 
 static int push(char ***list, size_t *n, const char *s)

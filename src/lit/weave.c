@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "claims.h"
-#include "commands.h"
+#include "../cmd/commands.h"
 #include "doc.h"
 
 typedef struct {

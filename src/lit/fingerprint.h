@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sha256.h"
+#include "../host/sha256.h"
 
 typedef struct {
 	char *key;           /* "e/T.final", "e/ * /T.agg", "e/ * /s * /T" (no blanks) */

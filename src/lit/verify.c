@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "claims.h"
-#include "commands.h"
+#include "../cmd/commands.h"
 #include "doc.h"
 
 typedef struct {

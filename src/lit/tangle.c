@@ -15,13 +15,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "../cmd/commands.h"
 #include "doc.h"
 #include "experiment.h"
-#include "names.h"
-#include "params.h"
-#include "registry.h"
-#include "regular_file.h"
+#include "../host/names.h"
+#include "../host/params.h"
+#include "../host/registry.h"
+#include "../host/regular_file.h"
 
 /* The runs one fragment may hold, over all experiments. */
 #define TANGLE_MAX_RUNS 200000

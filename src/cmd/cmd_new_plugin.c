@@ -1,5 +1,5 @@
 /* cmd_new_plugin.c -- `lindyn new-plugin NAME [DIR]`: plugins/NAME/NAME.c
- * and tests/test_NAME.c from the template (src/template, or the installed
+ * and tests/test_NAME.c from the template (src/dist/template, or the installed
  * share/lindyn/template), ready to build, list and pass check-plugin. */
 #include <errno.h>
 #include <limits.h>
@@ -19,7 +19,7 @@ static int find_template(char *dir, size_t len)
 		return -1;
 	exe[n] = 0;
 	*strrchr(exe, '/') = 0;
-	static const char *candidates[] = { "%s/../src/template", "%s/../../src/template",
+	static const char *candidates[] = { "%s/../src/dist/template", "%s/../../src/dist/template",
 	                                    "%s/../share/lindyn/template" };
 	for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
 		snprintf(dir, len, candidates[i], exe);

@@ -12,10 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "isolate.h"
+#include "../host/isolate.h"
 #include "lindyn/run.h"
-#include "params.h"
-#include "registry.h"
+#include "../host/params.h"
+#include "../host/registry.h"
 
 typedef struct {
 	FILE *out;

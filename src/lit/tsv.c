@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "regular_file.h"
+#include "../host/regular_file.h"
 
 #define BLANKS " \t\r\n"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names.h"
+#include "../host/names.h"
 
 #define BLANKS " \t"
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "status.h"
+#include "../host/status.h"
 
 static const struct {
 	const char *name;

@@ -7,13 +7,13 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "isolate.h"
+#include "../host/isolate.h"
 #include "lindyn/run.h"
-#include "outdir.h"
-#include "params.h"
-#include "provenance.h"
-#include "registry.h"
-#include "status.h"
+#include "../host/outdir.h"
+#include "../host/params.h"
+#include "../host/provenance.h"
+#include "../host/registry.h"
+#include "../host/status.h"
 
 static void print_rejected(const registry *reg)
 {

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names.h"
-#include "regular_file.h"
+#include "../host/names.h"
+#include "../host/regular_file.h"
 #include "tsv.h"
 
 #define MAX_TABLES 64

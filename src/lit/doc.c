@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "regular_file.h"
+#include "../host/regular_file.h"
 
 static const struct {
 	const char *info;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "regular_file.h"
+#include "../host/regular_file.h"
 #include "tsv.h"
 
 static const char *const FINAL_STATS[] = { "first", "middle", "last", "min", "max" };

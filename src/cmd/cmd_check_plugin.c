@@ -9,7 +9,7 @@
 
 #include "commands.h"
 #include "conformance.h"
-#include "status.h"
+#include "../host/status.h"
 
 #define USAGE "usage: lindyn check-plugin PATH.so|NAME [--no-valgrind] [--time-limit SECONDS]\n"
 
