@@ -177,7 +177,7 @@ static void test_runs_use_one_thread(void **state)
 	(void)state;
 	static const lindyn_param none[] = { { NULL, 0, NULL, 0, 0, NULL, NULL } };
 	static const lindyn_plugin p = { LINDYN_PLUGIN_HEADER, "threads", "1", "thread count",
-	                                 none, one_alloc, one_run, one_free, "" };
+	                                 none, one_alloc, one_run, one_free, "", NULL };
 	unsetenv("OPENBLAS_NUM_THREADS");
 	lindyn_run *r = lindyn_run_new(&p, NULL);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);

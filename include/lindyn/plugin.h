@@ -35,8 +35,10 @@
 #include <stdint.h>
 
 #define LINDYN_ABI_MAJOR 1u
-#define LINDYN_ABI_MINOR 1u
-/* History: 1.0 the descriptor up to free; 1.1 appended smoke_args. */
+#define LINDYN_ABI_MINOR 2u
+/* History: 1.0 the descriptor up to free; 1.1 appended smoke_args;
+ * 1.2 appended tables (descriptor), rowv and get_enum (host), and NAN
+ * parameter bounds meaning "unbounded". */
 
 #define LINDYN_EXPORT __attribute__((visibility("default")))
 #define LINDYN_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -64,7 +66,7 @@ typedef enum {
 	LINDYN_P_INT = 1, /* long, bounds [min, max] inclusive */
 	LINDYN_P_REAL,    /* double, bounds [min, max] inclusive, finite */
 	LINDYN_P_BOOL,    /* 0/1, true/false, yes/no */
-	LINDYN_P_ENUM,    /* one of choices "a|b|c"; read with get_str */
+	LINDYN_P_ENUM,    /* one of choices "a|b|c"; read with get_enum (or get_str) */
 	LINDYN_P_STRING   /* free text (e.g. a path); may be empty */
 } lindyn_param_kind;
 
@@ -73,10 +75,33 @@ typedef struct lindyn_param {
 	const char *key;          /* [a-z][a-z0-9_]*, used as key=value */
 	lindyn_param_kind kind;
 	const char *defval;       /* textual default, parsed and checked by the host */
-	double min, max;          /* INT and REAL only: inclusive bounds */
+	double min, max;          /* INT and REAL only: inclusive bounds; since 1.2
+	                           * NAN means no bound on that side (LINDYN_UNBOUNDED) */
 	const char *choices;      /* ENUM only: "rk4|rkf45|rk8pd" */
 	const char *help;         /* one line, shown by `lindyn help PLUGIN` */
 } lindyn_param;
+
+/* A bound that is no bound (1.2): `lindyn help` shows it as -inf/inf and
+ * the host checks nothing on that side.  A 1.1 host would reject every value
+ * against a NAN bound, so a plugin using it declares ABI 1.2. */
+#define LINDYN_UNBOUNDED (__builtin_nan(""))
+
+/* One column of a declared table (1.2).  A list ends with an entry whose
+ * name is NULL. */
+typedef struct lindyn_column {
+	const char *name;  /* [a-z][a-z0-9_]*, the header of the column */
+	const char *help;  /* one line: its meaning, with the unit or "log10 of ..." */
+} lindyn_column;
+
+/* One table a plugin may write, <out>/<name>.tsv (1.2).  A list ends with an
+ * entry whose name is NULL.  `columns` lists every column the table can
+ * have; a run writes all of them or, when some only exist under certain
+ * parameters, a subset (each declared, none twice). */
+typedef struct lindyn_table_def {
+	const char *name;              /* [a-z][a-z0-9_]* */
+	const char *help;              /* one line, shown by `lindyn help PLUGIN` */
+	const lindyn_column *columns;
+} lindyn_table_def;
 
 typedef struct lindyn_host lindyn_host;
 typedef struct lindyn_table lindyn_table;  /* opaque, owned by the host */
@@ -104,10 +129,14 @@ struct lindyn_host {
 	/* The run's seed: the single source of every random draw. */
 	unsigned long (*seed)(lindyn_host *h);
 
-	/* Declares an output table <out>/<name>.tsv with space-separated column
-	 * names; NULL on failure (error recorded).  Call from run(), before the
-	 * loop.  row() takes exactly as many values as there are columns; a
-	 * non-finite value fails the run with LINDYN_EDIVERGE. */
+	/* Opens the output table <out>/<name>.tsv; NULL on failure (error
+	 * recorded).  Call from run(), before the loop.  `columns` holds
+	 * space-separated names.  For a plugin that declares its tables (1.2),
+	 * `name` must be a declared table, and `columns` NULL (all its declared
+	 * columns, in declared order) or a selection of its declared columns.
+	 * row() takes exactly as many values as the table has columns (prefer
+	 * rowv, which checks the count); a non-finite value fails the run with
+	 * LINDYN_EDIVERGE. */
 	lindyn_table *(*table)(lindyn_host *h, const char *name, const char *columns);
 	int (*row)(lindyn_table *t, const double *values);
 
@@ -124,8 +153,16 @@ struct lindyn_host {
 	int (*npy_write)(lindyn_host *h, const char *name, size_t rows, size_t cols,
 	                 const double *data);
 
-	/* Private to the host. */
+	/* Reserved for the host: a plugin never reads or writes it. */
 	void *priv;
+
+	/* Since 1.2.  row() with the number of values: a count that is not the
+	 * table's number of columns fails the run (LINDYN_EINVAL, a plugin bug). */
+	int (*rowv)(lindyn_table *t, size_t n, const double *values);
+	/* Since 1.2.  An ENUM parameter's value as its index in `choices`
+	 * ("rk4|rkf45|rk8pd": rkf45 is 1); -1 with an EINVAL error recorded for
+	 * a key that is not a declared ENUM. */
+	long (*get_enum)(lindyn_host *h, const char *key);
 	/* Append new entries here only (and bump LINDYN_ABI_MINOR). */
 };
 
@@ -149,6 +186,11 @@ typedef struct lindyn_plugin {
 	 * second: used by the conformance suite (`lindyn check-plugin`) on top of
 	 * the defaults.  A 1.0 plugin lacks it and the host reads it as NULL. */
 	const char *smoke_args;
+	/* Since 1.2.  The tables the plugin writes, ending with {NULL}: the host
+	 * refuses any other table or column, `lindyn help` shows them and
+	 * `lindyn tangle` checks documents against them.  NULL (or a 1.0/1.1
+	 * plugin) declares nothing and may write any table. */
+	const lindyn_table_def *tables;
 	/* Append new entries here only (and bump LINDYN_ABI_MINOR). */
 } lindyn_plugin;
 

@@ -127,7 +127,7 @@ static const lindyn_plugin plugin = {
 	LINDYN_PLUGIN_HEADER, "deep_gd", "1.0.0",
 	"GD and heavy-ball momentum on a deep linear network Y ~ X W_1 ... W_L",
 	params, state_alloc, state_run, state_free,
-	"steps=30 n=8 d=4 m=2 h=6 log_every=10",
+	"steps=30 n=8 d=4 m=2 h=6 log_every=10", NULL,
 };
 
 const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)

@@ -201,6 +201,7 @@ static const lindyn_plugin eos_plugin = {
 	eos_run,
 	eos_free,
 	"steps=2000",
+	NULL,
 };
 
 const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)

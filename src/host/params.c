@@ -57,9 +57,13 @@ static int in_choices(const char *choices, const char *word)
 }
 
 /* An integer bound in digits ("100000", not "1e+05"), other bounds shortest. */
-static void bound_text(char *buf, size_t len, double x, lindyn_param_kind kind)
+/* A bound as shown in help and errors; a NAN bound (LINDYN_UNBOUNDED) is
+ * no bound on that side. */
+static void bound_text(char *buf, size_t len, double x, lindyn_param_kind kind, int upper)
 {
-	if (kind == LINDYN_P_INT && fabs(x) < 1e15 && x == floor(x))
+	if (isnan(x))
+		snprintf(buf, len, "%s", upper ? "inf" : "-inf");
+	else if (kind == LINDYN_P_INT && fabs(x) < 1e15 && x == floor(x))
 		snprintf(buf, len, "%.0f", x);
 	else
 		params_format_real(buf, len, x);
@@ -68,11 +72,14 @@ static void bound_text(char *buf, size_t len, double x, lindyn_param_kind kind)
 static void range_text(char *buf, size_t len, const lindyn_param *d)
 {
 	char lo[32], hi[32];
-	bound_text(lo, sizeof lo, d->min, d->kind);
-	bound_text(hi, sizeof hi, d->max, d->kind);
+	bound_text(lo, sizeof lo, d->min, d->kind, 0);
+	bound_text(hi, sizeof hi, d->max, d->kind, 1);
+	const char *open = isnan(d->min) ? "(" : "[", *close = isnan(d->max) ? ")" : "]";
 	switch (d->kind) {
-	case LINDYN_P_INT: snprintf(buf, len, "an integer in [%s, %s]", lo, hi); break;
-	case LINDYN_P_REAL: snprintf(buf, len, "a real number in [%s, %s]", lo, hi); break;
+	case LINDYN_P_INT: snprintf(buf, len, "an integer in %s%s, %s%s", open, lo, hi, close); break;
+	case LINDYN_P_REAL:
+		snprintf(buf, len, "a real number in %s%s, %s%s", open, lo, hi, close);
+		break;
 	case LINDYN_P_BOOL: snprintf(buf, len, "a boolean (0/1, true/false, yes/no)"); break;
 	case LINDYN_P_ENUM: snprintf(buf, len, "one of %s", d->choices); break;
 	case LINDYN_P_STRING: snprintf(buf, len, "a string"); break;
@@ -277,7 +284,7 @@ int params_check_table(const lindyn_param *table, char *err, size_t errlen)
 			return -1;
 		}
 		if ((d->kind == LINDYN_P_INT || d->kind == LINDYN_P_REAL) &&
-		    !(d->min <= d->max)) {
+		    !(isnan(d->min) || isnan(d->max) || d->min <= d->max)) {
 			snprintf(err, errlen, "parameter '%s': bounds [%g, %g] are empty", d->key,
 			         d->min, d->max);
 			return -1;

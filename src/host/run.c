@@ -133,6 +133,25 @@ static const char *host_get_str(lindyn_host *h, const char *key)
 	return v ? v->text : "";
 }
 
+/* The index of an ENUM parameter's value in its choices "a|b|c". */
+static long host_get_enum(lindyn_host *h, const char *key)
+{
+	const param_value *v = lookup(h, key, LINDYN_P_ENUM, LINDYN_P_ENUM);
+	if (!v)
+		return -1;
+	const char *c = v->def->choices;
+	size_t len = strlen(v->text);
+	for (long i = 0; c; i++) {
+		size_t n = strcspn(c, "|");
+		if (n == len && !strncmp(c, v->text, len))
+			return i;
+		c = c[n] ? c + n + 1 : NULL;
+	}
+	fail(run_of(h), LINDYN_EINVAL, "parameter '%s': '%s' is not one of %s", key, v->text,
+	     v->def->choices);
+	return -1;
+}
+
 static unsigned long host_seed(lindyn_host *h) { return run_of(h)->seed; }
 
 static lindyn_table *host_table(lindyn_host *h, const char *name, const char *columns)
@@ -153,6 +172,18 @@ static int host_row(lindyn_table *t, const double *values)
 	char err[512];
 	int status = sink_row(t, values, err, sizeof err);
 	return status ? fail(r, status, "%s", err) : LINDYN_OK;
+}
+
+static int host_rowv(lindyn_table *t, size_t n, const double *values)
+{
+	if (!t)
+		return LINDYN_EINVAL;
+	if (n != sink_table_columns(t)) {
+		lindyn_run *r = sink_table_owner(t);
+		return fail(r, LINDYN_EINVAL, "plugin bug: a row of %zu values for table '%s' of %zu columns",
+		            n, sink_table_name_of(t), sink_table_columns(t));
+	}
+	return host_row(t, values);
 }
 
 static double now(void)
@@ -210,7 +241,7 @@ lindyn_run *lindyn_run_new(const lindyn_plugin *plugin, const char *outdir)
 		.get_bool = host_get_bool, .get_str = host_get_str,
 		.seed = host_seed, .table = host_table, .row = host_row,
 		.progress = host_progress, .npy_read = host_npy_read,
-		.npy_write = host_npy_write,
+		.npy_write = host_npy_write, .rowv = host_rowv, .get_enum = host_get_enum,
 	};
 	r->plugin = plugin;
 	r->seed = 1;

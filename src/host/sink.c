@@ -192,6 +192,9 @@ lindyn_table *sink_table(sink *s, const char *name, const char *columns, char *e
 	return t;
 }
 
+size_t sink_table_columns(const lindyn_table *t) { return t->ncols; }
+const char *sink_table_name_of(const lindyn_table *t) { return t->name; }
+
 int sink_row(lindyn_table *t, const double *v, char *err, size_t errlen)
 {
 	for (size_t j = 0; j < t->ncols; j++)

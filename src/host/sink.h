@@ -31,6 +31,10 @@ int sink_npy(sink *s, const char *name, size_t rows, size_t cols, const double *
  * on failure the previous content of the directory is untouched. */
 int sink_commit(sink *s, char *err, size_t errlen);
 
+/* A table's number of columns and name. */
+size_t sink_table_columns(const lindyn_table *t);
+const char *sink_table_name_of(const lindyn_table *t);
+
 /* Back-pointer from a table to whoever created it (the run). */
 void *sink_table_owner(const lindyn_table *t);
 void sink_set_owner(sink *s, void *owner);
