@@ -67,7 +67,10 @@ typedef enum {
 	LINDYN_P_REAL,    /* double, bounds [min, max] inclusive, finite */
 	LINDYN_P_BOOL,    /* 0/1, true/false, yes/no */
 	LINDYN_P_ENUM,    /* one of choices "a|b|c"; read with get_enum (or get_str) */
-	LINDYN_P_STRING   /* free text (e.g. a path); may be empty */
+	LINDYN_P_STRING,  /* free text (e.g. a path); may be empty */
+	LINDYN_P_ALIAS    /* since 1.2: a deprecated key kept working; `choices`
+	                   * names the key it stands for, defval is NULL, and
+	                   * help says why ("renamed: use abs_tol") */
 } lindyn_param_kind;
 
 /* One declared parameter.  A table ends with an entry whose key is NULL. */
