@@ -200,17 +200,17 @@ static void test_expression_errors(void **state)
 
 /* The experiment whose data setup() writes: claims may read only the data of
  * their own document's experiments. */
-#define EXP_BLOCK "```lindyn-experiment\nname: exp\nplugin: fx_good\n```\n"
+#define EXP_BLOCK "```lindyn-experiment\nname: exp\nplugin: fx_good\naggregate: power\n```\n"
 
 /* Each claim block's id says how it must come out: pass_*, fail_*, error_*. */
 static const char *claims_doc =
 	"# claims\n"
 	"```lindyn-claim\nid: pass_true\nclaim: the loss decreases\npaper: yes\n"
-	"let: a = first(\"exp/base/s0/loss\", \"loss\")\nlet: b = last(\"exp/base/s0/loss\", \"loss\")\n"
+	"let: a = first(\"exp/loss\", \"loss\")\nlet: b = last(\"exp/loss\", \"loss\")\n"
 	"measure: b < a\nexpect: true\n```\n"
 	"```lindyn-claim\nid: fail_true\nmeasure: 1 > 2\nexpect: true\n```\n"
-	"```lindyn-claim\nid: pass_abs\nmeasure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.6 +- 0.1\n```\n"
-	"```lindyn-claim\nid: fail_abs\nmeasure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.7 +- 0.1\n```\n"
+	"```lindyn-claim\nid: pass_abs\nmeasure: last(\"exp/loss\", \"loss\")\nexpect: 0.6 +- 0.1\n```\n"
+	"```lindyn-claim\nid: fail_abs\nmeasure: last(\"exp/loss\", \"loss\")\nexpect: 0.7 +- 0.1\n```\n"
 	"```lindyn-claim\nid: pass_rel\nmeasure: 104\nexpect: 100 +- 5%\n```\n"
 	"```lindyn-claim\nid: fail_rel\nmeasure: 106\nexpect: 100 +- 5%\n```\n"
 	"```lindyn-claim\nid: pass_rel_expr\nlet: sd = 0.5\nmeasure: 6.15\nexpect: 6.02 +- 3*sd\n```\n"
@@ -225,16 +225,16 @@ static const char *claims_doc =
 	"```lindyn-claim\nid: pass_in\nmeasure: 2.385\nexpect: in [2, 3]\n```\n"
 	"```lindyn-claim\nid: fail_in\nmeasure: 3.5\nexpect: in [2, 3]\n```\n"
 	"```lindyn-claim\nid: pass_in_calls\nmeasure: 4\n"
-	"expect: in [min(\"exp/base/s0/loss\", \"loss\"), max(\"exp/base/s0/loss\", \"loss\")]\n```\n"
+	"expect: in [min(\"exp/loss\", \"loss\"), max(\"exp/loss\", \"loss\")]\n```\n"
 	"```lindyn-claim\nid: fail_in_calls\nmeasure: 9\n"
-	"expect: in [min(\"exp/base/s0/loss\", \"loss\"), max(\"exp/base/s0/loss\", \"loss\")]\n```\n"
-	"```lindyn-claim\nid: pass_lt_expr\nmeasure: last(\"exp/base/s0/loss\", \"loss\")\n"
-	"expect: < first(\"exp/base/s0/loss\", \"loss\") / 8\n```\n"
-	"```lindyn-claim\nid: error_missing_data\nmeasure: last(\"exp/gone/s0/loss\", \"loss\")\n"
+	"expect: in [min(\"exp/loss\", \"loss\"), max(\"exp/loss\", \"loss\")]\n```\n"
+	"```lindyn-claim\nid: pass_lt_expr\nmeasure: last(\"exp/loss\", \"loss\")\n"
+	"expect: < first(\"exp/loss\", \"loss\") / 8\n```\n"
+	"```lindyn-claim\nid: error_missing_data\nmeasure: last(\"exp/gone\", \"loss\")\n"
 	"expect: < 1\n```\n"
-	"```lindyn-claim\nid: error_missing_let_data\nlet: x = rows(\"exp/gone/s0/loss\")\n"
+	"```lindyn-claim\nid: error_missing_let_data\nlet: x = rows(\"exp/gone\")\n"
 	"measure: 1\nexpect: true\n```\n"
-	"```lindyn-claim\nid: error_expect_data\nmeasure: 1\nexpect: < last(\"exp/gone/s0/loss\", \"l\")\n```\n"
+	"```lindyn-claim\nid: error_expect_data\nmeasure: 1\nexpect: < last(\"exp/gone\", \"l\")\n```\n"
 	"```lindyn-claim\nid: error_no_measure\nexpect: true\n```\n"
 	"```lindyn-claim\nid: error_no_expect\nmeasure: 1\n```\n"
 	"```lindyn-claim\nid: error_bad_expect\nmeasure: 1\nexpect: about 1\n```\n"
@@ -281,7 +281,7 @@ static void test_claim_outcomes(void **state)
 	assert_string_equal(r.expected, "100 +- 5");
 	claim_eval(&d, &d.blocks[20], dir, 0, &r);
 	assert_contains(r.detail, "measure: ");
-	assert_contains(r.detail, "exp/gone/s0/loss.tsv: cannot open");
+	assert_contains(r.detail, "exp/base/s0/gone.tsv: cannot open");
 	claim_eval(&d, &d.blocks[23], dir, 0, &r);
 	assert_contains(r.detail, "claim lacks 'measure'");
 	claim_eval(&d, &d.blocks[29], dir, 0, &r);
@@ -300,13 +300,76 @@ static void test_claims_read_only_their_documents_data(void **state)
 	(void)state;
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/alone.md", dir);
-	tu_write(path, "```lindyn-claim\nid: x\nmeasure: rows(\"exp/base/s0/loss\")\nexpect: > 0\n```\n");
+	tu_write(path, "```lindyn-claim\nid: x\nmeasure: rows(\"exp/loss\")\nexpect: > 0\n```\n");
 	doc d;
 	assert_int_equal(doc_load(&d, path, err, sizeof err), 0);
 	claim_result r;
 	claim_eval(&d, &d.blocks[0], dir, 0, &r);
 	assert_string_equal(claim_outcome_name(r.outcome), "ERROR");
 	assert_non_null(strstr(r.detail, "'exp' is not an experiment of this document (it defines none)"));
+	doc_free(&d);
+}
+
+/* Claims name tables as EXP[SEL]/TABLE: a selection must pick exactly one
+ * point (numbers match as numbers), a run table one seed; anything else is
+ * an ERROR saying what matched. */
+static const struct {
+	const char *measure, *want; /* want: "PASS", or a piece of the ERROR's detail */
+} reference_cases[] = {
+	{ "last(\"sw[rate=0.250, method=heun]/loss.agg\", \"loss_mean\") == 7", "PASS" },
+	{ "last(\"sw[ method = euler ,rate=1e-1 ,seed=1]/loss\", \"loss\") == 5", "PASS" },
+	{ "rows(\"sw/loss.final\") == 4", "PASS" },
+	{ "status(\"sw[rate=0.1,method=euler,seed=1]\") == 0", "PASS" },
+	{ "rows(\"sw[rate=0.3]/loss.agg\")", "selects no point of experiment 'sw'; its points: "
+	  "[rate=0.1, method=euler]; [rate=0.1, method=heun]; [rate=0.25, method=euler]; ... (4 in all)" },
+	{ "rows(\"sw[rate=0.1]/loss.agg\")", "selects 2 points of experiment 'sw', which differ in "
+	  "'method'" },
+	{ "rows(\"sw[rate=0.1,method=euler]/loss\")", "has 2 seeds: select one with seed=K (0 to 1)" },
+	{ "rows(\"sw[rate=0.1,method=euler,seed=2]/loss\")", "seed=2: experiment 'sw' has seed "
+	  "indices 0 to 1" },
+	{ "rows(\"sw/rate-0.1_method-euler/s0/loss\")", "the path syntax 'exp/point/s0/table' is gone" },
+	{ "status(\"sw/rate-0.1_method-euler/s0\")", "the path syntax 'exp/point/s0/table' is gone" },
+	{ "rows(\"sw[rate=0.1,method=euler]/other.agg\")", "does not aggregate table 'other'" },
+	{ "rows(\"sw[rate=0.1]/loss.final\")", "loss.final is the whole sweep: no [selection]" },
+	{ "rows(\"sw[eta=1]/loss.agg\")", "experiment 'sw' sweeps no key 'eta' (swept keys: rate, "
+	  "method; and seed=K)" },
+	{ "rows(\"sw[rate=0.1,method=euler]/loss.agg.x\")", "is not T, T.agg or T.final" },
+	{ "rows(\"exp/loss\")", "'exp' is not an experiment of this document (sw)" },
+};
+
+static void test_claim_references(void **state)
+{
+	(void)state;
+	write_table("sw/rate-0.25_method-heun/loss.agg.tsv", "step loss_mean loss_std", "0\t9\t1\n1\t7\t1\n");
+	write_table("sw/rate-0.1_method-euler/s1/loss.tsv", "step loss", "0\t6\n1\t5\n");
+	write_table("sw/loss.final.tsv", "rate method loss_mean loss_std",
+	            "0.1\t0\t1\t0\n0.1\t1\t1\t0\n0.25\t0\t1\t0\n0.25\t1\t1\t0\n");
+	char path[PATH_MAX], *text = NULL;
+	snprintf(path, sizeof path, "%s/sw/rate-0.1_method-euler/s1/.done", dir);
+	tu_write(path, "0\n");
+	size_t len = 0, n = sizeof reference_cases / sizeof *reference_cases;
+	FILE *m = open_memstream(&text, &len);
+	fputs("```lindyn-experiment\nname: sw\nplugin: fx_good\nseeds: 2\nsweep: rate=0.1,0.25\n"
+	      "sweep: method=euler,heun\naggregate: loss\n```\n", m);
+	for (size_t i = 0; i < n; i++)
+		fprintf(m, "```lindyn-claim\nid: case_%zu\nmeasure: %s\nexpect: true\n```\n", i,
+		        reference_cases[i].measure);
+	fclose(m);
+	snprintf(path, sizeof path, "%s/refs.md", dir);
+	tu_write(path, text);
+	free(text);
+	doc d;
+	if (doc_load(&d, path, err, sizeof err))
+		fail_msg("%s", err);
+	for (size_t i = 0; i < n; i++) {
+		claim_result r;
+		claim_eval(&d, &d.blocks[i + 1], dir, 0, &r);
+		const char *want = reference_cases[i].want;
+		if (!strcmp(want, "PASS") ? r.outcome != CLAIM_PASS
+		                          : r.outcome != CLAIM_ERROR || !strstr(r.detail, want))
+			fail_msg("case %zu: %s (%s), expected %s", i, claim_outcome_name(r.outcome),
+			         r.detail, want);
+	}
 	doc_free(&d);
 }
 
@@ -321,15 +384,15 @@ static const struct {
 	{ "measure: 0.5\nexpect: < 1\nknown: the paper rounds differently\n", "PASS", "PASS",
 	  "the known: line is stale", "the known: line is stale" },
 	{ "measure: rows(\"exp/gone\")\nexpect: < 1\nknown: why\n", "ERROR", "ERROR",
-	  "exp/gone.tsv: cannot open", "exp/gone.tsv: cannot open" },
-	{ "measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.25 +- 0.01\nquick: 0.5 +- 0.01\n",
+	  "exp/base/s0/gone.tsv: cannot open", "exp/base/s0/gone.tsv: cannot open" },
+	{ "measure: last(\"exp/loss\", \"loss\")\nexpect: 0.25 +- 0.01\nquick: 0.5 +- 0.01\n",
 	  "FAIL", "PASS", "", "" },
 	{ "measure: 0.5\nexpect: < 1\nquick: > 1\n", "PASS", "FAIL", "", "" },
 	/* known: excuses the paper's expectation, never a quick: one */
 	{ "measure: 2\nexpect: < 1\nknown: why\nquick: < 1.5\n", "DIFFERS", "FAIL", "why", "" },
 	{ "measure: 2\nexpect: < 1\nknown: why\nquick: < 3\n", "DIFFERS", "PASS", "why", "" },
 	{ "measure: rows(\"exp/gone\")\nexpect: > 1\nquick: n/a the runs stop at t = 0.02\n", "ERROR",
-	  "n/a", "exp/gone.tsv: cannot open", "the runs stop at t = 0.02" },
+	  "n/a", "exp/base/s0/gone.tsv: cannot open", "the runs stop at t = 0.02" },
 	{ "measure: 1\nexpect: true\nquick: n/a\n", "ERROR", "ERROR",
 	  "quick: n/a needs a reason", "quick: n/a needs a reason" },
 	{ "measure: 1\nexpect: true\nquick: about 1\n", "ERROR", "ERROR",
@@ -434,7 +497,7 @@ static void test_verify_report_and_exit_code(void **state)
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/paper.md", dir);
 	tu_write(path, "```lindyn-claim\nid: halves\nclaim: the loss halves\npaper: 0.5 (Fig. 1)\n"
-	               "measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.5 +- 1e-12\n```\n"
+	               "measure: last(\"exp/loss\", \"loss\")\nexpect: 0.5 +- 1e-12\n```\n"
 	               "```lindyn-claim\nid: an_ordered_claim_with_a_long_id_of_forty\nmeasure: 1 < 2\n"
 	               "expect: true\n```\n" EXP_BLOCK);
 	char *out = NULL;
@@ -453,7 +516,7 @@ static void test_verify_report_and_exit_code(void **state)
 	free(out);
 
 	/* One FAIL makes the exit code 1. */
-	tu_write(path, "```lindyn-claim\nid: halves\nmeasure: last(\"exp/base/s0/loss\", \"loss\")\n"
+	tu_write(path, "```lindyn-claim\nid: halves\nmeasure: last(\"exp/loss\", \"loss\")\n"
 	               "expect: 0.25 +- 0.1\n```\n"
 	               "```lindyn-claim\nid: ordered\nmeasure: 1 < 2\nexpect: true\n```\n" EXP_BLOCK);
 	assert_int_equal(tu_capture(call_verify, VERIFY(path), &out), 1);
@@ -497,11 +560,11 @@ static void test_verify_report_and_exit_code(void **state)
 /* A document with one claim of every verdict but FAIL and ERROR. */
 static const char *verdicts_doc =
 	"```lindyn-claim\nid: passes\nclaim: the loss halves\npaper: 0.5\n"
-	"measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.5 +- 1e-12\n```\n"
+	"measure: last(\"exp/loss\", \"loss\")\nexpect: 0.5 +- 1e-12\n```\n"
 	"```lindyn-claim\nid: differs\nclaim: the paper has 0.7\tat the end\npaper: 0.7\n"
-	"measure: last(\"exp/base/s0/loss\", \"loss\")\nexpect: 0.7 +- 0.01\n"
+	"measure: last(\"exp/loss\", \"loss\")\nexpect: 0.7 +- 0.01\n"
 	"known: the paper's runs are longer\nquick: < 1\n```\n"
-	"```lindyn-claim\nid: late\nclaim: at t = 1e6\nmeasure: at(\"exp/base/s0/loss\", \"loss\", \"step\", 1e6)\n"
+	"```lindyn-claim\nid: late\nclaim: at t = 1e6\nmeasure: at(\"exp/loss\", \"loss\", \"step\", 1e6)\n"
 	"expect: < 1e-3\nknown: why\nquick: n/a the quick runs stop at step 4\n```\n"
 	EXP_BLOCK;
 
@@ -647,7 +710,8 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_arithmetic_and_logic), T(test_maths_functions),  T(test_table_functions),
-		T(test_expression_errors),    T(test_claim_outcomes),   T(test_claims_read_only_their_documents_data),   T(test_known_and_quick),
+		T(test_expression_errors),    T(test_claim_outcomes),   T(test_claims_read_only_their_documents_data),
+		T(test_claim_references),     T(test_known_and_quick),
 		T(test_verify_report_and_exit_code), T(test_verify_differs_and_na), T(test_verify_tsv),
 		T(test_verify_write_error),   T(test_verify_colour),
 	};

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "select.h"
 
 const char *claim_outcome_name(claim_outcome o)
 {
@@ -284,6 +285,19 @@ static int allow_document_experiments(const doc *d, expr_env *env)
 	return 0;
 }
 
+/* A claim's table or run reference, resolved against its document's
+ * experiments: it must select exactly one point. */
+static char *resolve_reference(void *ctx, const char *ref, int is_run, char *err, size_t errlen)
+{
+	data_sel s;
+	if (data_sel_resolve(&s, ctx, ref, is_run, 1, err, errlen))
+		return NULL;
+	char *path = s.paths[0];
+	s.paths[0] = NULL;
+	data_sel_free(&s);
+	return path;
+}
+
 void claim_eval(const doc *d, const block *b, const char *datadir, int quick, claim_result *r)
 {
 	memset(r, 0, sizeof *r);
@@ -304,14 +318,24 @@ void claim_eval(const doc *d, const block *b, const char *datadir, int quick, cl
 	expectation x;
 	if (repeated_key(d, b, r) || choose_expectation(d, b, quick, r, &x))
 		return;
+	doc_experiments exps;
+	char why[sizeof r->detail];
+	if (doc_experiments_load(&exps, d, quick, why, sizeof why)) {
+		snprintf(r->detail, sizeof r->detail, "%s", why);
+		doc_experiments_free(&exps);
+		return;
+	}
 	expr_env *env = expr_env_new(datadir);
 	if (!env) {
 		snprintf(r->detail, sizeof r->detail, "out of memory");
+		doc_experiments_free(&exps);
 		return;
 	}
+	expr_env_resolve_with(env, resolve_reference, &exps);
 	if (allow_document_experiments(d, env)) {
 		snprintf(r->detail, sizeof r->detail, "out of memory");
 		expr_env_free(env);
+		doc_experiments_free(&exps);
 		return;
 	}
 	if (!define_lets(d, b, env, r) && !eval(env, text_of(b, "measure"), &r->measured, r, "measure")) {
@@ -319,4 +343,5 @@ void claim_eval(const doc *d, const block *b, const char *datadir, int quick, cl
 		apply_known(r);
 	}
 	expr_env_free(env);
+	doc_experiments_free(&exps);
 }

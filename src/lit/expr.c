@@ -28,6 +28,8 @@ struct expr_env {
 	char **experiments; /* allowed first components of data paths; empty: any */
 	size_t nexperiments;
 	int confined; /* arguments must name one of experiments (maybe none) */
+	expr_resolver resolve; /* NULL: arguments are paths */
+	void *resolve_ctx;
 	tsv tables[MAX_TABLES]; /* cache: claims read the same files again and again */
 	size_t ntables;
 };
@@ -110,6 +112,12 @@ int expr_define(expr_env *env, const char *name, double value)
 }
 
 void expr_env_confine(expr_env *env) { env->confined = 1; }
+
+void expr_env_resolve_with(expr_env *env, expr_resolver fn, void *ctx)
+{
+	env->resolve = fn;
+	env->resolve_ctx = ctx;
+}
 
 /* The length of the name s starts with: a letter, then letters, digits and
  * '_'; 0 when s starts with no name. */
@@ -230,10 +238,29 @@ static char *data_file(parser *ps, const char *rel, const char *suffix)
 	return path;
 }
 
+/* The path under the data directory an argument names: the resolver's,
+ * else the argument itself; malloc'd, or NULL after fail(). */
+static char *resolved(parser *ps, const char *fn, const char *arg, int is_run)
+{
+	char why[512];
+	char *rel = ps->env->resolve ? ps->env->resolve(ps->env->resolve_ctx, arg, is_run, why,
+	                                                sizeof why)
+	                             : strdup(arg);
+	if (!rel)
+		fail(ps, "%s(): %s", fn, ps->env->resolve ? why : "out of memory");
+	else if (!data_path_ok(ps, fn, rel)) {
+		free(rel);
+		rel = NULL;
+	}
+	return rel;
+}
+
 static const tsv *table(parser *ps, const char *fn, const char *name)
 {
 	expr_env *env = ps->env;
-	char *path = data_path_ok(ps, fn, name) ? data_file(ps, name, ".tsv") : NULL;
+	char *rel = resolved(ps, fn, name, 0);
+	char *path = rel ? data_file(ps, rel, ".tsv") : NULL;
+	free(rel);
 	if (!path)
 		return NULL;
 	for (size_t i = 0; i < env->ntables; i++)
@@ -301,7 +328,9 @@ static double slope(parser *ps, const tsv *t, int xc, int yc, double x0, double 
 static double status_of(parser *ps, const char *run)
 {
 	char err[4096], text[16];
-	char *path = data_path_ok(ps, "status", run) ? data_file(ps, run, "/.done") : NULL;
+	char *rel = resolved(ps, "status", run, 1);
+	char *path = rel ? data_file(ps, rel, "/.done") : NULL;
+	free(rel);
 	if (!path)
 		return NAN;
 	FILE *f = regular_file_open(path, err, sizeof err);

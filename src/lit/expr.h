@@ -24,12 +24,22 @@ void expr_env_confine(expr_env *env);
  * memory. */
 int expr_env_allow_experiment(expr_env *env, const char *name);
 
+/* Resolves a table reference (is_run 0) or a run reference (1) of a claim
+ * to its path under the data directory, without the ".tsv" of a table
+ * ("e/p/s0/loss", "e/p/s0"): a malloc'd string, or NULL with err set. */
+typedef char *(*expr_resolver)(void *ctx, const char *ref, int is_run, char *err,
+                               size_t errlen);
+/* Table and run arguments are references resolved by fn (select.h) instead
+ * of paths. */
+void expr_env_resolve_with(expr_env *env, expr_resolver fn, void *ctx);
+
 /* Is s a name expressions can use (a let: name): a letter, then letters,
  * digits and '_'? */
 int expr_is_name(const char *s);
 
 /* Evaluates `text`; 0 with *value set (always finite), or -1 with the
- * reason in err.  Table and run arguments are relative paths (at most 1024
+ * reason in err.  Table and run arguments are resolved (see
+ * expr_env_resolve_with) into relative paths (at most 1024
  * characters) of components made of [A-Za-z0-9_.,+=-] under the data
  * directory (no "", "." or ".."). */
 int expr_eval(expr_env *env, const char *text, double *value, char *err, size_t errlen);
