@@ -223,7 +223,8 @@ endif
 
 $(RUNS_MK): $(PAPERS) $(PAPERS_LIST) $(LINDYN) $(PLUGIN_SOS) $(wildcard figures/*.gp)
 	@$(LINDYN) tangle $(if $(QUICK),--quick) --data $(DATA) --figures $(FIGDIR) \
-	  --blocks $(BUILD)/blocks$(if $(QUICK),-quick) --lindyn $(LINDYN) -o $@ $(PAPERS)
+	  --blocks $(BUILD)/blocks$(if $(QUICK),-quick) --figvars $(BUILD)/figvars$(if $(QUICK),-quick) \
+	  --lindyn $(LINDYN) -o $@ $(PAPERS)
 
 ifneq ($(filter figures verify paper figures-% runs-% verify-% paper-% figure-% reference compare artifact \
                 $(BUILD)/paper/%,$(MAKECMDGOALS)),)

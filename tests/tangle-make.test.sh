@@ -40,13 +40,14 @@ mk build/runs.mk
 fence='```'
 files_before=$(find . -path ./build -prune -o -print | sort)
 for field in 'name: $(shell touch PWNED)' 'name: f`touch PWNED`' 'name: ../../PWNED' \
-		'script: figures/$(shell touch PWNED).gp' 'uses: e1 $(shell touch PWNED)'; do
+		'script: figures/$(shell touch PWNED).gp' 'data: d = e1[$(shell touch PWNED)]/loss' \
+		'data: d = e1/$(shell touch PWNED)'; do
 	key=${field%%:*}
-	name='name: fig'; script='script: figures/style.gp'; uses='uses: e1'
+	name='name: fig'; script='script: figures/style.gp'; uses='data: d = e1/loss'
 	case $key in
 	name) name=$field ;;
 	script) script=$field ;;
-	uses) uses=$field ;;
+	data) uses=$field ;;
 	esac
 	printf '%s\nname: e1\nplugin: fx_good\nset: steps=2\n%s\n\n%s\n%s\n%s\n%s\n%s\n' \
 		"${fence}lindyn-experiment" "$fence" "${fence}lindyn-figure" "$name" "$script" "$uses" \

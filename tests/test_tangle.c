@@ -17,7 +17,7 @@
 
 static char *dir;
 static char doc1[PATH_MAX], doc2[PATH_MAX], script[PATH_MAX], mk[PATH_MAX];
-static char data[PATH_MAX], blocks[PATH_MAX], figs[PATH_MAX], lindyn[PATH_MAX];
+static char data[PATH_MAX], blocks[PATH_MAX], figs[PATH_MAX], figvars[PATH_MAX], lindyn[PATH_MAX];
 
 static int setup(void **state)
 {
@@ -30,6 +30,7 @@ static int setup(void **state)
 	snprintf(data, sizeof data, "%s/data", dir);
 	snprintf(blocks, sizeof blocks, "%s/blocks", dir);
 	snprintf(figs, sizeof figs, "%s/figures", dir);
+	snprintf(figvars, sizeof figvars, "%s/figvars", dir);
 	snprintf(lindyn, sizeof lindyn, "%s", tu_path("lindyn"));
 	tu_write(script, "load 'figures/style.gp'\n");
 	setenv("LINDYN_PLUGIN_PATH", tu_path("fixtures/good.so"), 1);
@@ -58,6 +59,7 @@ static int call_tangle(void *arg)
 	argv[argc++] = "--data", argv[argc++] = data;
 	argv[argc++] = "--figures", argv[argc++] = figs;
 	argv[argc++] = "--blocks", argv[argc++] = blocks;
+	argv[argc++] = "--figvars", argv[argc++] = figvars;
 	argv[argc++] = "--lindyn", argv[argc++] = lindyn;
 	argv[argc++] = "-o", argv[argc++] = mk;
 	argv[argc++] = doc1;
@@ -143,8 +145,9 @@ static const char *good_doc =
 	"\n"
 	FENCE "lindyn-figure\n"
 	"name: decay_fig\n"
-	"script: figures/eos_regimes_scalar.gp\n"
-	"uses: decay grid\n"
+	"script: tests/fixtures/figure.gp\n"
+	"data: d = decay/loss.agg\n"
+	"data: g = grid[steps=1, rate=0.10]/loss\n"
 	"caption: losses # with a hash in prose\n"
 	FENCE "\n"
 	"\n"
@@ -256,13 +259,27 @@ static void test_fragment_targets(void **state)
 	snprintf(want, sizeof want, "run fx_good --seed %lu --out %s/plainrun/base/s0 ",
 	         experiment_run_seed(1, 0), data);
 	assert_contains(mkf, want);
-	/* The figure, in PDF and PNG, after the runs of the experiments it uses. */
-	snprintf(want, sizeof want, "%s/decay_fig.pdf: figures/eos_regimes_scalar.gp figures/style.gp "
-	         "$(EXP_decay) $(EXP_grid) figures/eos_regimes.gp\n", figs);
+	/* The figure, in PDF and PNG, after the runs and aggregates it reads, its
+	 * data file and the files its script loads. */
+	snprintf(want, sizeof want, "%s/decay_fig.pdf: tests/fixtures/figure.gp figures/style.gp "
+	         "%s/decay_fig.gp %s/decay/steps-2/loss.agg.tsv %s/decay/steps-4/loss.agg.tsv "
+	         "%s/grid/steps-1_rate-0.1_noise-0.2/s0/.done tests/fixtures/figure_part.gp\n", figs,
+	         figvars, data, data, data);
 	assert_contains(mkf, want);
-	snprintf(want, sizeof want, "gnuplot -e \"datadir='%s'; outbase='%s/decay_fig'; term='png'\" "
-	         "figures/eos_regimes_scalar.gp", data, figs);
+	snprintf(want, sizeof want, "gnuplot -e \"datadir='%s'; outbase='%s/decay_fig'; term='png'; "
+	         "load '%s/decay_fig.gp'\" tests/fixtures/figure.gp 2>&1 >/dev/null", data, figs,
+	         figvars);
 	assert_contains(mkf, want);
+	assert_contains(mkf, "-e 'Cannot find or open file' -e 'Skipping data file with no valid "
+	                     "points' -e 'No data in plot'");
+	snprintf(want, sizeof want, "%s/decay_fig.gp", figvars);
+	char *vars = tu_read(want);
+	assert_non_null(vars);
+	snprintf(want, sizeof want, "\nd = '%s/decay/steps-2/loss.agg.tsv %s/decay/steps-4/loss.agg.tsv'\n"
+	         "d_steps = '2 4'\ng = '%s/grid/steps-1_rate-0.1_noise-0.2/s0/loss.tsv'\n"
+	         "g_steps = '1'\ng_rate = '0.1'\ng_noise = '0.2'\n", data, data, data);
+	assert_contains(vars, want);
+	free(vars);
 	assert_contains(mkf, "figures-first: $(FIGURES_first)");
 	free(mkf);
 
@@ -473,13 +490,24 @@ static void test_missing_keys_and_script(void **state)
 	tangle_fails(FENCE "lindyn-experiment\nname: E-1\nplugin: fx_good\n" FENCE "\n", 2,
 	             "experiment name 'E-1' must match [a-z][a-z0-9_]*");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
-	             FENCE "lindyn-figure\nname: f\nscript: figures/no_such_script.gp\nuses: e1\n"
+	             FENCE "lindyn-figure\nname: f\nscript: figures/no_such_script.gp\ndata: d = e1/loss\n"
 	             FENCE "\n",
 	             8, "figure script figures/no_such_script.gp: No such file or directory");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
-	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\nuses: e1 e2\n"
-	             FENCE "\n", 9, "figure 'f' uses unknown experiment 'e2'");
-	tangle_fails(FENCE "lindyn-figure\nname: f\nuses: e1\n" FENCE "\n", 1,
+	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\ndata: d = e2/loss\n"
+	             FENCE "\n", 9, "figure 'f': data d: 'e2/loss': 'e2' is not an experiment of "
+	             "this document (e1)");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
+	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\nuses: e1\n"
+	             FENCE "\n", 9, "'uses:' is replaced by one line per table read, 'data: NAME = "
+	             "EXP[key=value, ...]/TABLE'");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
+	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\ndata: d = e1/loss\n"
+	             "data: d = e1/loss\n" FENCE "\n", 10, "figure 'f': data name 'd' is used twice");
+	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
+	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\ndata: e1/loss\n"
+	             FENCE "\n", 9, "figure 'f': expected 'data: NAME = EXP[key=value, ...]/TABLE'");
+	tangle_fails(FENCE "lindyn-figure\nname: f\ndata: d = e1/loss\n" FENCE "\n", 1,
 	             "block lacks required key 'script'");
 }
 
@@ -512,14 +540,14 @@ static void test_duplicate_experiment_name(void **state)
 }
 
 /* An experiment (lines 1-5) and a figure (fence at line 6, name 7,
- * script 8, uses 9) expected to fail at line with what. */
+ * script 8, data 9) expected to fail at line with what. */
 static void figure_fails(const char *name, const char *script_path, const char *uses, int line,
                          const char *what)
 {
 	char text[2048];
 	snprintf(text, sizeof text,
 	         FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\naggregate: loss\n" FENCE "\n"
-	         FENCE "lindyn-figure\nname: %s\nscript: %s\nuses: %s\n" FENCE "\n", name,
+	         FENCE "lindyn-figure\nname: %s\nscript: %s\ndata: d = %s/loss\n" FENCE "\n", name,
 	         script_path, uses);
 	tangle_fails(text, line, what);
 }
@@ -553,8 +581,8 @@ static void test_names_are_identifiers(void **state)
 	             4, "'$(x)' is not a parameter name");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nsweep: a$b=1,2\n" FENCE "\n",
 	             4, "sweep key 'a$b' is not a parameter name");
-	figure_fails("f", "figures/style.gp", "e1 $(shell touch PWNED)", 9,
-	             "uses unknown experiment '$(shell'");
+	figure_fails("f", "figures/style.gp", "e1[$(shell touch PWNED)]", 9,
+	             "the selection item '$(shell touch PWNED)' is not key=value");
 	assert_false(tu_exists("PWNED"));
 	/* data/quick and data/reference belong to the pipeline */
 	tangle_fails(FENCE "lindyn-experiment\nname: quick\nplugin: fx_good\n" FENCE "\n", 2,
@@ -581,7 +609,8 @@ static void test_duplicate_figure_name(void **state)
 {
 	(void)state;
 	const char *exp = FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n";
-	const char *fig = FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\nuses: e1\n" FENCE "\n";
+	const char *fig = FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\ndata: d = e1/loss\n"
+	                  FENCE "\n";
 	char text[1024], want[2 * PATH_MAX + 128];
 	snprintf(text, sizeof text, "%s%s%s", exp, fig, fig);
 	snprintf(want, sizeof want, "figure name 'f' is used twice (first at %s:6)", doc1);

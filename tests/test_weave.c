@@ -18,10 +18,10 @@ static char doc_path[PATH_MAX];
 static const char *const DOC =
 	"# Halving losses\n\nProse before, with math $R^{m\\times h}$.\n\n"
 	"```lindyn-experiment\nname: exp\nplugin: fx_good\n```\n\n"
-	"```lindyn-figure\nname: decay_fig\nscript: figures/decay.gp\nuses: exp\n"
+	"```lindyn-figure\nname: decay_fig\nscript: figures/decay.gp\ndata: l = exp/loss\ndata: m = exp[seed=0]/loss\n"
 	"caption: The loss <halves> & 3*x*y.\n```\n\n"
 	"```lindyn-claim\nid: halves\nclaim: the loss *halves* to 45*0.9/81\n"
-	"paper: 0.5 (Fig. 1)\nmeasure: last(\"exp/base/s0/loss\", \"loss\")\n"
+	"paper: 0.5 (Fig. 1)\nmeasure: last(\"exp/loss\", \"loss\")\n"
 	"expect: 3*sqrt(0.25)/3 +- 0.01\n```\n\n"
 	"```lindyn-claim\nid: lost\nclaim: rows exist\nmeasure: rows(\"exp/gone\")\n"
 	"expect: > 1\n```\n"
@@ -85,6 +85,8 @@ static void test_page(void **state)
 	                     "<a href=\"../figures/decay_fig.png\"><img src=\"../figures/decay_fig.png\"");
 	assert_contains(out, "<a href=\"../figures/decay_fig.pdf\">PDF</a>");
 	assert_contains(out, "The loss &lt;halves&gt; &amp; 3*x*y.");
+	assert_contains(out, "script <code>figures/decay.gp</code> · data <code>exp/loss, "
+	                     "exp[seed=0]/loss</code>");
 	/* the claims where they stood, classed by verdict */
 	assert_contains(out, "<div class=\"claim pass\" id=\"claim-halves\">");
 	assert_contains(out, "<div class=\"claim error\" id=\"claim-lost\">");
@@ -98,7 +100,7 @@ static void test_page(void **state)
 	                     "<td><code>0.5</code></td><td><code>3*sqrt(0.25)/3 +- 0.01</code></td>"
 	                     "<td><span class=\"verdict pass\">PASS</span></td>");
 	assert_contains(out, "<tr class=\"error\"><td><a href=\"#claim-lost\">");
-	assert_contains(out, "exp/gone.tsv: cannot open");
+	assert_contains(out, "exp/base/s0/gone.tsv: cannot open");
 	assert_int_equal(count(out, "<tr class="), 2);
 	free(out);
 }

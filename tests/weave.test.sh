@@ -22,7 +22,7 @@ plugin: fx_good
 id: halves
 claim: the loss *halves* to 45*0.9/81
 paper: x* = 1 and y* = 2
-measure: last("exp/base/s0/loss", "loss")
+measure: last("exp/loss", "loss")
 expect: 3*sqrt(0.25)/3 +- 0.01
 ```
 DOC

@@ -15,7 +15,7 @@ static const struct {
 } kinds[] = {
 	{ "lindyn-experiment", BLOCK_EXPERIMENT,
 	  " name plugin seed seeds set sweep aggregate quick quick-sweep expect tolerance " },
-	{ "lindyn-figure", BLOCK_FIGURE, " name script uses caption " },
+	{ "lindyn-figure", BLOCK_FIGURE, " name script data caption " },
 	{ "lindyn-claim", BLOCK_CLAIM, " id claim paper let measure expect known quick tolerance " },
 };
 
@@ -84,6 +84,11 @@ static int add_field(const doc *d, block *b, const char *keys, char *line, int l
 	*colon = 0;
 	char *key = trim(line), *value = trim(colon + 1), pattern[72];
 	snprintf(pattern, sizeof pattern, " %.64s ", key);
+	if (!strcmp(key, "uses") && strstr(keys, " data ")) {
+		snprintf(err, errlen, "%s:%d: 'uses:' is replaced by one line per table read, "
+		         "'data: NAME = EXP[key=value, ...]/TABLE' (paper/FORMAT.md)", d->path, lineno);
+		return -1;
+	}
 	if (!*key || strstr(keys, pattern) == NULL) {
 		snprintf(err, errlen, "%s:%d: unknown key '%s' (expected one of:%s)", d->path,
 		         lineno, key, keys);

@@ -7,6 +7,7 @@
  * A document is data: every name in the fragment follows NAME_RULE, every
  * path holds only PATH_CHARS, and every value from a document is quoted in
  * the recipes (paper/FORMAT.md, "What a document may hold"). */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@
 #include "../cmd/commands.h"
 #include "doc.h"
 #include "experiment.h"
+#include "schema.h"
+#include "select.h"
 #include "../host/names.h"
 #include "../host/params.h"
 #include "../host/registry.h"
@@ -32,7 +35,7 @@
 
 typedef struct {
 	int quick;
-	const char *data, *figures, *blocks, *lindyn, *out;
+	const char *data, *figures, *blocks, *figvars, *lindyn, *out;
 } tangle_opts;
 
 static int mkdirs(const char *dir)
@@ -328,76 +331,300 @@ static int figure_name_unique(const doc *d, const block_field *name, figure_seen
 	return 0;
 }
 
-/* The prerequisites of a figure: its experiments' targets, then the files
- * its script loads; a malloc'd string, or NULL with err set. */
-static char *figure_deps(const doc *d, const block_field *name, const block_field *uses,
-                         const char *script, char **exps, size_t nexps, char *err,
-                         size_t errlen)
+/* What the data: lines of one figure resolve to. */
+typedef struct {
+	FILE *vars, *deps;       /* the figvars file's text, the prerequisites */
+	schema_columns columns;  /* every column of every data table */
+	int undeclared;          /* some table's plugin declares nothing: no column checks */
+	char names[64][64];      /* the data names so far */
+	size_t nnames;
+} figure_data;
+
+/* Appends the columns of one table to the figure's. */
+static int add_columns(figure_data *fd, const schema_columns *c)
 {
-	char *deps = NULL, *buf = strdup(uses->value), *save = NULL;
-	size_t len = 0;
-	FILE *out = buf ? open_memstream(&deps, &len) : NULL;
-	int rc = out ? 0 : -1;
+	char **grown = realloc(fd->columns.names, (fd->columns.n + c->n) * sizeof *grown);
+	if (!grown)
+		return -1;
+	fd->columns.names = grown;
+	for (size_t i = 0; i < c->n; i++)
+		if (!(grown[fd->columns.n] = strdup(c->names[i])))
+			return -1;
+		else
+			fd->columns.n++;
+	return 0;
+}
+
+/* "NAME = REF" of a data: line into name (64 bytes) and *ref. */
+static int split_data_line(const char *value, char *name, const char **ref)
+{
+	const char *eq = strchr(value, '=');
+	size_t n = eq ? strcspn(value, " \t=") : 0;
+	if (!eq || !n || n >= 64 || value + n + strspn(value + n, " \t") != eq)
+		return -1;
+	memcpy(name, value, n);
+	name[n] = 0;
+	*ref = eq + 1 + strspn(eq + 1, " \t");
+	return name_is_identifier(name) ? 0 : -1;
+}
+
+/* The figvars lines and prerequisites of a resolved data line. */
+static void emit_data_files(figure_data *fd, const tangle_opts *o, const char *name,
+                            const data_sel *s)
+{
+	fprintf(fd->vars, "%s = '", name);
+	for (size_t i = 0; i < s->n; i++) {
+		fprintf(fd->vars, "%s%s/%s.tsv", i ? " " : "", o->data, s->paths[i]);
+		if (s->kind == REF_TABLE) /* the run's directory */
+			fprintf(fd->deps, " %s/%.*s/.done", o->data,
+			        (int)(strrchr(s->paths[i], '/') - s->paths[i]), s->paths[i]);
+		else
+			fprintf(fd->deps, " %s/%s.tsv", o->data, s->paths[i]);
+	}
+	fprintf(fd->vars, "'\n");
+	size_t nkeys = s->kind == REF_FINAL ? 0 : experiment_nkeys(s->e);
+	const char **keys = calloc(nkeys + 1, sizeof *keys), **values = calloc(nkeys + 1, sizeof *values);
+	char point[EXPERIMENT_POINT_MAX];
+	for (size_t k = 0; keys && values && k < nkeys; k++) {
+		for (size_t i = 0; i < s->n; i++) {
+			experiment_point(s->e, s->points[i], point, keys, values);
+			if (!i)
+				fprintf(fd->vars, "%s_%s = '", name, keys[k]);
+			fprintf(fd->vars, "%s%s", i ? " " : "", values[k]);
+		}
+		fprintf(fd->vars, "'\n");
+	}
+	free(keys);
+	free(values);
+}
+
+/* Resolves one data: line, checks its table against the plugin's
+ * declaration and records its files. */
+static int figure_data_line(figure_data *fd, const tangle_opts *o, const doc *d,
+                            const block_field *name, const block_field *f,
+                            const doc_experiments *x, const registry *reg, char *err,
+                            size_t errlen)
+{
+	char dname[64], why[768];
+	const char *ref;
+	if (split_data_line(f->value, dname, &ref)) {
+		snprintf(err, errlen, "%s:%d: figure '%s': expected 'data: NAME = EXP[key=value, ...]"
+		         "/TABLE' with NAME matching %s", d->path, f->line, name->value, NAME_RULE);
+		return -1;
+	}
+	for (size_t i = 0; i < fd->nnames; i++)
+		if (!strcmp(fd->names[i], dname)) {
+			snprintf(err, errlen, "%s:%d: figure '%s': data name '%s' is used twice", d->path,
+			         f->line, name->value, dname);
+			return -1;
+		}
+	if (fd->nnames == sizeof fd->names / sizeof *fd->names) {
+		snprintf(err, errlen, "%s:%d: figure '%s': more than %zu data lines", d->path, f->line,
+		         name->value, sizeof fd->names / sizeof *fd->names);
+		return -1;
+	}
+	snprintf(fd->names[fd->nnames++], 64, "%s", dname);
+	data_sel s;
+	if (data_sel_resolve(&s, x, ref, 0, 0, why, sizeof why)) {
+		snprintf(err, errlen, "%s:%d: figure '%s': data %s: %s", d->path, f->line, name->value,
+		         dname, why);
+		return -1;
+	}
+	const registry_entry *p = registry_find(reg, s.e->plugin);
+	schema_columns c;
+	int declared = p ? schema_of(&c, &p->desc, &s, why, sizeof why) : 0;
+	int rc = declared < 0 ? -1 : 0;
 	if (rc)
-		snprintf(err, errlen, "%s:%d: out of memory", d->path, uses->line);
-	for (char *u = rc ? NULL : strtok_r(buf, " \t,", &save); u && !rc;
-	     u = strtok_r(NULL, " \t,", &save)) {
-		size_t i = 0;
-		while (i < nexps && strcmp(exps[i], u))
-			i++;
-		if (i == nexps) {
-			snprintf(err, errlen, "%s:%d: figure '%s' uses unknown experiment '%.64s'",
-			         d->path, uses->line, name->value, u);
-			rc = -1;
-		} else {
-			fprintf(out, " $(EXP_%s)", u); /* a known experiment: NAME_RULE */
+		snprintf(err, errlen, "%s:%d: figure '%s': data %s: %s", d->path, f->line, name->value,
+		         dname, why);
+	else if (!declared)
+		fd->undeclared = 1;
+	else if (add_columns(fd, &c))
+		rc = (snprintf(err, errlen, "%s:%d: out of memory", d->path, f->line), -1);
+	if (!rc)
+		emit_data_files(fd, o, dname, &s);
+	schema_free(&c);
+	data_sel_free(&s);
+	return rc;
+}
+
+/* The quoted column name at p ('x' or "x") into out (64 bytes); its length
+ * with the quotes, or 0. */
+static size_t quoted_name(const char *p, char *out)
+{
+	if (*p != '\'' && *p != '"')
+		return 0;
+	const char *end = strchr(p + 1, *p);
+	if (!end || end - p - 1 >= 64)
+		return 0;
+	memcpy(out, p + 1, (size_t)(end - p - 1));
+	out[end - p - 1] = 0;
+	return (size_t)(end - p + 1);
+}
+
+/* Checks a column name of a figure script against the figure's data. */
+static int column_ok(const figure_data *fd, const char *script, int lineno, const char *col,
+                     char *err, size_t errlen)
+{
+	char why[1024];
+	if (fd->undeclared || schema_has(&fd->columns, col, "the figure's data tables", why, sizeof why))
+		return 0;
+	snprintf(err, errlen, "%s:%d: %s", script, lineno, why);
+	return -1;
+}
+
+/* The items of a using clause (`'t':'loss_mean':(expr)`): a quoted item is
+ * a column name; a number other than 0 (the row index) is refused. */
+static int using_ok(const figure_data *fd, const char *script, int lineno, const char *spec,
+                    char *err, size_t errlen)
+{
+	char col[64];
+	for (const char *p = spec; *p && !strchr(" \t\n,", *p);) {
+		size_t digits = strspn(p, "0123456789"), q = quoted_name(p, col);
+		if (digits && strchr(": \t\n,", p[digits]) && strspn(p, "0") != digits) {
+			snprintf(err, errlen, "%s:%d: 'using %.20s': read columns by name: using "
+			         "'x':'y'", script, lineno, spec);
+			return -1;
+		}
+		if (q && strchr(": \t\n,", p[q]) && column_ok(fd, script, lineno, col, err, errlen))
+			return -1;
+		for (int depth = 0; *p && (depth || !strchr(": \t\n,", *p)); p++) /* the item */
+			depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+		p += *p == ':';
+	}
+	return 0;
+}
+
+/* 1 when word starts at p as a whole word. */
+static int word_at(const char *line, const char *p, const char *word)
+{
+	size_t n = strlen(word);
+	return !strncmp(p, word, n) && (p == line || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'));
+}
+
+/* Checks one line of a figure script: columns by name only (a using
+ * clause's items, column(), stringcolumn(), valid()), each a column of the
+ * figure's data when every table is declared; no $N, no system(). */
+static int script_line_ok(const figure_data *fd, const char *script, int lineno,
+                          const char *line, char *err, size_t errlen)
+{
+	static const char *calls[] = { "column(", "stringcolumn(", "valid(" };
+	char col[64];
+	const char *bad = strstr(line, "system(");
+	for (const char *p = strchr(line, '$'); !bad && p; p = strchr(p + 1, '$'))
+		if (p[1] >= '1' && p[1] <= '9')
+			bad = p;
+	if (bad) {
+		snprintf(err, errlen, "%s:%d: '%.20s': a figure reads columns by name ('name', "
+		         "column('name')), never $N, and runs no system()", script, lineno, bad);
+		return -1;
+	}
+	for (const char *p = line; *p; p++) {
+		if (word_at(line, p, "using") && strchr(" \t", p[5]) &&
+		    using_ok(fd, script, lineno, p + 5 + strspn(p + 5, " \t"), err, errlen))
+			return -1;
+		for (size_t c = 0; c < 3; c++) {
+			size_t n = strlen(calls[c]);
+			if (!word_at(line, p, calls[c]))
+				continue;
+			if (isdigit((unsigned char)p[n]) && p[n] != '0') {
+				snprintf(err, errlen, "%s:%d: '%.20s': read columns by name: column('name')",
+				         script, lineno, p);
+				return -1;
+			}
+			if (quoted_name(p + n, col) && column_ok(fd, script, lineno, col, err, errlen))
+				return -1;
 		}
 	}
-	if (!rc)
-		script_loads(script, out);
-	if (out && fclose(out))
-		rc = -1;
-	free(buf);
-	if (rc) {
-		free(deps);
-		return NULL;
+	return 0;
+}
+
+/* Checks every line of a figure script (comments skipped). */
+static int script_ok(const figure_data *fd, const char *script, char *err, size_t errlen)
+{
+	char line[4096], why[PATH_MAX + 128];
+	FILE *f = regular_file_open(script, why, sizeof why);
+	if (!f) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
 	}
-	return deps;
+	int rc = 0;
+	for (int lineno = 1; !rc && fgets(line, sizeof line, f); lineno++)
+		if (line[strcspn(line, "\n")] = 0, line[strspn(line, " \t")] != '#')
+			rc = script_line_ok(fd, script, lineno, line, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+/* The figure rule of one format: prerequisites and the strict gnuplot
+ * wrapper, which fails on gnuplot's exit status and on its warnings about
+ * missing or empty data (gnuplot itself only warns). */
+static void emit_figure_rule(FILE *mk, const tangle_opts *o, const doc *d, const char *name,
+                             const char *script, const char *vars, const char *deps,
+                             const char *ext)
+{
+	fprintf(mk, "FIGURES_%s += %s/%s.%s\n%s/%s.%s: %s figures/style.gp %s%s\n", d->name,
+	        o->figures, name, ext, o->figures, name, ext, script, vars, deps);
+	fprintf(mk, "\t@mkdir -p %s; echo '  FIG   $@'\n", o->figures);
+	fprintf(mk, "\t@err=$$(gnuplot -e \"datadir='%s'; outbase='%s/%s'; term='%s'; load '%s'\" "
+	            "%s 2>&1 >/dev/null); rc=$$?; [ -z \"$$err\" ] || printf '%%s\\n' \"$$err\" >&2; "
+	            "if [ $$rc -ne 0 ] || printf '%%s\\n' \"$$err\" | grep -q -e 'Cannot find or open "
+	            "file' -e 'Skipping data file with no valid points' -e 'No data in plot'; then "
+	            "rm -f $@; echo 'lindyn: figure $@ failed: %s (data: %s)' >&2; exit 1; fi\n",
+	        o->data, o->figures, name, ext, vars, script, script, vars);
 }
 
 static int emit_figure(FILE *mk, const tangle_opts *o, const doc *d, const block *b,
-                       char **exps, size_t nexps, figure_seen **seen, size_t *nseen, char *err,
+                       const registry *reg, figure_seen **seen, size_t *nseen, char *err,
                        size_t errlen)
 {
 	const block_field *name = block_require(d, b, "name", err, errlen);
 	const block_field *script = name ? block_require(d, b, "script", err, errlen) : NULL;
-	const block_field *uses = script ? block_require(d, b, "uses", err, errlen) : NULL;
-	if (!uses || figure_name_unique(d, name, seen, nseen, err, errlen))
+	const block_field *data = script ? block_require(d, b, "data", err, errlen) : NULL;
+	if (!data || figure_name_unique(d, name, seen, nseen, err, errlen))
 		return -1;
-	char why[PATH_MAX + 128];
+	char why[PATH_MAX + 128], vars[PATH_MAX];
 	if (!tree_file(script->value, why, sizeof why)) {
 		snprintf(err, errlen, "%s:%d: figure script %s", d->path, script->line, why);
 		return -1;
 	}
-	char *deps = figure_deps(d, name, uses, script->value, exps, nexps, err, errlen);
-	if (!deps)
-		return -1;
-	for (int png = 0; png < 2; png++) {
-		const char *ext = png ? "png" : "pdf";
-		fprintf(mk, "FIGURES_%s += %s/%s.%s\n%s/%s.%s: %s figures/style.gp%s\n", d->name,
-		        o->figures, name->value, ext, o->figures, name->value, ext, script->value, deps);
-		fprintf(mk, "\t@mkdir -p %s; echo '  FIG   $@'\n", o->figures);
-		fprintf(mk, "\t@gnuplot -e \"datadir='%s'; outbase='%s/%s'; term='%s'\" %s\n", o->data,
-		        o->figures, name->value, ext, script->value);
-	}
+	snprintf(vars, sizeof vars, "%s/%s.gp", o->figvars, name->value);
+	figure_data fd = { 0 };
+	char *vtext = NULL, *deps = NULL;
+	size_t vlen = 0, dlen = 0;
+	doc_experiments x = { 0 };
+	fd.vars = open_memstream(&vtext, &vlen);
+	fd.deps = open_memstream(&deps, &dlen);
+	int rc = fd.vars && fd.deps ? 0 : (snprintf(err, errlen, "out of memory"), -1);
+	rc = rc ? rc : doc_experiments_load(&x, d, o->quick, err, errlen);
+	if (!rc)
+		fprintf(fd.vars, "# %s: the data of figure '%s' (%s:%d), written by lindyn tangle%s; "
+		        "do not edit\n", vars, name->value, d->path, b->line, o->quick ? " --quick" : "");
+	for (size_t i = 0; i < b->nfields && !rc; i++)
+		if (!strcmp(b->fields[i].key, "data"))
+			rc = figure_data_line(&fd, o, d, name, &b->fields[i], &x, reg, err, errlen);
+	if (!rc)
+		script_loads(script->value, fd.deps);
+	if (fd.vars && fclose(fd.vars))
+		rc = -1;
+	if (fd.deps && fclose(fd.deps))
+		rc = -1;
+	rc = rc ? rc : script_ok(&fd, script->value, err, errlen);
+	if (!rc && write_if_changed(vars, vtext))
+		rc = (snprintf(err, errlen, "%s: cannot write", vars), -1);
+	for (int png = 0; png < 2 && !rc; png++)
+		emit_figure_rule(mk, o, d, name->value, script->value, vars, deps, png ? "png" : "pdf");
+	doc_experiments_free(&x);
+	schema_free(&fd.columns);
+	free(vtext);
 	free(deps);
-	return 0;
+	return rc;
 }
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: lindyn tangle [--quick] --data DIR --figures DIR --blocks DIR "
-	                "--lindyn PATH -o FILE DOC.md...\n");
+	                "[--figvars DIR] --lindyn PATH -o FILE DOC.md...\n");
 	return 1;
 }
 
@@ -409,6 +636,7 @@ static int parse_options(tangle_opts *o, int argc, char **argv)
 		const char **slot = !strcmp(argv[i], "--data")      ? &o->data
 		                    : !strcmp(argv[i], "--figures") ? &o->figures
 		                    : !strcmp(argv[i], "--blocks")  ? &o->blocks
+		                    : !strcmp(argv[i], "--figvars") ? &o->figvars
 		                    : !strcmp(argv[i], "--lindyn")  ? &o->lindyn
 		                    : !strcmp(argv[i], "-o")        ? &o->out
 		                                                    : NULL;
@@ -539,8 +767,8 @@ static int tangle_documents(FILE *mk, const tangle_opts *o, doc *docs, int ndocs
 	for (int i = 0; i < ndocs && !rc; i++) {
 		for (size_t b = 0; b < docs[i].nblocks && !rc; b++)
 			if (docs[i].blocks[b].kind == BLOCK_FIGURE)
-				rc = emit_figure(mk, o, &docs[i], &docs[i].blocks[b], done.names, done.n,
-				                 &seen, &nseen, err, errlen);
+				rc = emit_figure(mk, o, &docs[i], &docs[i].blocks[b], reg, &seen, &nseen, err,
+				                 errlen);
 		fprintf(mk, "ALL_FIGURES += $(FIGURES_%s)\n.PHONY: figures-%s runs-%s\n"
 		            "figures-%s: $(FIGURES_%s)\nruns-%s: $(RUNS_%s)\n",
 		        docs[i].name, docs[i].name, docs[i].name, docs[i].name, docs[i].name,
@@ -555,12 +783,14 @@ static int tangle_documents(FILE *mk, const tangle_opts *o, doc *docs, int ndocs
 
 int cmd_tangle(int argc, char **argv)
 {
-	tangle_opts o = { 0, "data", "build/figures", "build/blocks", "build/lindyn", NULL };
+	tangle_opts o = { 0, "data", "build/figures", "build/blocks", "build/figvars", "build/lindyn",
+		              NULL };
 	int first = parse_options(&o, argc, argv);
 	if (first < 0)
 		return 1;
-	if (mkdirs(o.blocks)) {
-		fprintf(stderr, "lindyn tangle: %s: cannot create directory\n", o.blocks);
+	if (mkdirs(o.blocks) || mkdirs(o.figvars)) {
+		fprintf(stderr, "lindyn tangle: %s: cannot create directory\n",
+		        mkdirs(o.blocks) ? o.blocks : o.figvars);
 		return 1;
 	}
 

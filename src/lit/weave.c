@@ -158,6 +158,20 @@ static void emit_figure_url(FILE *out, const weave_opts *o, const char *name, co
 	fprintf(out, ".%s", ext);
 }
 
+/* The tables a figure reads: its data: lines' references, ", "-separated. */
+static void emit_figure_data(FILE *out, const block *b)
+{
+	const char *sep = "";
+	for (size_t i = 0; i < b->nfields; i++) {
+		const char *eq = strcmp(b->fields[i].key, "data") ? NULL : strchr(b->fields[i].value, '=');
+		if (!eq)
+			continue;
+		fputs(sep, out);
+		html(out, eq + 1 + strspn(eq + 1, " \t"));
+		sep = ", ";
+	}
+}
+
 /* A figure at full width; the image links to the PNG, and the PDF and PNG
  * are named under it. */
 static void emit_figure(FILE *out, const block *b, const weave_opts *o)
@@ -181,8 +195,8 @@ static void emit_figure(FILE *out, const block *b, const weave_opts *o)
 	emit_figure_url(out, o, name, "png");
 	fputs("\">PNG</a> · script <code>", out);
 	html(out, field(b, "script"));
-	fputs("</code> · data of <code>", out);
-	html(out, field(b, "uses"));
+	fputs("</code> · data <code>", out);
+	emit_figure_data(out, b);
 	fputs("</code></span></figcaption>\n</figure>\n```\n", out);
 }
 
