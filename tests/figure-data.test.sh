@@ -54,6 +54,36 @@ tangle_fails 'data: d = e[rate=0.5]/loss.agg' '1:($2)' "figures/f.gp:2: '\$2)"
 tangle_fails 'data: d = e/loss.final' "'rate':'speed'" "no column 'speed' in the figure's data tables (its columns: rate step_mean step_std loss_mean loss_std)"
 tangle_fails 'uses: e' "$q" "paper/p.md:13: 'uses:' is replaced by one line per table read"
 
+# claim_tangles MEASURE [QUICK_LINE]: a document with one claim, tangled.
+claim_tangles() {
+	printf '%s\nname: e\nplugin: fx_declared\nseeds: 2\nsweep: rate=0.5,0.25\nquick-sweep: rate=0.5\naggregate: loss\n%s\n\n' \
+		"${fence}lindyn-experiment" "$fence" > paper/p.md
+	printf '%s\nid: c\nmeasure: %s\nexpect: > 0\n%s%s\n' "${fence}lindyn-claim" "$1" \
+		"${2:+$2
+}" "$fence" >> paper/p.md
+	build/lindyn tangle --data data --figures build/figures --blocks build/blocks \
+		--figvars build/figvars --lindyn build/lindyn -o build/runs.mk paper/p.md 2> err.log
+}
+# claim_fails MEASURE MESSAGE [QUICK_LINE]
+claim_fails() {
+	if claim_tangles "$1" "${3:-}"; then
+		fail "tangle accepted the claim '$1'"
+	fi
+	grep -qF -- "$2" err.log || { cat err.log; fail "no '$2' for '$1'"; }
+	[ "$(wc -l < err.log)" -eq 1 ] || { cat err.log; fail "more than one line for '$1'"; }
+}
+claim_fails 'last("e[rate=0.5]/loss.agg", "loss_maen")' \
+	"paper/p.md:12: claim 'c': 'e[rate=0.5]/loss.agg': no column 'loss_maen' in table 'loss.agg' (did you mean 'loss_mean'?)"
+claim_fails 'at("e[rate=0.5,seed=1]/loss", "loss", "stp", 2)' "no column 'stp' in table 'loss' (did you mean 'step'?)"
+claim_fails 'rows("e[seed=0]/loss")' "selects 2 points of experiment 'e', which differ in 'rate'"
+claim_fails 'rows("e[rate=0.5,seed=0]/weights")' "plugin 'fx_declared' declares no table 'weights' (its tables: loss, summary)"
+claim_fails 'first("e/loss.final", "rate") + status("e[rate=0.5]")' "paper/p.md:12: claim 'c': 'e[rate=0.5]': experiment 'e' has 2 seeds"
+claim_fails 'rows("e[rate=0.25]/loss.agg")' "paper/p.md:12: claim 'c' (quick scale): 'e[rate=0.25]/loss.agg' selects no point"
+claim_tangles 'rows("e[rate=0.25]/loss.agg")' 'quick: n/a the quick sweep has rate=0.5 only' ||
+	{ cat err.log; fail "quick: n/a did not skip the quick-scale check"; }
+claim_tangles 'last("e/loss.final", "loss_mean") + last("e[rate=0.5]/loss.agg", "loss_std")' ||
+	{ cat err.log; fail "a good claim was refused"; }
+
 # A good figure: figvars names the selected files (sweep order) and each
 # point's swept values; the figure is made from them.
 doc 'data: d = e/loss.agg

@@ -298,6 +298,64 @@ static char *resolve_reference(void *ctx, const char *ref, int is_run, char *err
 	return path;
 }
 
+/* The checker of claim_check, remembering whether it failed. */
+typedef struct {
+	expr_checker fn;
+	void *ctx;
+	int failed;
+} check_relay;
+
+static int relay(void *ctx, const char *ref, int is_run, const char *const *columns,
+                 size_t ncolumns, char *err, size_t errlen)
+{
+	check_relay *r = ctx;
+	int rc = r->fn(r->ctx, ref, is_run, columns, ncolumns, err, errlen);
+	r->failed |= rc != 0;
+	return rc;
+}
+
+/* Checks one expression of field f (its text from `text` on). */
+static int check_field(expr_env *env, const block_field *f, const char *text, check_relay *r,
+                       int *line)
+{
+	double v;
+	char err[8];
+	*line = f->line;
+	expr_eval(env, text, &v, err, sizeof err);
+	return r->failed ? -1 : 0;
+}
+
+int claim_check(const block *b, int quick, expr_checker fn, void *ctx, int *line)
+{
+	check_relay r = { fn, ctx, 0 };
+	expr_env *env = expr_env_new("");
+	if (!env)
+		return 0;
+	expr_env_check_with(env, relay, &r);
+	int rc = 0;
+	for (size_t i = 0; i < b->nfields && !rc; i++) {
+		const block_field *f = &b->fields[i];
+		const char *eq = strchr(f->value, '=');
+		expectation x;
+		const char *why;
+		if (!strcmp(f->key, "let") && eq) {
+			char name[64];
+			snprintf(name, sizeof name, "%.*s", (int)strcspn(f->value, " \t="), f->value);
+			rc = check_field(env, f, eq + 1, &r, line);
+			expr_define(env, name, 1);
+		} else if (!strcmp(f->key, "measure")) {
+			rc = check_field(env, f, f->value, &r, line);
+		} else if ((!strcmp(f->key, "expect") || (quick && !strcmp(f->key, "quick"))) &&
+		           !expect_parse(f->value, &x, &why)) {
+			rc = (x.form != EXPECT_TRUE && check_field(env, f, x.a, &r, line)) ||
+			     ((x.form == EXPECT_IN || x.form == EXPECT_TOL) &&
+			      check_field(env, f, x.b, &r, line)) ? -1 : 0;
+		}
+	}
+	expr_env_free(env);
+	return rc;
+}
+
 void claim_eval(const doc *d, const block *b, const char *datadir, int quick, claim_result *r)
 {
 	memset(r, 0, sizeof *r);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "doc.h"
+#include "expr.h"
 
 /* PASS: the expectation holds.  FAIL: it does not.  DIFFERS: it does not,
  * and the block's known: line documents why (a disagreement with the
@@ -29,6 +30,12 @@ typedef struct {
 
 /* quick: evaluate at quick scale (the block's quick: line applies). */
 void claim_eval(const doc *d, const block *b, const char *datadir, int quick, claim_result *r);
+/* Passes every table and run reference of the claim's let:, measure: and
+ * expect: (or, quick, quick:) expressions, with their column names, to fn
+ * (expr_env_check_with), setting *line to the line of the field being
+ * checked first; reads no data.  Returns -1 when fn failed, else 0 (other
+ * problems are verify's to report). */
+int claim_check(const block *b, int quick, expr_checker fn, void *ctx, int *line);
 /* "PASS", "FAIL", "ERROR", "DIFFERS", "n/a". */
 const char *claim_outcome_name(claim_outcome o);
 

@@ -30,6 +30,8 @@ struct expr_env {
 	int confined; /* arguments must name one of experiments (maybe none) */
 	expr_resolver resolve; /* NULL: arguments are paths */
 	void *resolve_ctx;
+	expr_checker check; /* check mode when not NULL */
+	void *check_ctx;
 	tsv tables[MAX_TABLES]; /* cache: claims read the same files again and again */
 	size_t ntables;
 };
@@ -238,6 +240,26 @@ static char *data_file(parser *ps, const char *rel, const char *suffix)
 	return path;
 }
 
+void expr_env_check_with(expr_env *env, expr_checker fn, void *ctx)
+{
+	env->check = fn;
+	env->check_ctx = ctx;
+}
+
+/* Check mode: the reference and column arguments go to the checker. */
+static double check_call(parser *ps, const char *name, const char *sig, const arg *a)
+{
+	const char *cols[MAX_ARGS];
+	size_t n = 0;
+	char why[1024];
+	for (size_t i = 1; sig[i]; i++)
+		if (sig[i] == 'c')
+			cols[n++] = a[i].s;
+	if (ps->env->check(ps->env->check_ctx, a[0].s, sig[0] == 'R', cols, n, why, sizeof why))
+		return fail(ps, "%s(): %s", name, why);
+	return 1;
+}
+
 /* The path under the data directory an argument names: the resolver's,
  * else the argument itself; malloc'd, or NULL after fail(). */
 static char *resolved(parser *ps, const char *fn, const char *arg, int is_run)
@@ -431,7 +453,8 @@ static double call(parser *ps, size_t f, arg *a, int n)
 		if ((sig[i] != 'n') != a[i].is_string)
 			return fail(ps, "%s(): argument %d must be a %s", name, i + 1,
 			            sig[i] == 'n' ? "number" : "quoted string");
-	double v = sig[0] == 'R' ? status_of(ps, a[0].s)
+	double v = ps->env->check && strchr("RT", sig[0]) ? check_call(ps, name, sig, a)
+	         : sig[0] == 'R' ? status_of(ps, a[0].s)
 	         : sig[0] == 'T' ? table_function(ps, name, sig, a) : maths(name, a);
 	if (!ps->failed && !isfinite(v))
 		return fail(ps, "%s(): the value is %s", name,

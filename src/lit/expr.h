@@ -33,6 +33,15 @@ typedef char *(*expr_resolver)(void *ctx, const char *ref, int is_run, char *err
  * of paths. */
 void expr_env_resolve_with(expr_env *env, expr_resolver fn, void *ctx);
 
+/* Checks a table or run reference and the column names a function gives
+ * with it (none for rows() and status()); 0, or -1 with err set. */
+typedef int (*expr_checker)(void *ctx, const char *ref, int is_run, const char *const *columns,
+                            size_t ncolumns, char *err, size_t errlen);
+/* Check mode: table and run functions read no data; they pass their
+ * reference and columns to fn and yield 1 (a failing fn fails the
+ * evaluation with its message). */
+void expr_env_check_with(expr_env *env, expr_checker fn, void *ctx);
+
 /* Is s a name expressions can use (a let: name): a letter, then letters,
  * digits and '_'? */
 int expr_is_name(const char *s);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../cmd/commands.h"
+#include "claims.h"
 #include "doc.h"
 #include "experiment.h"
 #include "schema.h"
@@ -621,6 +622,75 @@ static int emit_figure(FILE *mk, const tangle_opts *o, const doc *d, const block
 	return rc;
 }
 
+/* What the checker of one claim's references needs. */
+typedef struct {
+	const doc_experiments *x;
+	const registry *reg;
+	char msg[1024]; /* the first failure */
+} claim_checker;
+
+/* A claim's reference selects one point, of a declared table with these
+ * columns (the expr_checker of claim_check). */
+static int check_claim_reference(void *ctx, const char *ref, int is_run,
+                                 const char *const *columns, size_t ncolumns, char *err,
+                                 size_t errlen)
+{
+	claim_checker *c = ctx;
+	data_sel s;
+	if (data_sel_resolve(&s, c->x, ref, is_run, 1, err, errlen)) {
+		snprintf(c->msg, sizeof c->msg, "%s", err);
+		return -1;
+	}
+	const registry_entry *p = is_run ? NULL : registry_find(c->reg, s.e->plugin);
+	schema_columns cols;
+	char what[128], why[768];
+	int rc = p ? schema_of(&cols, &p->desc, &s, why, sizeof why) : 0;
+	if (rc < 0)
+		snprintf(err, errlen, "'%.200s': %s", ref, why);
+	snprintf(what, sizeof what, "table '%s%s'", s.table,
+	         s.kind == REF_AGG ? ".agg" : s.kind == REF_FINAL ? ".final" : "");
+	for (size_t i = 0; rc > 0 && i < ncolumns; i++)
+		if (!schema_has(&cols, columns[i], what, why, sizeof why)) {
+			snprintf(err, errlen, "'%.200s': %s", ref, why);
+			rc = -1;
+		}
+	if (rc > 0)
+		schema_free(&cols);
+	data_sel_free(&s);
+	if (rc < 0)
+		snprintf(c->msg, sizeof c->msg, "%s", err);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Checks the references of every claim of d, at paper scale and, unless
+ * its quick: is n/a, at quick scale (paper/FORMAT.md, "Checked before
+ * anything runs"). */
+static int check_claims(const doc *d, const registry *reg, char *err, size_t errlen)
+{
+	int rc = 0;
+	for (int quick = 0; quick < 2 && !rc; quick++) {
+		doc_experiments x;
+		if (doc_experiments_load(&x, d, quick, err, errlen)) {
+			doc_experiments_free(&x);
+			return -1;
+		}
+		claim_checker c = { &x, reg, "" };
+		for (size_t b = 0; b < d->nblocks && !rc; b++) {
+			const block *k = &d->blocks[b];
+			const block_field *q = block_field_get(k, "quick"), *id = block_field_get(k, "id");
+			int line = k->line;
+			if (k->kind != BLOCK_CLAIM || (quick && q && !strncmp(q->value, "n/a", 3)))
+				continue;
+			rc = claim_check(k, quick, check_claim_reference, &c, &line);
+			if (rc)
+				snprintf(err, errlen, "%s:%d: claim '%s'%s: %s", d->path, line,
+				         id ? id->value : "?", quick ? " (quick scale)" : "", c.msg);
+		}
+		doc_experiments_free(&x);
+	}
+	return rc;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: lindyn tangle [--quick] --data DIR --figures DIR --blocks DIR "
@@ -769,6 +839,7 @@ static int tangle_documents(FILE *mk, const tangle_opts *o, doc *docs, int ndocs
 			if (docs[i].blocks[b].kind == BLOCK_FIGURE)
 				rc = emit_figure(mk, o, &docs[i], &docs[i].blocks[b], reg, &seen, &nseen, err,
 				                 errlen);
+		rc = rc ? rc : check_claims(&docs[i], reg, err, errlen);
 		fprintf(mk, "ALL_FIGURES += $(FIGURES_%s)\n.PHONY: figures-%s runs-%s\n"
 		            "figures-%s: $(FIGURES_%s)\nruns-%s: $(RUNS_%s)\n",
 		        docs[i].name, docs[i].name, docs[i].name, docs[i].name, docs[i].name,
