@@ -667,8 +667,10 @@ static int check_claim_reference(void *ctx, const char *ref, int is_run,
  * anything runs"). */
 static int check_claims(const doc *d, const registry *reg, char *err, size_t errlen)
 {
-	int rc = 0;
-	for (int quick = 0; quick < 2 && !rc; quick++) {
+	int rc = 0, claims = 0;
+	for (size_t b = 0; b < d->nblocks; b++)
+		claims |= d->blocks[b].kind == BLOCK_CLAIM;
+	for (int quick = 0; quick < 2 && !rc && claims; quick++) {
 		doc_experiments x;
 		if (doc_experiments_load(&x, d, quick, err, errlen)) {
 			doc_experiments_free(&x);
