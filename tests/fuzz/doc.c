@@ -43,18 +43,20 @@ static void parse_experiments(const char *path)
 
 static void tangle(const char *path, int quick)
 {
-	char data[4200], figures[4200], blocks[4200], out[4200];
+	char data[4200], figures[4200], blocks[4200], figvars[4200], out[4200];
 	snprintf(data, sizeof data, "%s/data", fuzz_dir());
 	snprintf(figures, sizeof figures, "%s/figures", fuzz_dir());
 	snprintf(blocks, sizeof blocks, "%s/blocks", fuzz_dir());
+	snprintf(figvars, sizeof figvars, "%s/figvars", fuzz_dir());
 	snprintf(out, sizeof out, "%s/runs.mk", fuzz_dir());
-	char *argv[12];
+	char *argv[14];
 	int argc = 0;
 	if (quick)
 		argv[argc++] = "--quick";
 	argv[argc++] = "--data", argv[argc++] = data;
 	argv[argc++] = "--figures", argv[argc++] = figures;
 	argv[argc++] = "--blocks", argv[argc++] = blocks;
+	argv[argc++] = "--figvars", argv[argc++] = figvars;
 	argv[argc++] = "-o", argv[argc++] = out;
 	argv[argc++] = (char *)path;
 	argv[argc] = NULL;
