@@ -432,7 +432,7 @@ static int figure_data_line(figure_data *fd, const tangle_opts *o, const doc *d,
 		return -1;
 	}
 	const registry_entry *p = registry_find(reg, s.e->plugin);
-	schema_columns c;
+	schema_columns c = { 0 };
 	int declared = p ? schema_of(&c, &p->desc, &s, why, sizeof why) : 0;
 	int rc = declared < 0 ? -1 : 0;
 	if (rc)
@@ -644,17 +644,19 @@ static int check_claim_reference(void *ctx, const char *ref, int is_run,
 	const registry_entry *p = is_run ? NULL : registry_find(c->reg, s.e->plugin);
 	schema_columns cols;
 	char what[128], why[768];
-	int rc = p ? schema_of(&cols, &p->desc, &s, why, sizeof why) : 0;
-	if (rc < 0)
+	int declared = p ? schema_of(&cols, &p->desc, &s, why, sizeof why) : 0, rc = 0;
+	if (declared < 0) {
 		snprintf(err, errlen, "'%.200s': %s", ref, why);
+		rc = -1;
+	}
 	snprintf(what, sizeof what, "table '%s%s'", s.table,
 	         s.kind == REF_AGG ? ".agg" : s.kind == REF_FINAL ? ".final" : "");
-	for (size_t i = 0; rc > 0 && i < ncolumns; i++)
+	for (size_t i = 0; declared > 0 && !rc && i < ncolumns; i++)
 		if (!schema_has(&cols, columns[i], what, why, sizeof why)) {
 			snprintf(err, errlen, "'%.200s': %s", ref, why);
 			rc = -1;
 		}
-	if (rc > 0)
+	if (declared > 0)
 		schema_free(&cols);
 	data_sel_free(&s);
 	if (rc < 0)
