@@ -13,14 +13,15 @@ load 'figures/style.gp'
 set multiplot layout 1,3 margins 0.05,0.95,0.15,0.90 spacing 0.07,0
 set logscale x
 set xrange [0.02:1.25]
-# a tic at every swept std, labelled as %g prints it
+# a tic at every swept std (the pre-trained head's points), labelled as %g prints it
+std_label(x) = sprintf('%g', x)
 set xtics ()
 set xlabel 'LoRA init std'
 set key bottom left font ',8'
 
 set title 'accuracy'
 set ylabel 'accuracy (%)'
-plot pre using 'init_std':'train_acc_mean':'train_acc_std':xticlabels(sprintf('%g', column('init_std'))) with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c1 title 'train, pre-trained head', \
+plot pre using 'init_std':'train_acc_mean':'train_acc_std':xticlabels(std_label(column('init_std'))) with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c1 title 'train, pre-trained head', \
      pre using 'init_std':'test_acc_mean':'test_acc_std' with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c2 title 'test, pre-trained head', \
      fresh using 'init_std':'train_acc_mean':'train_acc_std' with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c1 title 'train, fresh head', \
      fresh using 'init_std':'test_acc_mean':'test_acc_std' with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c2 title 'test, fresh head'
@@ -28,7 +29,7 @@ plot pre using 'init_std':'train_acc_mean':'train_acc_std':xticlabels(sprintf('%
 set title 'cross-entropy'
 set ylabel 'loss'
 set key top left
-plot pre using 'init_std':'train_loss_mean':'train_loss_std':xticlabels(sprintf('%g', column('init_std'))) with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c1 title 'train, pre-trained head', \
+plot pre using 'init_std':'train_loss_mean':'train_loss_std':xticlabels(std_label(column('init_std'))) with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c1 title 'train, pre-trained head', \
      pre using 'init_std':'test_loss_mean':'test_loss_std' with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c2 title 'test, pre-trained head', \
      fresh using 'init_std':'train_loss_mean':'train_loss_std' with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c1 title 'train, fresh head', \
      fresh using 'init_std':'test_loss_mean':'test_loss_std' with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c2 title 'test, fresh head'
