@@ -3,36 +3,36 @@
 # +/- std over seeds, for the head pre-trained on five classes (solid, filled)
 # and the fresh zero head (dashed, open); right: alignment of [B; A^T] with
 # the linearized growth directions and ||[B; A^T]||_F over the first 300 SGD
-# steps (init std 1e-3, step 0.1), mean +/- std bands.
+# steps (init std 1e-3, step 0.1), mean +/- std bands.  Data lines: pre and
+# fresh (epoch.final of the std sweep of each head), align_pre and align_fresh
+# (early.agg of the 300-step runs).
 size_pdf = '10in,3.3in'
 size_png = '1800,600'
 load 'figures/style.gp'
-pre = datadir.'/lora_fig2/epoch.final.tsv'
-fresh = datadir.'/lora_fig2_fresh/epoch.final.tsv'
-apre = datadir.'/lora_fig2_align/base/early.agg.tsv'
-afresh = datadir.'/lora_fig2_align_fresh/base/early.agg.tsv'
 
 set multiplot layout 1,3 margins 0.05,0.95,0.15,0.90 spacing 0.07,0
 set logscale x
 set xrange [0.02:1.25]
-set xtics ('0.025' 0.025, '0.05' 0.05, '0.1' 0.1, '0.2' 0.2, '0.4' 0.4, '1' 1)
+# a tic at every swept std (the pre-trained head's points), labelled as %g prints it
+std_label(x) = sprintf('%g', x)
+set xtics ()
 set xlabel 'LoRA init std'
 set key bottom left font ',8'
 
 set title 'accuracy'
 set ylabel 'accuracy (%)'
-plot pre using 1:8:9 with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c1 title 'train, pre-trained head', \
-     pre using 1:12:13 with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c2 title 'test, pre-trained head', \
-     fresh using 1:8:9 with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c1 title 'train, fresh head', \
-     fresh using 1:12:13 with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c2 title 'test, fresh head'
+plot pre using 'init_std':'train_acc_mean':'train_acc_std':xticlabels(std_label(column('init_std'))) with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c1 title 'train, pre-trained head', \
+     pre using 'init_std':'test_acc_mean':'test_acc_std' with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c2 title 'test, pre-trained head', \
+     fresh using 'init_std':'train_acc_mean':'train_acc_std' with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c1 title 'train, fresh head', \
+     fresh using 'init_std':'test_acc_mean':'test_acc_std' with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c2 title 'test, fresh head'
 
 set title 'cross-entropy'
 set ylabel 'loss'
 set key top left
-plot pre using 1:6:7 with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c1 title 'train, pre-trained head', \
-     pre using 1:10:11 with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c2 title 'test, pre-trained head', \
-     fresh using 1:6:7 with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c1 title 'train, fresh head', \
-     fresh using 1:10:11 with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c2 title 'test, fresh head'
+plot pre using 'init_std':'train_loss_mean':'train_loss_std':xticlabels(std_label(column('init_std'))) with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c1 title 'train, pre-trained head', \
+     pre using 'init_std':'test_loss_mean':'test_loss_std' with yerrorlines lw 1.5 pt 7 ps 0.6 lc rgb c2 title 'test, pre-trained head', \
+     fresh using 'init_std':'train_loss_mean':'train_loss_std' with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c1 title 'train, fresh head', \
+     fresh using 'init_std':'test_loss_mean':'test_loss_std' with yerrorlines lw 1.5 dt 2 pt 6 ps 0.6 lc rgb c2 title 'test, fresh head'
 
 set title 'first 300 SGD steps (init std 1e-3)'
 unset logscale x
@@ -46,12 +46,12 @@ set y2range [0:6]
 set y2tics
 set ytics nomirror
 set key top right
-plot apre using 1:($4-$5):($4+$5) with filledcurves lc rgb c1 notitle, \
-     apre using 1:4 with lines lw 1.5 lc rgb c1 title 'alignment, pre-trained head', \
-     afresh using 1:($4-$5):($4+$5) with filledcurves lc rgb c1 notitle, \
-     afresh using 1:4 with lines lw 1.5 dt 2 lc rgb c1 title 'alignment, fresh head', \
-     apre using 1:($6-$7):($6+$7) axes x1y2 with filledcurves lc rgb c2 notitle, \
-     apre using 1:6 axes x1y2 with lines lw 1.5 lc rgb c2 title 'norm, pre-trained head', \
-     afresh using 1:($6-$7):($6+$7) axes x1y2 with filledcurves lc rgb c2 notitle, \
-     afresh using 1:6 axes x1y2 with lines lw 1.5 dt 2 lc rgb c2 title 'norm, fresh head'
+plot align_pre using 'step':(column('align_mean') - column('align_std')):(column('align_mean') + column('align_std')) with filledcurves lc rgb c1 notitle, \
+     align_pre using 'step':'align_mean' with lines lw 1.5 lc rgb c1 title 'alignment, pre-trained head', \
+     align_fresh using 'step':(column('align_mean') - column('align_std')):(column('align_mean') + column('align_std')) with filledcurves lc rgb c1 notitle, \
+     align_fresh using 'step':'align_mean' with lines lw 1.5 dt 2 lc rgb c1 title 'alignment, fresh head', \
+     align_pre using 'step':(column('z_norm_mean') - column('z_norm_std')):(column('z_norm_mean') + column('z_norm_std')) axes x1y2 with filledcurves lc rgb c2 notitle, \
+     align_pre using 'step':'z_norm_mean' axes x1y2 with lines lw 1.5 lc rgb c2 title 'norm, pre-trained head', \
+     align_fresh using 'step':(column('z_norm_mean') - column('z_norm_std')):(column('z_norm_mean') + column('z_norm_std')) axes x1y2 with filledcurves lc rgb c2 notitle, \
+     align_fresh using 'step':'z_norm_mean' axes x1y2 with lines lw 1.5 dt 2 lc rgb c2 title 'norm, fresh head'
 unset multiplot
