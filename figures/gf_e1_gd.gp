@@ -1,22 +1,24 @@
 # S1 Fig. 2: averaged loss of GD (gd2) vs iteration for the balanced init and
-# the three imbalanced cases, with the Theorem 1 bound L0 exp(-bound_rate t).
+# the imbalanced cases, with the Theorem 1 bound L0 exp(-bound_rate t).
+# Data (figvars): balanced (loss), cases (loss of each imbalanced case, with
+# cases_sigma_u / cases_sigma_v), case_summary (their summary tables).
 size_pdf = '5in,3.6in'
 load 'figures/style.gp'
-e = datadir.'/gf_e1_gd/'
-pt(p) = e.p.'/s0/'
-P0 = 'init-balanced_sigma_u-0.1_sigma_v-0.1'
-P1 = 'init-gauss_sigma_u-0.1_sigma_v-0.1'
-P2 = 'init-gauss_sigma_u-0.5_sigma_v-0.02'
-P3 = 'init-gauss_sigma_u-0.05_sigma_v-0.2'
-# level of imbalance c (column 1), L0 (6) and the bound's rate 2 lambda_r c (10) from each summary
-do for [k=1:3] {
-    p = (k == 1 ? P1 : k == 2 ? P2 : P3)
-    stats pt(p).'summary.tsv' using 1 nooutput
-    eval sprintf('lev%d = STATS_max', k)
-    stats pt(p).'summary.tsv' using 6 nooutput
-    eval sprintf('L%d = STATS_max', k)
-    stats pt(p).'summary.tsv' using 10 nooutput
-    eval sprintf('r%d = STATS_max', k)
+colours = c1.' '.c2.' '.c3.' '.c4.' '.c5.' '.c6
+case_sel(k) = sprintf('sigma_u=%s sigma_v=%s', word(cases_sigma_u, k), word(cases_sigma_v, k))
+# Level of imbalance c, L0 and the bound's rate 2 lambda_r c from each case's summary.
+ncases = words(cases)
+array lev[ncases]
+array L0[ncases]
+array rate[ncases]
+do for [k=1:ncases] {
+    s = lindyn_pick('case_summary', case_sel(k))
+    stats s using 'c' nooutput
+    lev[k] = STATS_max
+    stats s using 'loss0' nooutput
+    L0[k] = STATS_max
+    stats s using 'bound_rate' nooutput
+    rate[k] = STATS_max
 }
 set logscale y
 set format y '10^{%L}'
@@ -27,11 +29,8 @@ set mxtics 5
 set xlabel 'iteration k'
 set ylabel 'loss (1/n)||Y - XUV^T||^2'
 set key bottom left Left reverse font ',8'
-plot pt(P0).'loss.tsv' using 1:3 with lines lw 1.5 lc rgb c7 title 'balanced (c = 0)', \
-     pt(P1).'loss.tsv' using 1:3 with lines lw 1.5 lc rgb c1 title sprintf('case 1: σ_U = 0.1, σ_V = 0.1, c = %.2f', lev1), \
-     pt(P1).'loss.tsv' using 1:(L1*exp(-r1*$2)) with lines dt 2 lc rgb c1 notitle, \
-     pt(P2).'loss.tsv' using 1:3 with lines lw 1.5 lc rgb c2 title sprintf('case 2: σ_U = 0.5, σ_V = 0.02, c = %.1f', lev2), \
-     pt(P2).'loss.tsv' using 1:(L2*exp(-r2*$2)) with lines dt 2 lc rgb c2 notitle, \
-     pt(P3).'loss.tsv' using 1:3 with lines lw 1.5 lc rgb c3 title sprintf('case 3: σ_U = 0.05, σ_V = 0.2, c = %.1f', lev3), \
-     pt(P3).'loss.tsv' using 1:(L3*exp(-r3*$2)) with lines dt 2 lc rgb c3 notitle, \
+plot balanced using 'step':'loss' with lines lw 1.5 lc rgb c7 title 'balanced (c = 0)', \
+     for [k=1:ncases] word(cases, k) using 'step':'loss' with lines lw 1.5 lc rgb word(colours, k) \
+         title sprintf('case %d: σ_U = %s, σ_V = %s, c = %.3g', k, word(cases_sigma_u, k), word(cases_sigma_v, k), lev[k]), \
+     for [k=1:ncases] word(cases, k) using 'step':(L0[k]*exp(-rate[k]*column('t'))) with lines dt 2 lc rgb word(colours, k) notitle, \
      NaN with lines dt 2 lc rgb '#666666' title 'Theorem 1 bound'
