@@ -226,15 +226,31 @@ $(RUNS_MK): $(PAPERS) $(PAPERS_LIST) $(LINDYN) $(PLUGIN_SOS) $(wildcard figures/
 	  --blocks $(BUILD)/blocks$(if $(QUICK),-quick) --figvars $(BUILD)/figvars$(if $(QUICK),-quick) \
 	  --lindyn $(LINDYN) -o $@ $(PAPERS)
 
-ifneq ($(filter figures verify paper figures-% runs-% verify-% paper-% figure-% reference compare artifact \
+ifneq ($(filter figures verify paper do-figures do-verify do-paper figures-% runs-% verify-% paper-% figure-% reference compare artifact \
                 $(BUILD)/paper/%,$(MAKECMDGOALS)),)
 include $(RUNS_MK)
 endif
 
-figures: all $(RUNS_MK) $$(ALL_FIGURES)
+# figures, verify and paper do their work (do-figures, ...) in a second make
+# under `lindyn progress`: runs done/total, elapsed time and an estimate of
+# what remains on one line (a plain line every 10% when stderr is no
+# terminal) instead of a RUN line per run; every other line, and every
+# failure, prints as it comes.  PROGRESS=0, or make -n, does the work here.
+PROGRESS ?= 1
+.PHONY: do-figures do-verify do-paper
+ifeq ($(PROGRESS)$(findstring n,$(firstword -$(MAKEFLAGS))),1)
+figures verify paper: all $(RUNS_MK)
+	+@$(LINDYN) progress -- $(MAKE) --no-print-directory do-$@
+else
+figures: do-figures
+verify: do-verify
+paper: do-paper
+endif
+
+do-figures: all $(RUNS_MK) $$(ALL_FIGURES)
 	@echo "figures: $(words $(ALL_FIGURES)) files in $(FIGDIR)"
 
-verify: all $(RUNS_MK) $$(ALL_RUNS)
+do-verify: all $(RUNS_MK) $$(ALL_RUNS)
 	$(LINDYN) verify $(if $(QUICK),--quick) --data $(DATA) $(PAPERS)
 
 # One document's claims, after its runs only.
@@ -256,7 +272,7 @@ PAGE_FILES   := src/page/head.html src/page/nav.html
 PAGES        := $(PAPERS:paper/%.md=$(PAGEDIR)/%.html)
 PANDOC_PAGE   = pandoc --standalone --mathml --from markdown --to html5 -H src/page/head.html
 
-paper: $(PAGES) $(PAGEDIR)/index.html
+do-paper: $(PAGES) $(PAGEDIR)/index.html
 	@echo "paper: $(PAGEDIR)/index.html and $(words $(PAGES)) pages"
 
 paper-%: $(PAGEDIR)/%.html

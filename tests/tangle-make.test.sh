@@ -16,8 +16,9 @@ cp figures/style.gp "$tmp/figures/"
 ln -s "$root/$build/lindyn" "$tmp/build/lindyn"
 export LINDYN_PLUGIN_PATH="$root/$build/fixtures/good.so"
 cd "$tmp"
-# -o: take the driver as built; this tree has no sources to build it from.
-mk() { make -s -o build/lindyn "$@"; }
+# -o: take the driver as built; this tree has no sources to build it from
+# (PROGRESS=0: in this make, as a second make would not inherit -o).
+mk() { make -s -o build/lindyn PROGRESS=0 "$@"; }
 fail() { echo "tangle-make: $*"; exit 1; }
 # A document rewritten within the filesystem's timestamp tick of the fragment
 # looks no newer to make: date the fragment back (still after 2000-01-01).

@@ -14,5 +14,6 @@ int cmd_weave(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_check_plugin(int argc, char **argv);
 int cmd_new_plugin(int argc, char **argv);
+int cmd_progress(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static const struct {
 	{ "aggregate", cmd_aggregate, "aggregate [opts] FILE...   mean/std over seeds" },
 	{ "verify", cmd_verify, "verify --data DIR DOC.md...  evaluate every claim" },
 	{ "compare", cmd_compare, "compare REF DATA           tables and claims against a reference" },
+	{ "progress", cmd_progress, "progress -- MAKE ARGS...   a make of the runs, as one progress line" },
 	{ "weave", cmd_weave, "weave [opts] DOC.md        Markdown with figures and claim results" },
 };
 
