@@ -112,6 +112,40 @@ static void rejects_width_below_output(void **unused)
 	lindyn_run_free(r);
 }
 
+/* Every table is written with exactly its declared columns, in order. */
+static void writes_the_declared_tables(void **unused)
+{
+	(void)unused;
+	const lindyn_table_def *tables = lindyn_plugin_descriptor(0)->tables;
+	assert_non_null(tables);
+	lindyn_run *r = lindyn_run_new(lindyn_plugin_descriptor(0), NULL);
+	assert_int_equal(lindyn_run_set(r, "steps=3"), 0);
+	assert_int_equal(lindyn_run_exec(r), 0);
+	size_t n = 0;
+	for (; tables[n].name; n++) {
+		const char *name = tables[n].name;
+		assert_string_equal(lindyn_run_table_name(r, n), name);
+		size_t c = 0;
+		for (; tables[n].columns[c].name; c++)
+			assert_string_equal(lindyn_run_column_name(r, name, c), tables[n].columns[c].name);
+		assert_int_equal(lindyn_run_columns(r, name), c);
+	}
+	assert_null(lindyn_run_table_name(r, n));
+	lindyn_run_free(r);
+}
+
+/* Bounds that only meant "no limit" are unbounded. */
+static void accepts_unbounded_values(void **unused)
+{
+	(void)unused;
+	lindyn_run *r = lindyn_run_new(lindyn_plugin_descriptor(0), NULL);
+	assert_int_equal(lindyn_run_set(r, "steps=2000000000"), 0);
+	assert_int_equal(lindyn_run_set(r, "log_every=2000000000"), 0);
+	assert_int_equal(lindyn_run_set(r, "tol=1e305"), 0);
+	assert_int_equal(lindyn_run_set(r, "log_every=0"), LINDYN_EINVAL);
+	lindyn_run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +153,8 @@ int main(void)
 		cmocka_unit_test(imbalance_drift_is_second_order),
 		cmocka_unit_test(heavy_ball_starts_as_gd),
 		cmocka_unit_test(rejects_width_below_output),
+		cmocka_unit_test(writes_the_declared_tables),
+		cmocka_unit_test(accepts_unbounded_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -509,6 +509,88 @@ static void test_net_lanczos_run(void **state)
 	lindyn_run_free(b);
 }
 
+/* The position of `name` among a declared table's columns, -1 if absent. */
+static int declared_at(const lindyn_table_def *t, const char *name)
+{
+	for (int i = 0; t->columns[i].name; i++)
+		if (!strcmp(t->columns[i].name, name))
+			return i;
+	return -1;
+}
+
+/* Every table a model writes is declared and holds a selection of its
+ * declared columns in declared order; over the four models, every declared
+ * table and column is written (the declaration is the union, nothing more). */
+static void test_tables_are_declared(void **state)
+{
+	(void)state;
+	const lindyn_table_def *tables = lindyn_plugin_descriptor(0)->tables;
+	assert_non_null(tables);
+	int written[8][40] = {{0}};
+	const char *models[] = {"model=product", "model=net", "model=valley", "model=logistic"};
+	for (size_t m = 0; m < sizeof models / sizeof *models; m++) {
+		int st;
+		/* valley, logistic: a start beyond the stable range, so t* > 0 */
+		const char *args[] = {models[m], "steps=50", "theta2=0.5", "eta=1.5", NULL};
+		lindyn_run *r = run_with(args, &st);
+		assert_int_equal(st, LINDYN_OK);
+		const char *name;
+		for (size_t i = 0; (name = lindyn_run_table_name(r, i)); i++) {
+			size_t t = 0;
+			while (tables[t].name && strcmp(tables[t].name, name))
+				t++;
+			assert_non_null(tables[t].name);
+			int last = -1;
+			for (size_t c = 0; c < lindyn_run_columns(r, name); c++) {
+				int at = declared_at(&tables[t], lindyn_run_column_name(r, name, c));
+				assert_true(at > last);
+				written[t][at] = 1;
+				last = at;
+			}
+		}
+		lindyn_run_free(r);
+	}
+	for (size_t t = 0; tables[t].name; t++)
+		for (size_t c = 0; tables[t].columns[c].name; c++) {
+			if (!written[t][c])
+				fail_msg("%s.%s is declared but no model writes it", tables[t].name,
+				         tables[t].columns[c].name);
+		}
+}
+
+/* The ENUM choices come from the X-macro lists: same words, same order as
+ * before (documents name them). */
+static void test_enum_choices(void **state)
+{
+	(void)state;
+	const char *expect[][2] = {{"model", "product|net|valley|logistic"},
+	                           {"eta_unit", "abs|crit"},
+	                           {"init", "offset|balanced"},
+	                           {"hessian", "auto|dense|lanczos"}};
+	const lindyn_param *p = lindyn_plugin_descriptor(0)->params;
+	for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
+		size_t k = 0;
+		while (p[k].key && strcmp(p[k].key, expect[i][0]))
+			k++;
+		assert_non_null(p[k].key);
+		assert_string_equal(p[k].choices, expect[i][1]);
+	}
+}
+
+/* Bounds that only meant "no limit" are unbounded. */
+static void test_unbounded(void **state)
+{
+	(void)state;
+	lindyn_run *r = lindyn_run_new(lindyn_plugin_descriptor(0), NULL);
+	assert_int_equal(lindyn_run_set(r, "steps=2000000000"), LINDYN_OK);
+	assert_int_equal(lindyn_run_set(r, "log_linear=2000000000"), LINDYN_OK);
+	assert_int_equal(lindyn_run_set(r, "blowup=1e305"), LINDYN_OK);
+	assert_int_equal(lindyn_run_set(r, "y=2e6"), LINDYN_OK);
+	assert_int_equal(lindyn_run_set(r, "anorm=2e6"), LINDYN_OK);
+	assert_int_equal(lindyn_run_set(r, "blowup=0"), LINDYN_EINVAL);
+	lindyn_run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +608,9 @@ int main(void)
 		cmocka_unit_test(test_divergence),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_net_lanczos_run),
+		cmocka_unit_test(test_tables_are_declared),
+		cmocka_unit_test(test_enum_choices),
+		cmocka_unit_test(test_unbounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -474,6 +474,52 @@ static void test_cache_race(void **state)
 	lindyn_run_free(warm);
 }
 
+/* Every table is written with exactly its declared columns, in order, and
+ * the optimizer's choices are the X-macro list's words. */
+static void test_writes_the_declared_tables(void **state)
+{
+	(void)state;
+	const lindyn_plugin *p = lindyn_plugin_descriptor(0);
+	assert_non_null(p->tables);
+	lindyn_run *r = new_run(data_dir_arg, 2, "epochs=1", "optimizer=sgd", NULL);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	size_t n = 0;
+	for (; p->tables[n].name; n++) {
+		const lindyn_table_def *t = &p->tables[n];
+		assert_string_equal(lindyn_run_table_name(r, n), t->name);
+		size_t c = 0;
+		for (; t->columns[c].name; c++)
+			assert_string_equal(lindyn_run_column_name(r, t->name, c), t->columns[c].name);
+		assert_int_equal(lindyn_run_columns(r, t->name), c);
+	}
+	assert_null(lindyn_run_table_name(r, n));
+	assert_int_equal(lindyn_run_rows(r, "pretrain"), 1);
+	lindyn_run_free(r);
+	for (n = 0; p->params[n].key && strcmp(p->params[n].key, "optimizer"); n++)
+		;
+	assert_string_equal(p->params[n].choices, "adam|sgd");
+	/* early_steps has no upper bound (it was 10^6, meaning none) */
+	r = lindyn_run_new(p, NULL);
+	assert_int_equal(lindyn_run_set(r, "early_steps=2000000000"), LINDYN_OK);
+	lindyn_run_free(r);
+}
+
+/* The optimizer named is the one used: sgd and adam part after one step. */
+static void test_optimizer_choice(void **state)
+{
+	(void)state;
+	lindyn_run *a = new_run(data_dir_arg, 2, "epochs=1", "optimizer=adam", NULL);
+	lindyn_run *b = new_run(data_dir_arg, 2, "epochs=1", "optimizer=sgd", "lr=0.01", NULL);
+	assert_int_equal(lindyn_run_exec(a), LINDYN_OK);
+	assert_int_equal(lindyn_run_exec(b), LINDYN_OK);
+	/* step 0 is before any update; Adam's first step moves every entry by
+	 * about lr, SGD's by lr times the gradient */
+	assert_true(val(a, "early", 0, "a_norm") == val(b, "early", 0, "a_norm"));
+	assert_true(val(a, "early", 1, "b_norm") != val(b, "early", 1, "b_norm"));
+	lindyn_run_free(a);
+	lindyn_run_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +533,8 @@ int main(void)
 		cmocka_unit_test(test_cache_confined),
 		cmocka_unit_test(test_cache_key_inputs),
 		cmocka_unit_test(test_cache_race),
+		cmocka_unit_test(test_writes_the_declared_tables),
+		cmocka_unit_test(test_optimizer_choice),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -74,8 +74,8 @@ out:
 static int state_run(void *p, lindyn_host *h)
 {
 	state *s = p;
-	lindyn_table *t = h->table(h, "loss", "step t loss grad_norm imbalance_drift");
-	lindyn_table *sum = h->table(h, "summary", "depth loss0 loss_final steps_to_tol reached");
+	lindyn_table *t = h->table(h, "loss", NULL);
+	lindyn_table *sum = h->table(h, "summary", NULL);
 	if (!t || !sum)
 		return LINDYN_EINVAL;
 	double loss0 = NAN, loss = NAN, gnorm;
@@ -89,7 +89,7 @@ static int state_run(void *p, lindyn_host *h)
 		if (k % s->log_every == 0 || k == s->steps) {
 			double row[] = { (double)k, s->eta * (double)k, loss, gnorm,
 			                 deep_net_imbalance_drift(&s->net) };
-			int status = h->row(t, row);
+			int status = h->rowv(t, sizeof row / sizeof *row, row);
 			if (status)
 				return status;
 		}
@@ -104,7 +104,7 @@ static int state_run(void *p, lindyn_host *h)
 	}
 	double row[] = { (double)s->net.L, loss0, loss,
 	                 (double)(reached < 0 ? s->steps : reached), reached >= 0 };
-	return h->row(sum, row);
+	return h->rowv(sum, sizeof row / sizeof *row, row);
 }
 
 static const lindyn_param params[] = {
@@ -117,17 +117,43 @@ static const lindyn_param params[] = {
 	{ "eta", LINDYN_P_REAL, "0.01", 0, 100, NULL, "step size" },
 	{ "momentum", LINDYN_P_REAL, "0", 0, 0.9999, NULL,
 	  "heavy-ball coefficient beta: V <- beta V - eta grad, W <- W + V (0: plain GD)" },
-	{ "steps", LINDYN_P_INT, "20000", 0, 1e9, NULL, "number of iterations" },
-	{ "log_every", LINDYN_P_INT, "100", 1, 1e9, NULL, "write a row every this many steps (and the last)" },
-	{ "tol", LINDYN_P_REAL, "1e-6", 0, 1e300, NULL, "loss level whose first crossing is reported" },
+	{ "steps", LINDYN_P_INT, "20000", 0, LINDYN_UNBOUNDED, NULL, "number of iterations" },
+	{ "log_every", LINDYN_P_INT, "100", 1, LINDYN_UNBOUNDED, NULL,
+	  "write a row every this many steps (and the last)" },
+	{ "tol", LINDYN_P_REAL, "1e-6", 0, LINDYN_UNBOUNDED, NULL,
+	  "loss level whose first crossing is reported" },
 	{ 0 }
+};
+
+static const lindyn_column loss_columns[] = {
+	{ "step", "iteration k" },
+	{ "t", "time eta k (the gradient-flow clock)" },
+	{ "loss", "1/2 ||X W_1 ... W_L - Y||_F^2" },
+	{ "grad_norm", "Frobenius norm of the gradient over all layers" },
+	{ "imbalance_drift", "max over i of ||D_i(t) - D_i(0)||_F, D_i = W_i^T W_i - W_{i+1} W_{i+1}^T" },
+	{ NULL, NULL }
+};
+
+static const lindyn_column summary_columns[] = {
+	{ "depth", "number of layers L" },
+	{ "loss0", "loss at step 0" },
+	{ "loss_final", "loss at the last step" },
+	{ "steps_to_tol", "first step with loss < tol (steps when never)" },
+	{ "reached", "1 when the loss crossed tol, else 0" },
+	{ NULL, NULL }
+};
+
+static const lindyn_table_def tables[] = {
+	{ "loss", "one row every log_every steps and at the last", loss_columns },
+	{ "summary", "one row after the last step", summary_columns },
+	{ NULL, NULL, NULL }
 };
 
 static const lindyn_plugin plugin = {
 	LINDYN_PLUGIN_HEADER, "deep_gd", "1.0.0",
 	"GD and heavy-ball momentum on a deep linear network Y ~ X W_1 ... W_L",
 	params, state_alloc, state_run, state_free,
-	"steps=30 n=8 d=4 m=2 h=6 log_every=10", NULL,
+	"steps=30 n=8 d=4 m=2 h=6 log_every=10", tables,
 };
 
 const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)

@@ -5,26 +5,44 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
+
+/* The ENUM parameters: each list generates its C enum (in choice order, as
+ * h->get_enum numbers them) and its choices string. */
+#define EOS_MODELS(X) X(PRODUCT, product) X(NET, net) X(VALLEY, valley) X(LOGISTIC, logistic)
+#define EOS_ETA_UNITS(X) X(ABS, abs) X(CRIT, crit)
+#define EOS_INITS(X) X(OFFSET, offset) X(BALANCED, balanced)
+#define EOS_HESSIANS(X) X(AUTO, auto) X(DENSE, dense) X(LANCZOS, lanczos)
+
+#define EOS_ENUM_MODEL(tag, name) MODEL_##tag,
+#define EOS_ENUM_ETA_UNIT(tag, name) ETA_UNIT_##tag,
+#define EOS_ENUM_INIT(tag, name) INIT_##tag,
+#define EOS_ENUM_HESSIAN(tag, name) HESSIAN_##tag,
+#define EOS_CHOICE(tag, name) "|" #name
+typedef enum { EOS_MODELS(EOS_ENUM_MODEL) } eos_model_kind;
+typedef enum { EOS_ETA_UNITS(EOS_ENUM_ETA_UNIT) } eos_eta_unit;
+typedef enum { EOS_INITS(EOS_ENUM_INIT) } eos_init;
+typedef enum { EOS_HESSIANS(EOS_ENUM_HESSIAN) } eos_hessian;
+/* "a|b|c": the list's "|a|b|c" without its first bar. */
+#define EOS_CHOICES(list) (list(EOS_CHOICE) + 1)
 
 static const lindyn_param eos_params[] = {
-	{"model", LINDYN_P_ENUM, "product", 0, 0, "product|net|valley|logistic",
+	{"model", LINDYN_P_ENUM, "product", 0, 0, EOS_CHOICES(EOS_MODELS),
 	 "objective: product of depth factors (depth=2: u v), two-layer linear net v^T W a, "
 	 "the survey's exp(-t1) t2^2, or its two-point logistic regression"},
 	{"depth", LINDYN_P_INT, "2", 2, 64, NULL, "product: number of factors d"},
-	{"y", LINDYN_P_REAL, "1", 1e-6, 1e6, NULL, "product, net: target y > 0"},
+	{"y", LINDYN_P_REAL, "1", 1e-6, LINDYN_UNBOUNDED, NULL, "product, net: target y > 0"},
 	{"eta", LINDYN_P_REAL, "0.95", 1e-9, 1e3, NULL, "constant step size (see eta_unit)"},
-	{"eta_unit", LINDYN_P_ENUM, "abs", 0, 0, "abs|crit",
+	{"eta_unit", LINDYN_P_ENUM, "abs", 0, 0, EOS_CHOICES(EOS_ETA_UNITS),
 	 "abs: eta is the step; crit: eta is in units of eta_c = 2/lambda* (product, net)"},
-	{"steps", LINDYN_P_INT, "1000", 0, 1e9, NULL, "number of GD steps"},
-	{"init", LINDYN_P_ENUM, "offset", 0, 0, "offset|balanced",
+	{"steps", LINDYN_P_INT, "1000", 0, LINDYN_UNBOUNDED, NULL, "number of GD steps"},
+	{"init", LINDYN_P_ENUM, "offset", 0, 0, EOS_CHOICES(EOS_INITS),
 	 "product, net: offset = (a s, s, ..., s, s/a + eps), s = y^(1/d); balanced = s + eps "
 	 "in every factor"},
 	{"init_a", LINDYN_P_REAL, "1.2", 1e-3, 1e3, NULL, "product, net: imbalance a of the offset start"},
 	{"init_eps", LINDYN_P_REAL, "1e-3", -1, 1, NULL, "product, net: offset eps off M"},
 	{"width", LINDYN_P_INT, "20", 1, 2048, NULL, "net: hidden width (rows of W)"},
 	{"inputs", LINDYN_P_INT, "10", 1, 2048, NULL, "net: input dimension (length of a)"},
-	{"anorm", LINDYN_P_REAL, "1", 1e-6, 1e6, NULL, "net: norm of the data point a"},
+	{"anorm", LINDYN_P_REAL, "1", 1e-6, LINDYN_UNBOUNDED, NULL, "net: norm of the data point a"},
 	{"init_perp", LINDYN_P_REAL, "0.1", 0, 10, NULL,
 	 "net: size of the random parts of v and W off the offset start's direction"},
 	{"theta1", LINDYN_P_REAL, "0", -100, 100, NULL, "valley, logistic: first coordinate of theta0"},
@@ -33,15 +51,15 @@ static const lindyn_param eos_params[] = {
 	{"data_norm", LINDYN_P_REAL, "1.35", 1e-6, 1e3, NULL, "logistic: norm of both data points"},
 	{"angle", LINDYN_P_REAL, "18", 0.01, 179.99, NULL,
 	 "logistic: angular separation of the data points in degrees (< 90: a valley)"},
-	{"hessian", LINDYN_P_ENUM, "auto", 0, 0, "auto|dense|lanczos",
+	{"hessian", LINDYN_P_ENUM, "auto", 0, 0, EOS_CHOICES(EOS_HESSIANS),
 	 "sharpness routine: dense eigensolver, Lanczos on Hessian-vector products, or "
 	 "auto = dense when D <= 64"},
 	{"lanczos_steps", LINDYN_P_INT, "30", 2, 1000, NULL,
 	 "lanczos: Krylov dimension (at most D is used)"},
-	{"log_linear", LINDYN_P_INT, "100", 0, 1e9, NULL, "log every step up to this one"},
+	{"log_linear", LINDYN_P_INT, "100", 0, LINDYN_UNBOUNDED, NULL, "log every step up to this one"},
 	{"log_per_decade", LINDYN_P_INT, "40", 1, 100000, NULL,
 	 "then log on a geometric grid with this many steps per decade"},
-	{"blowup", LINDYN_P_REAL, "1e8", 1e-6, 1e300, NULL,
+	{"blowup", LINDYN_P_REAL, "1e8", 1e-6, LINDYN_UNBOUNDED, NULL,
 	 "the run has diverged once the loss exceeds this"},
 	{NULL, 0, NULL, 0, 0, NULL, NULL}};
 
@@ -69,13 +87,15 @@ static void eos_free(void *state)
  * random directions) come from one mt19937 stream in a fixed order. */
 static int make_model(eos_state *s, lindyn_host *h, gsl_rng *rng)
 {
-	const char *kind = h->get_str(h, "model");
+	eos_model_kind kind = (eos_model_kind)h->get_enum(h, "model");
 	double y = h->get_real(h, "y");
-	int balanced = strcmp(h->get_str(h, "init"), "balanced") == 0;
+	int balanced = h->get_enum(h, "init") == INIT_BALANCED;
 	double a = h->get_real(h, "init_a"), eps = h->get_real(h, "init_eps");
-	if (strcmp(kind, "product") == 0) {
+	switch (kind) {
+	case MODEL_PRODUCT:
 		s->model = eos_product_new((size_t)h->get_int(h, "depth"), y);
-	} else if (strcmp(kind, "net") == 0) {
+		break;
+	case MODEL_NET: {
 		size_t width = (size_t)h->get_int(h, "width"), inputs = (size_t)h->get_int(h, "inputs");
 		double *data = malloc(inputs * sizeof *data), norm = 0.0;
 		if (!data)
@@ -88,21 +108,28 @@ static int make_model(eos_state *s, lindyn_host *h, gsl_rng *rng)
 			data[j] *= h->get_real(h, "anorm") / sqrt(norm);
 		s->model = eos_net_new(width, inputs, data, y);
 		free(data);
-	} else if (strcmp(kind, "valley") == 0) {
+		break;
+	}
+	case MODEL_VALLEY:
 		s->model = eos_valley_new();
-	} else {
+		break;
+	case MODEL_LOGISTIC:
 		s->model = eos_logistic_new(h->get_real(h, "data_norm"),
 		                            h->get_real(h, "angle") * M_PI / 180.0);
+		break;
 	}
 	if (!s->model)
-		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory for model=%s", kind);
+		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory for model=%s",
+		                    h->get_str(h, "model"));
 	size_t D = s->model->dim;
 	s->x = malloc(D * sizeof *s->x);
 	if (!s->x)
 		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory for the iterate");
-	if (strcmp(kind, "product") == 0) {
+	switch (kind) {
+	case MODEL_PRODUCT:
 		eos_product_init(s->model, balanced, a, eps, s->x);
-	} else if (strcmp(kind, "net") == 0) {
+		break;
+	case MODEL_NET: {
 		size_t n = 2 * s->model->width + s->model->width * s->model->inputs;
 		double *gauss = malloc(n * sizeof *gauss);
 		if (!gauss)
@@ -111,9 +138,13 @@ static int make_model(eos_state *s, lindyn_host *h, gsl_rng *rng)
 			gauss[i] = gsl_ran_gaussian(rng, 1.0);
 		eos_net_init(s->model, balanced, a, eps, h->get_real(h, "init_perp"), gauss, s->x);
 		free(gauss);
-	} else {
+		break;
+	}
+	case MODEL_VALLEY:
+	case MODEL_LOGISTIC:
 		s->x[0] = h->get_real(h, "theta1");
 		s->x[1] = h->get_real(h, "theta2");
+		break;
 	}
 	return LINDYN_OK;
 }
@@ -121,9 +152,8 @@ static int make_model(eos_state *s, lindyn_host *h, gsl_rng *rng)
 static int make_sharpness(eos_state *s, lindyn_host *h, gsl_rng *rng)
 {
 	size_t D = s->model->dim;
-	const char *method = h->get_str(h, "hessian");
-	int lanczos = strcmp(method, "lanczos") == 0 ||
-	              (strcmp(method, "auto") == 0 && D > DENSE_MAX_DIM);
+	eos_hessian method = (eos_hessian)h->get_enum(h, "hessian");
+	int lanczos = method == HESSIAN_LANCZOS || (method == HESSIAN_AUTO && D > DENSE_MAX_DIM);
 	if (!lanczos && D > DENSE_LIMIT_DIM)
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
 		                    "hessian=dense needs a %zu x %zu matrix (D > %d); use hessian=lanczos",
@@ -160,7 +190,7 @@ static void *eos_alloc(lindyn_host *h)
 	size_t D = m->dim;
 	s->eta = h->get_real(h, "eta");
 	s->eta_c = (m->ops->flags & EOS_FLAT) ? 2.0 / m->lambda_star : 0.0;
-	if (strcmp(h->get_str(h, "eta_unit"), "crit") == 0) {
+	if (h->get_enum(h, "eta_unit") == ETA_UNIT_CRIT) {
 		if (!(m->ops->flags & EOS_FLAT)) {
 			LINDYN_ERROR(h, LINDYN_EINVAL,
 			             "eta_unit=crit needs a flattest minimiser; model=%s has none "
@@ -201,7 +231,7 @@ static const lindyn_plugin eos_plugin = {
 	eos_run,
 	eos_free,
 	"steps=2000",
-	NULL,
+	eos_tables,
 };
 
 const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)

@@ -2,7 +2,7 @@
  * step on overparametrised least squares (MacDonald et al., NeurIPS 2025) and
  * on the survey's two valley examples (Min, MacDonald, Vidal, SPM 2026).
  *
- * Tables of one run:
+ * Tables of one run (their columns: tables.c):
  *   model    one row before the loop: step, eta_c, lambda*, starting sharpness
  *   traj     one row per logged step (timegrid.h): loss, residual, sharpness,
  *            sharpness at the foot point on M, distance to the flattest
@@ -41,5 +41,8 @@ typedef struct eos_state {
 
 /* The run loop (run.c). */
 int eos_run(void *state, lindyn_host *h);
+
+/* The tables of the descriptor (tables.c). */
+extern const lindyn_table_def eos_tables[];
 
 #endif

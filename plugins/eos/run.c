@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A row and its column names, built together so that they cannot disagree. */
+/* A row and its column names, built together so that they cannot disagree:
+ * the names are the selection of the table's declared columns (tables.c)
+ * that the model has. */
 typedef struct row_builder {
 	char names[EOS_MAX_COLS * 16];
 	size_t len;
@@ -86,12 +88,20 @@ static double signed_normal(eos_state *s, const double *x, double *p)
 	return x[D - 1] - p[D - 1];
 }
 
-static int emit(eos_state *s, lindyn_host *h, lindyn_table *tab, const row_builder *b, long t)
+/* Writes a row of n values at step t; a non-finite value is a divergence. */
+static int emit(eos_state *s, lindyn_host *h, lindyn_table *tab, size_t n, const double *vals,
+                long t)
 {
-	for (int i = 0; i < b->n; i++)
-		if (!isfinite(b->vals[i]))
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(vals[i]))
 			return diverged(s, h, t, s->model->ops->loss(s->model, s->x));
-	return h->row(tab, b->vals);
+	return h->rowv(tab, n, vals);
+}
+
+static int emit_built(eos_state *s, lindyn_host *h, lindyn_table *tab, const row_builder *b,
+                      long t)
+{
+	return emit(s, h, tab, (size_t)b->n, b->vals, t);
 }
 
 /* One row of `traj` for x_t (spec B3.3, E1 panels, and the period-2 tests). */
@@ -171,7 +181,7 @@ static int model_table(eos_state *s, lindyn_host *h)
 	lindyn_table *tab = h->table(h, "model", b.names);
 	if (!tab)
 		return LINDYN_EIO;
-	return emit(s, h, tab, &b, 0);
+	return emit_built(s, h, tab, &b, 0);
 }
 
 /* Theorem 8's rate bound alpha = max(|1 - eta l*|, |1 - eta l~*|) with
@@ -239,7 +249,7 @@ static int summary_table(eos_state *s, lindyn_host *h)
 	lindyn_table *tab = h->table(h, "summary", b.names);
 	if (!tab)
 		return LINDYN_EIO;
-	return emit(s, h, tab, &b, s->steps);
+	return emit_built(s, h, tab, &b, s->steps);
 }
 
 /* The survey's reduced predictor eq. (42) from (alpha0, lambda(p0), p0),
@@ -251,21 +261,16 @@ static int reduced_table(eos_state *s, lindyn_host *h, const double *x0)
 	r.alpha = signed_normal(s, x0, s->p);
 	r.lambda = m->ops->sharpness_on_m(m, s->p);
 	r.p = s->p[0];
-	lindyn_table *tab = h->table(h, "reduced", "t loss alpha lambda");
+	lindyn_table *tab = h->table(h, "reduced", NULL);
 	if (!tab)
 		return LINDYN_EIO;
 	eos_timegrid grid;
 	eos_timegrid_init(&grid, s->log_linear, (double)s->log_per_decade, s->steps);
-	row_builder b;
 	long next = 0;
 	for (long t = 0;; t++) {
 		if (t == next) {
-			row_start(&b, s->row);
-			put(&b, "t", (double)t);
-			put(&b, "loss", m->ops->reduced_loss(m, &r));
-			put(&b, "alpha", r.alpha);
-			put(&b, "lambda", r.lambda);
-			int st = emit(s, h, tab, &b, t);
+			double row[] = {(double)t, m->ops->reduced_loss(m, &r), r.alpha, r.lambda};
+			int st = emit(s, h, tab, sizeof row / sizeof *row, row, t);
 			if (st)
 				return st;
 			next = eos_timegrid_next(&grid, t);
@@ -302,7 +307,7 @@ int eos_run(void *state, lindyn_host *h)
 				return st;
 			if (!traj && !(traj = h->table(h, "traj", b.names)))
 				return LINDYN_EIO;
-			if ((st = emit(s, h, traj, &b, t)))
+			if ((st = emit_built(s, h, traj, &b, t)))
 				return st;
 			next = eos_timegrid_next(&grid, t);
 		}

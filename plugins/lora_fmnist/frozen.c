@@ -51,7 +51,7 @@ static layout layout_of(const frozen_spec *s)
 	L.G = at;
 	at = up64(at + c * s->d * D);
 	L.pretrain = at;
-	at = up64(at + 3 * D);
+	at = up64(at + FROZEN_PRETRAIN_VALUES * D);
 	L.S0_train = at;
 	at = up64(at + s->n_train * c * D);
 	L.S0_test = at;

@@ -9,7 +9,7 @@
  *   y_train[n_train], y_test[n_test]     labels (bytes)
  *   W0 (c x d), b0 (c)                   the frozen head
  *   G (c x d)                            d(mean train loss)/dW at W0
- *   pretrain[3]                          images, loss, accuracy (images 0:
+ *   pretrain[FROZEN_PRETRAIN_VALUES]     images, loss, accuracy (images 0:
  *                                        no pre-training)
  *   S0_train (n_train x c), S0_test      frozen logits phi W0^T, in chunks
  *                                        of `rows` (lora_head_frozen_logits)
@@ -25,6 +25,9 @@
 #include "cache.h"
 #include "hash128.h"
 #include "head.h"
+
+/* The values of pretrain[]: a row of table pretrain. */
+#define FROZEN_PRETRAIN_VALUES 3
 
 /* Everything the frozen model depends on besides the data files' bytes. */
 typedef struct {

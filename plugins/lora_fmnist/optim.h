@@ -7,7 +7,13 @@
 
 #include <stddef.h>
 
-typedef enum { OPTIM_ADAM, OPTIM_SGD } optim_kind;
+/* The optimizers, in the order of the parameter's choices (h->get_enum). */
+#define OPTIM_KINDS(X) X(ADAM, adam) X(SGD, sgd)
+#define OPTIM_ENUM(tag, name) OPTIM_##tag,
+#define OPTIM_CHOICE(tag, name) "|" #name
+typedef enum { OPTIM_KINDS(OPTIM_ENUM) } optim_kind;
+/* "adam|sgd" */
+#define OPTIM_CHOICES (OPTIM_KINDS(OPTIM_CHOICE) + 1)
 
 typedef struct {
 	optim_kind kind;
