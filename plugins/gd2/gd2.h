@@ -16,6 +16,7 @@
 
 #include "lindyn/plugin.h"
 
+/* The losses, in the order of parameter `loss` (state.h: GD2_LOSS_LIST). */
 typedef enum { LOSS_SQUARED, LOSS_LOGISTIC } gd2_loss_kind;
 
 /* The loss l(W) on the end-to-end matrix W (loss.c). */

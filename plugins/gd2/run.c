@@ -1,6 +1,7 @@
 /* run.c -- the iteration loops: GD on (W1, W2) under a step rule, and GD on
  * l(W) itself (rule=nonover). */
 #include "state.h"
+#include "tables.h"
 
 #include <float.h>
 #include <math.h>
@@ -9,30 +10,21 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 
+#include "../common/logsched.h"
+
 /* X W1 is carried incrementally and recomputed every GD2_REFRESH steps. */
 #define GD2_REFRESH 64
-
-/* The most columns a row of the loss table has. */
-#define GD2_MAXCOLS 64
 
 /* Relative tolerance of the running checks: L is accurate to ~1e-4 above
  * the floor (constants.c), so an inequality holds when it holds to 1e-3. */
 #define CHECK_TOL 1e-3
 
-static const char *const COLS_BASE = "step t loss grad_norm imbalance_drift log10_loss eta";
-/* TMLR Theorem 3.1/3.2/E.1 along the run, then running checks over every
- * step so far (those with L above the rounding floor for the L-based ones):
- * min/max values (DBL_MAX / 0 before the first) and 0/1 verdicts. */
-static const char *const COLS_TMLR =
-	" mu_t K_t Kbar_t rho rhobar bound_rho bound_rhobar bound_eta0 log10_bound_rho"
-	" log10_bound_rhobar log10_bound_eta0 smin2_T smax2_T smin_W"
-	" smax_W drift_step min_pl_ratio min_descent_gap min_rho_gap min_drift_slack"
-	" max_ratio_rho max_ratio_rhobar max_ratio_eta0 min_eta_incr max_eq131_err"
-	" ok_pl ok_descent ok_rho ok_drift ok_bound_rho ok_bound_rhobar ok_bound_eta0"
-	" ok_lemma31 ok_mubar ok_kbar ok_eta_nondecr";
-static const char *const COLS_AISTATS =
-	" f_xu bound_f bound_f0 log10_bound_f log10_bound_f0 max_ratio_f min_f_minus_floor min_f_gap"
-	" ok_f ok_fstep ok_bound_f";
+enum {
+	NBASE = GD2_COUNT(GD2_LOSS_BASE),
+	NTMLR = GD2_COUNT(GD2_LOSS_TMLR),
+	NAISTATS = GD2_COUNT(GD2_LOSS_AISTATS),
+	NMAX = NBASE + NTMLR + NAISTATS + GD2_COUNT(GD2_LOSS_WALL)
+};
 
 typedef struct {
 	double bound_rho, bound_rhobar, bound_f;  /* L(0) prod_{j<k} rate_j */
@@ -54,15 +46,9 @@ static double elapsed(const gd2_state *s)
 	return (double)(now.tv_sec - s->t_start.tv_sec) + 1e-9 * (double)(now.tv_nsec - s->t_start.tv_nsec);
 }
 
-/* Log steps: every log_every-th, the last, and log_per_decade per decade. */
-static int logged(const gd2_state *s, long k)
+static logsched gd2_logsched(const gd2_state *s)
 {
-	if (k % s->log_every == 0 || k == s->steps)
-		return 1;
-	if (s->log_per_decade <= 0 || k < 1)
-		return 0;
-	double q = (double)s->log_per_decade;
-	return floor(q * log10((double)k)) > floor(q * log10((double)(k - 1)));
+	return (logsched){ .every = s->log_every, .per_decade = s->log_per_decade, .last = s->steps };
 }
 
 /* log10 of a positive quantity, reported at 1e-300 when it is 0 or below
@@ -84,8 +70,9 @@ static double log10_reported(const gd2_state *s, double loss)
 static lindyn_table *loss_table(gd2_state *s, lindyn_host *h, int tmlr, int aistats)
 {
 	char cols[1024];
-	snprintf(cols, sizeof cols, "%s%s%s%s", COLS_BASE, tmlr ? COLS_TMLR : "",
-	         aistats ? COLS_AISTATS : "", s->wall_clock ? " wall" : "");
+	snprintf(cols, sizeof cols, "%s%s%s%s", GD2_NAMES(GD2_LOSS_BASE),
+	         tmlr ? GD2_LOSS_TMLR(GD2_NAME) : "", aistats ? GD2_LOSS_AISTATS(GD2_NAME) : "",
+	         s->wall_clock ? GD2_LOSS_WALL(GD2_NAME) : "");
 	return h->table(h, "loss", cols);
 }
 
@@ -95,9 +82,7 @@ static lindyn_table *loss_table(gd2_state *s, lindyn_host *h, int tmlr, int aist
  * (t the flow time of column t). */
 static int emit_summary(gd2_state *s, lindyn_host *h)
 {
-	lindyn_table *t = h->table(h, "summary",
-	                           "c delta_plus delta_minus lambda_plus lambda_minus loss0 "
-	                           "loss_star lambda_r_x lambda_1_x bound_rate");
+	lindyn_table *t = h->table(h, "summary", NULL);
 	if (!t)
 		return LINDYN_EINVAL;
 	const gd2_model *mo = &s->mo;
@@ -107,7 +92,8 @@ static int emit_summary(gd2_state *s, lindyn_host *h)
 	                 s->levels.lam_plus, s->levels.lam_minus,
 	                 s->scale * (s->L0 + s->loss.lstar), s->scale * s->loss.lstar, lr, s1 * s1,
 	                 2.0 * lr * s->levels.delta };
-	return h->row(t, row);
+	_Static_assert(sizeof row / sizeof row[0] == GD2_COUNT(GD2_SUMMARY), "summary columns");
+	return h->rowv(t, GD2_COUNT(GD2_SUMMARY), row);
 }
 
 /* The full-width weights W1 (d x h), W2 (h x m) as w1.npy, w2.npy. */
@@ -166,6 +152,7 @@ static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g
 	               tr->min_drift_slack >= 0.0, tr->max_r_rho <= hi, tr->max_r_rhobar <= hi,
 	               tr->max_r_eta0 <= hi, tr->ok_lemma31, tr->ok_mubar, tr->ok_kbar,
 	               tr->min_eta_incr >= -CHECK_TOL };
+	_Static_assert(sizeof v / sizeof v[0] == NTMLR, "TMLR columns of loss");
 	memcpy(row, v, sizeof v);
 	/* for the next step */
 	tr->bound_rho *= rho;
@@ -175,7 +162,7 @@ static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g
 	tr->prev_K = K_t;
 	tr->prev_rho = rho;
 	tr->prev_s2T = sp->smax2T;
-	return sizeof v / sizeof v[0];
+	return NTMLR;
 }
 
 /* The AISTATS columns: f(eta_t, t) (eq. 26), prod f L(0) and f(eta_0, 0)^t L(0)
@@ -197,11 +184,12 @@ static size_t aistats_columns(gd2_state *s, tracker *tr, long k, double l, doubl
 	               log10_loss(A->L0) + (double)k * log10_loss(tr->f_first), tr->max_r_f, tr->min_f, tr->min_f_gap,
 	               tr->min_f >= -CHECK_TOL, tr->min_f_gap >= -CHECK_TOL,
 	               tr->max_r_f <= 1 + CHECK_TOL };
+	_Static_assert(sizeof v / sizeof v[0] == NAISTATS, "AISTATS columns of loss");
 	memcpy(row, v, sizeof v);
 	tr->bound_f *= f;
 	tr->lg_f += log10_loss(f);
 	tr->prev_f = f;
-	return sizeof v / sizeof v[0];
+	return NAISTATS;
 }
 
 int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
@@ -231,6 +219,7 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 	               .min_f_gap = DBL_MAX, .ok_lemma31 = 1, .ok_mubar = 1, .ok_kbar = 1 };
 	gd2_spectra sp = { 0 };
 	double tsum = 0.0;
+	const logsched sched = gd2_logsched(s);
 	for (long k = 0;; k++) {
 		if (k > 0 && k % GD2_REFRESH == 0)
 			gd2_model_refresh(mo);
@@ -247,26 +236,27 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 		double drift_step = 0.0, drift = -1.0;
 		if (full)
 			drift = gd2_imbalance_drift(mo, &drift_step);
-		double row[GD2_MAXCOLS];
+		double row[NMAX];
 		size_t nc = 0;
 		if (full) {
-			nc = 7;
+			nc = NBASE;
 			nc += tmlr_columns(s, &tr, k, l, g2, eta, &sp, drift_step, row + nc);
 			if (ais)
 				nc += aistats_columns(s, &tr, k, l, eta, row + nc);
 		}
-		if (logged(s, k) || stop) {
+		if (logsched_due(&sched, k) || stop) {
 			/* flow time: the sum of the steps taken (exactly eta k for const) */
 			double t = s->rule == RULE_CONST ? s->eta_L * (double)k : tsum;
 			double base[] = { (double)k, t, loss, s->scale * sqrt(g2),
 			                  drift >= 0.0 ? drift : gd2_imbalance_drift(mo, NULL),
 			                  log10_reported(s, loss), eta / s->scale };
+			_Static_assert(sizeof base / sizeof base[0] == NBASE, "base columns of loss");
 			memcpy(row, base, sizeof base);
 			if (!full)
-				nc = 7;
+				nc = NBASE;
 			if (s->wall_clock)
 				row[nc++] = elapsed(s);
-			if ((st = h->row(tl, row)))
+			if ((st = h->rowv(tl, nc, row)))
 				return st;
 		}
 		if (stop)
@@ -299,6 +289,7 @@ int gd2_run_nonover(gd2_state *s, lindyn_host *h)
 	if (st)
 		return st;
 	double eta = 1.0 / s->loss.K;
+	const logsched sched = gd2_logsched(s);
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1_0, mo->W2_0, 0.0, mo->W);
 	for (long k = 0;; k++) {
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W, 0.0, mo->Z);
@@ -317,13 +308,14 @@ int gd2_run_nonover(gd2_state *s, lindyn_host *h)
 			return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss not finite at step %ld", k);
 		double loss = s->scale * l;
 		int stop = k == s->steps || (s->stop_loss > 0.0 && loss < s->stop_loss);
-		if (logged(s, k) || stop) {
-			double row[8] = { (double)k, eta * (double)k, loss, s->scale * sqrt(g2), 0.0,
-			                  log10_reported(s, loss), eta / s->scale };
-			size_t nc = 7;
+		if (logsched_due(&sched, k) || stop) {
+			double row[NBASE + GD2_COUNT(GD2_LOSS_WALL)] = {
+				(double)k, eta * (double)k, loss, s->scale * sqrt(g2), 0.0,
+				log10_reported(s, loss), eta / s->scale };
+			size_t nc = NBASE;
 			if (s->wall_clock)
 				row[nc++] = elapsed(s);
-			if ((st = h->row(tl, row)))
+			if ((st = h->rowv(tl, nc, row)))
 				return st;
 		}
 		if (stop)
