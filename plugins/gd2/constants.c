@@ -213,7 +213,7 @@ static int emit_spectrum(gd2_state *s, lindyn_host *h)
 	int st = LINDYN_OK;
 	for (size_t i = 0; i < s->mo.k && !st; i++) {
 		double row[] = { (double)(i + 1), gsl_vector_get(s->mo.eigD0, i) };
-		st = h->rowv(t, GD2_COUNT(GD2_D0_SPECTRUM), row);
+		st = h->rowv(t, COLUMN_COUNT(GD2_D0_SPECTRUM), row);
 	}
 	return st;
 }
@@ -243,8 +243,8 @@ int gd2_constants_emit(gd2_state *s, lindyn_host *h)
 		                 T->eta01, T->eta02, T->eta02_found, T->eta03, T->eta0, T->mu_bar,
 		                 T->rhobar0, gd2_tmlr_Kbar(T, 0), kinf, T->sig_lo, T->sig_hi,
 		                 T->sminWs, T->smaxWs, T->dist0, s->floor, lemma_a2_error(s) };
-		_Static_assert(sizeof row / sizeof row[0] == GD2_COUNT(GD2_TMLR), "tmlr columns");
-		if ((st = h->rowv(t, GD2_COUNT(GD2_TMLR), row)))
+		_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(GD2_TMLR), "tmlr columns");
+		if ((st = h->rowv(t, COLUMN_COUNT(GD2_TMLR), row)))
 			return st;
 	}
 	if (s->have_ais) {
@@ -258,8 +258,8 @@ int gd2_constants_emit(gd2_state *s, lindyn_host *h)
 		                 A->beta0, A->alpha0 / A->beta0, a[1], a[2], a[3], a[4], A->etamax1,
 		                 A->etamax2, A->etamax, gd2_aistats_f(A, A->L0, A->etamax),
 		                 1 - 1 / A->kappa, s->normY, s->sminY, s->rankY, s->normE0 };
-		_Static_assert(sizeof row / sizeof row[0] == GD2_COUNT(GD2_AISTATS), "aistats columns");
-		return h->rowv(t, GD2_COUNT(GD2_AISTATS), row);
+		_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(GD2_AISTATS), "aistats columns");
+		return h->rowv(t, COLUMN_COUNT(GD2_AISTATS), row);
 	}
 	return LINDYN_OK;
 }

@@ -20,10 +20,10 @@
 #define CHECK_TOL 1e-3
 
 enum {
-	NBASE = GD2_COUNT(GD2_LOSS_BASE),
-	NTMLR = GD2_COUNT(GD2_LOSS_TMLR),
-	NAISTATS = GD2_COUNT(GD2_LOSS_AISTATS),
-	NMAX = NBASE + NTMLR + NAISTATS + GD2_COUNT(GD2_LOSS_WALL)
+	NBASE = COLUMN_COUNT(GD2_LOSS_BASE),
+	NTMLR = COLUMN_COUNT(GD2_LOSS_TMLR),
+	NAISTATS = COLUMN_COUNT(GD2_LOSS_AISTATS),
+	NMAX = NBASE + NTMLR + NAISTATS + COLUMN_COUNT(GD2_LOSS_WALL)
 };
 
 typedef struct {
@@ -70,9 +70,9 @@ static double log10_reported(const gd2_state *s, double loss)
 static lindyn_table *loss_table(gd2_state *s, lindyn_host *h, int tmlr, int aistats)
 {
 	char cols[1024];
-	snprintf(cols, sizeof cols, "%s%s%s%s", GD2_NAMES(GD2_LOSS_BASE),
-	         tmlr ? GD2_LOSS_TMLR(GD2_NAME) : "", aistats ? GD2_LOSS_AISTATS(GD2_NAME) : "",
-	         s->wall_clock ? GD2_LOSS_WALL(GD2_NAME) : "");
+	snprintf(cols, sizeof cols, "%s%s%s%s", COLUMN_NAMES(GD2_LOSS_BASE),
+	         tmlr ? GD2_LOSS_TMLR(COLUMN_NAME) : "", aistats ? GD2_LOSS_AISTATS(COLUMN_NAME) : "",
+	         s->wall_clock ? GD2_LOSS_WALL(COLUMN_NAME) : "");
 	return h->table(h, "loss", cols);
 }
 
@@ -92,8 +92,8 @@ static int emit_summary(gd2_state *s, lindyn_host *h)
 	                 s->levels.lam_plus, s->levels.lam_minus,
 	                 s->scale * (s->L0 + s->loss.lstar), s->scale * s->loss.lstar, lr, s1 * s1,
 	                 2.0 * lr * s->levels.delta };
-	_Static_assert(sizeof row / sizeof row[0] == GD2_COUNT(GD2_SUMMARY), "summary columns");
-	return h->rowv(t, GD2_COUNT(GD2_SUMMARY), row);
+	_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(GD2_SUMMARY), "summary columns");
+	return h->rowv(t, COLUMN_COUNT(GD2_SUMMARY), row);
 }
 
 /* The full-width weights W1 (d x h), W2 (h x m) as w1.npy, w2.npy. */
@@ -309,7 +309,7 @@ int gd2_run_nonover(gd2_state *s, lindyn_host *h)
 		double loss = s->scale * l;
 		int stop = k == s->steps || (s->stop_loss > 0.0 && loss < s->stop_loss);
 		if (logsched_due(&sched, k) || stop) {
-			double row[NBASE + GD2_COUNT(GD2_LOSS_WALL)] = {
+			double row[NBASE + COLUMN_COUNT(GD2_LOSS_WALL)] = {
 				(double)k, eta * (double)k, loss, s->scale * sqrt(g2), 0.0,
 				log10_reported(s, loss), eta / s->scale };
 			size_t nc = NBASE;

@@ -2,24 +2,24 @@
 #include "tables.h"
 
 static const lindyn_column loss_columns[] = {
-	GD2_LOSS_BASE(GD2_COLUMN) GD2_LOSS_TMLR(GD2_COLUMN) GD2_LOSS_AISTATS(GD2_COLUMN)
-	GD2_LOSS_WALL(GD2_COLUMN) { NULL, NULL }
+	GD2_LOSS_BASE(COLUMN_DEF) GD2_LOSS_TMLR(COLUMN_DEF) GD2_LOSS_AISTATS(COLUMN_DEF)
+	GD2_LOSS_WALL(COLUMN_DEF) { NULL, NULL }
 };
 
 static const lindyn_column summary_columns[] = {
-	GD2_SUMMARY(GD2_COLUMN) { NULL, NULL }
+	GD2_SUMMARY(COLUMN_DEF) { NULL, NULL }
 };
 
 static const lindyn_column spectrum_columns[] = {
-	GD2_D0_SPECTRUM(GD2_COLUMN) { NULL, NULL }
+	GD2_D0_SPECTRUM(COLUMN_DEF) { NULL, NULL }
 };
 
 static const lindyn_column tmlr_columns[] = {
-	GD2_TMLR(GD2_COLUMN) { NULL, NULL }
+	GD2_TMLR(COLUMN_DEF) { NULL, NULL }
 };
 
 static const lindyn_column aistats_columns[] = {
-	GD2_AISTATS(GD2_COLUMN) { NULL, NULL }
+	GD2_AISTATS(COLUMN_DEF) { NULL, NULL }
 };
 
 const lindyn_table_def gd2_tables[] = {

@@ -1,11 +1,11 @@
 /* tables.h -- the tables gd2 writes, as X-macro lists X(name, help): each
  * list makes the declared columns (tables.c), the space-separated selection
- * a run opens (GD2_NAMES) and the column count (GD2_COUNT), so the names, the
+ * a run opens (COLUMN_NAMES) and the column count (COLUMN_COUNT), so the names, the
  * count and the values of a row cannot drift apart. */
 #ifndef GD2_TABLES_H
 #define GD2_TABLES_H
 
-#include "lindyn/plugin.h"
+#include "../common/columns.h"
 
 /* Table loss: these always, */
 #define GD2_LOSS_BASE(X) \
@@ -149,13 +149,6 @@
 	X(sminY, "smallest nonzero singular value of Y") \
 	X(rankY, "rank of Y") \
 	X(normE0, "||E(0)||_F, the initial residual")
-
-#define GD2_COLUMN(name, help) { #name, help },
-#define GD2_NAME(name, help) " " #name
-#define GD2_ONE(name, help) +1
-/* " a b c": skip the first character for the selection. */
-#define GD2_NAMES(list) (list(GD2_NAME) + 1)
-#define GD2_COUNT(list) (0 list(GD2_ONE))
 
 extern const lindyn_table_def gd2_tables[];
 
