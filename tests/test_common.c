@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "../plugins/common/columns.h"
+#include "../plugins/common/enumlist.h"
 #include "../plugins/common/linalg.h"
 #include "../plugins/common/logsched.h"
 
@@ -106,6 +108,24 @@ static void test_logsched_per_decade(void **state)
 	assert_false(logsched_due(&t, 21));
 }
 
+#define COLOR_LIST(X) X(COLOR, RED, red) X(COLOR, GREEN, green) X(COLOR, BLUE, blue)
+typedef enum { COLOR_LIST(ENUM_MEMBER) } color;
+#define PAIR_COLUMNS(X) X(t, "time") X(loss, "the loss")
+
+/* An enum list gives the choices in enumerator order; a column list its
+ * names and count. */
+static void test_xmacro_lists(void **state)
+{
+	(void)state;
+	assert_string_equal(ENUM_CHOICES(COLOR_LIST), "red|green|blue");
+	assert_int_equal(COLOR_BLUE, 2);
+	assert_string_equal(COLUMN_NAMES(PAIR_COLUMNS), "t loss");
+	assert_int_equal(COLUMN_COUNT(PAIR_COLUMNS), 2);
+	static const lindyn_column cols[] = { PAIR_COLUMNS(COLUMN_DEF) { NULL, NULL } };
+	assert_string_equal(cols[1].name, "loss");
+	assert_string_equal(cols[1].help, "the loss");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +134,7 @@ int main(void)
 		cmocka_unit_test(test_imbalance),
 		cmocka_unit_test(test_logsched_every_and_last),
 		cmocka_unit_test(test_logsched_per_decade),
+		cmocka_unit_test(test_xmacro_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "lindyn/run.h"
+#include "declared_tables.h"
 #include "../plugins/lora_gf/lora_gf.h"
 #include "../src/host/npy.h"
 
@@ -551,10 +552,25 @@ static void test_same_seed_same_numbers(void **unused)
 	lindyn_run_free(c);
 }
 
+/* Every table is declared (ABI 1.2) and written with all its columns; the
+ * integrator vocabulary is method, abs_tol, rel_tol and reduce an enum. */
+static void test_tables_declared(void **unused)
+{
+	(void)unused;
+	static const char *const all[] = { "loss", "spectral", "model", NULL };
+	lindyn_run *r = run_with("init=spectral method=rkf45 abs_tol=1e-12 rel_tol=1e-10 "
+	                         "reduce=none t_end=0.05 log_points=5", 2);
+	assert_tables_declared(lindyn_plugin_descriptor(0), r, all);
+	assert_non_null(lindyn_run_table_name(r, 2));
+	assert_double_equal(val(r, "model", 0, "h_work"), 100, 0);
+	lindyn_run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gradient_matches_finite_differences),
+		cmocka_unit_test(test_tables_declared),
 		cmocka_unit_test(test_pretrained_model_is_exact),
 		cmocka_unit_test(test_reduction_is_exact),
 		cmocka_unit_test(test_log_grid),
