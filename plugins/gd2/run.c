@@ -1,6 +1,7 @@
 /* run.c -- the iteration loops: GD on (W1, W2) under a step rule, and GD on
  * l(W) itself (rule=nonover). */
 #include "state.h"
+#include "checks.h"
 #include "tables.h"
 
 #include <float.h>
@@ -15,27 +16,12 @@
 /* X W1 is carried incrementally and recomputed every GD2_REFRESH steps. */
 #define GD2_REFRESH 64
 
-/* Relative tolerance of the running checks: L is accurate to ~1e-4 above
- * the floor (constants.c), so an inequality holds when it holds to 1e-3. */
-#define CHECK_TOL 1e-3
-
 enum {
 	NBASE = COLUMN_COUNT(GD2_LOSS_BASE),
 	NTMLR = COLUMN_COUNT(GD2_LOSS_TMLR),
 	NAISTATS = COLUMN_COUNT(GD2_LOSS_AISTATS),
 	NMAX = NBASE + NTMLR + NAISTATS + COLUMN_COUNT(GD2_LOSS_WALL)
 };
-
-typedef struct {
-	double bound_rho, bound_rhobar, bound_f;  /* L(0) prod_{j<k} rate_j */
-	double lg_rho, lg_rhobar, lg_f;           /* their log10, summed (no underflow) */
-	int have_prev;
-	double prev_L, prev_eta, prev_K, prev_g2, prev_rho, prev_s2T, prev_f;
-	double min_pl, min_desc, min_rho_gap, min_drift_slack, min_eta_incr, min_f, min_f_gap;
-	double max_r_rho, max_r_rhobar, max_r_eta0, max_r_f, max_eq131;
-	int ok_lemma31, ok_mubar, ok_kbar;
-	double f_first;                           /* f(eta_0, 0) for eq. (32) */
-} tracker;
 
 /* The run's CPU time since setup: its wall-clock time on an idle core, since
  * BLAS runs one thread, but not slowed by other jobs sharing the machine. */
@@ -51,20 +37,13 @@ static logsched gd2_logsched(const gd2_state *s)
 	return (logsched){ .every = s->log_every, .per_decade = s->log_per_decade, .last = s->steps };
 }
 
-/* log10 of a positive quantity, reported at 1e-300 when it is 0 or below
- * (a rate factor of a bound; the theory makes them positive). */
-static double log10_loss(double l)
-{
-	return log10(fmax(l, 1e-300));
-}
-
 /* log10 of the reported loss.  The shifted logistic loss l - l* is rounding
  * noise below the check floor (and can fall below 0): it is reported at the
  * floor there. */
 static double log10_reported(const gd2_state *s, double loss)
 {
 	double f = s->loss.kind == LOSS_LOGISTIC ? s->scale * s->floor : 0.0;
-	return log10_loss(fmax(loss, f));
+	return gd2_log10_pos(fmax(loss, f));
 }
 
 static lindyn_table *loss_table(gd2_state *s, lindyn_host *h, int tmlr, int aistats)
@@ -104,94 +83,6 @@ static int save(lindyn_host *h, const gd2_state *s, const char *w1, const char *
 	return st ? st : h->npy_write(h, w2, W2->size1, W2->size2, W2->data);
 }
 
-/* The TMLR columns of row k; updates the running checks (Theorem 3.1
- * eqs. 9-12, Lemma E.2 / eq. 131, Lemma 3.1, eqs. 16-17 and 20). */
-static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g2, double eta,
-                           const gd2_spectra *sp, double drift_step, double *row)
-{
-	const gd2_tmlr *T = &s->tmlr;
-	double mu_t = s->loss.mu * sp->smin2T;                      /* eq. (11) */
-	double K_t = gd2_tmlr_Kt(T, l, sp->smax2T, sp->smaxW, eta); /* eq. (12) */
-	double Kbar = gd2_tmlr_Kbar(T, (double)k);
-	double rho = gd2_tmlr_rho(mu_t, K_t, eta), rhobar = gd2_tmlr_rhobar(T, (double)k, eta);
-	double bound_eta0 = T->L0 * pow(T->rhobar0, (double)k);      /* eq. (17) */
-	if (tr->have_prev && tr->prev_L > s->floor && l > s->floor) {
-		double pL = tr->prev_L, pe = tr->prev_eta;
-		/* descent lemma: L(t+1) <= L(t) - (eta - K_t eta^2 / 2) ||grad L(t)||^2 */
-		tr->min_desc = fmin(tr->min_desc,
-		                    (pL - (pe - 0.5 * tr->prev_K * pe * pe) * tr->prev_g2 - l) / pL);
-		if (pe * tr->prev_K < 2.0) /* eq. (10) */
-			tr->min_rho_gap = fmin(tr->min_rho_gap, (tr->prev_rho * pL - l) / pL);
-	}
-	if (tr->have_prev) {
-		/* Lemma E.2: ||D(t+1) - D(t)||_F <= 2 K eta^2 sigma_max^2(T) L(t) */
-		double b = 2 * s->loss.K * tr->prev_eta * tr->prev_eta * tr->prev_s2T * tr->prev_L +
-		           s->drift_tol;
-		tr->min_drift_slack = fmin(tr->min_drift_slack, (b - drift_step) / b);
-		tr->max_eq131 = fmax(tr->max_eq131, gd2_imbalance_predict_error(&s->mo, s->drift_tol));
-		tr->min_eta_incr = fmin(tr->min_eta_incr, (eta - tr->prev_eta) / tr->prev_eta);
-	}
-	if (l > s->floor) {
-		tr->min_pl = fmin(tr->min_pl, g2 / (2 * mu_t * l)); /* eq. (9) */
-		tr->max_r_rho = fmax(tr->max_r_rho, l / tr->bound_rho);
-		tr->max_r_rhobar = fmax(tr->max_r_rhobar, l / tr->bound_rhobar);
-		tr->max_r_eta0 = fmax(tr->max_r_eta0, l / bound_eta0);
-	}
-	/* Lemma 3.1 (22)-(23) and mu_bar <= mu_t <= K_t <= Kbar_t (Theorem 3.2) */
-	double lo = 1 - CHECK_TOL, hi = 1 + CHECK_TOL;
-	tr->ok_lemma31 &= sp->smin2T >= lo * T->sig_lo && sp->smax2T <= hi * T->sig_hi &&
-	                  sp->sminW >= lo * T->beta1 && sp->smaxW <= hi * T->beta2;
-	tr->ok_mubar &= T->mu_bar <= hi * mu_t;
-	tr->ok_kbar &= K_t <= hi * Kbar;
-	double v[] = { mu_t, K_t, Kbar, rho, rhobar, tr->bound_rho, tr->bound_rhobar, bound_eta0,
-	               tr->lg_rho, tr->lg_rhobar, log10_loss(T->L0) + (double)k * log10_loss(T->rhobar0),
-	               sp->smin2T, sp->smax2T, sp->sminW, sp->smaxW, drift_step, tr->min_pl,
-	               tr->min_desc, tr->min_rho_gap, tr->min_drift_slack, tr->max_r_rho,
-	               tr->max_r_rhobar, tr->max_r_eta0, tr->min_eta_incr, tr->max_eq131,
-	               tr->min_pl >= lo, tr->min_desc >= -CHECK_TOL, tr->min_rho_gap >= -CHECK_TOL,
-	               tr->min_drift_slack >= 0.0, tr->max_r_rho <= hi, tr->max_r_rhobar <= hi,
-	               tr->max_r_eta0 <= hi, tr->ok_lemma31, tr->ok_mubar, tr->ok_kbar,
-	               tr->min_eta_incr >= -CHECK_TOL };
-	_Static_assert(sizeof v / sizeof v[0] == NTMLR, "TMLR columns of loss");
-	memcpy(row, v, sizeof v);
-	/* for the next step */
-	tr->bound_rho *= rho;
-	tr->bound_rhobar *= rhobar;
-	tr->lg_rho += log10_loss(rho);
-	tr->lg_rhobar += log10_loss(rhobar);
-	tr->prev_K = K_t;
-	tr->prev_rho = rho;
-	tr->prev_s2T = sp->smax2T;
-	return NTMLR;
-}
-
-/* The AISTATS columns: f(eta_t, t) (eq. 26), prod f L(0) and f(eta_0, 0)^t L(0)
- * (eq. 32), L(t+1) <= f L(t) (Theorem 3.2) and f >= 1 - 1/kappa (Prop. 3.1). */
-static size_t aistats_columns(gd2_state *s, tracker *tr, long k, double l, double eta,
-                              double *row)
-{
-	const gd2_aistats *A = &s->ais;
-	double f = gd2_aistats_f(A, l, eta);
-	if (k == 0)
-		tr->f_first = f;
-	double bound_f0 = A->L0 * pow(tr->f_first, (double)k);
-	if (tr->have_prev && tr->prev_L > s->floor && l > s->floor)
-		tr->min_f_gap = fmin(tr->min_f_gap, (tr->prev_f * tr->prev_L - l) / tr->prev_L);
-	if (l > s->floor)
-		tr->max_r_f = fmax(tr->max_r_f, l / tr->bound_f);
-	tr->min_f = fmin(tr->min_f, f - (1 - 1 / A->kappa));
-	double v[] = { f, tr->bound_f, bound_f0, tr->lg_f,
-	               log10_loss(A->L0) + (double)k * log10_loss(tr->f_first), tr->max_r_f, tr->min_f, tr->min_f_gap,
-	               tr->min_f >= -CHECK_TOL, tr->min_f_gap >= -CHECK_TOL,
-	               tr->max_r_f <= 1 + CHECK_TOL };
-	_Static_assert(sizeof v / sizeof v[0] == NAISTATS, "AISTATS columns of loss");
-	memcpy(row, v, sizeof v);
-	tr->bound_f *= f;
-	tr->lg_f += log10_loss(f);
-	tr->prev_f = f;
-	return NAISTATS;
-}
-
 int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 {
 	gd2_model *mo = &s->mo;
@@ -211,8 +102,8 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 	if (st)
 		return st;
 
-	double lg0 = log10_loss(s->L0);
-	tracker tr = { .bound_rho = s->L0, .bound_rhobar = s->L0, .bound_f = s->L0,
+	double lg0 = gd2_log10_pos(s->L0);
+	gd2_tracker tr = { .bound_rho = s->L0, .bound_rhobar = s->L0, .bound_f = s->L0,
 	               .lg_rho = lg0, .lg_rhobar = lg0, .lg_f = lg0,
 	               .min_pl = DBL_MAX, .min_desc = DBL_MAX, .min_rho_gap = DBL_MAX,
 	               .min_drift_slack = DBL_MAX, .min_eta_incr = DBL_MAX, .min_f = DBL_MAX,
@@ -240,9 +131,9 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 		size_t nc = 0;
 		if (full) {
 			nc = NBASE;
-			nc += tmlr_columns(s, &tr, k, l, g2, eta, &sp, drift_step, row + nc);
+			nc += gd2_checks_tmlr(s, &tr, k, l, g2, eta, &sp, drift_step, row + nc);
 			if (ais)
-				nc += aistats_columns(s, &tr, k, l, eta, row + nc);
+				nc += gd2_checks_aistats(s, &tr, k, l, eta, row + nc);
 		}
 		if (logsched_due(&sched, k) || stop) {
 			/* flow time: the sum of the steps taken (exactly eta k for const) */

@@ -38,8 +38,6 @@ typedef enum { GD2_TARGET_LIST(ENUM_MEMBER) } gd2_target;
 	X(INIT, GAUSS, gauss) X(INIT, BALANCED, balanced) X(INIT, THETA_BALANCED, theta_balanced) \
 	X(INIT, NPY, npy)
 typedef enum { GD2_INIT_LIST(ENUM_MEMBER) } gd2_init;
-#define GD2_LOSS_LIST(X) X(LOSS, SQUARED, squared) X(LOSS, LOGISTIC, logistic)
-/* gd2_loss_kind (gd2.h) is this list's enum. */
 #define GD2_SCALE_LIST(X) X(SCALE, SUM, sum) X(SCALE, MEAN, mean)
 typedef enum { GD2_SCALE_LIST(ENUM_MEMBER) } gd2_scale;
 #define GD2_STATS_LIST(X) X(STATS, BASIC, basic) X(STATS, FULL, full)
