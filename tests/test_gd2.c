@@ -22,6 +22,7 @@
 
 #include "lindyn/run.h"
 #include "../plugins/gd2/gd2.h"
+#include "declared_tables.h"
 
 static void fill(gsl_rng *rng, gsl_matrix *A, double std)
 {
@@ -431,6 +432,29 @@ static void test_bad_input(void **state)
 	lindyn_run_free(r);
 }
 
+/* Every table is declared (ABI 1.2): stats=full with wall_clock writes every
+ * column of loss; the basic run a declared subset of it. */
+static void test_tables_declared(void **state)
+{
+	(void)state;
+	static const char *const full[] = { "n=12", "d=8", "m=2", "h=20", "data=gauss",
+	                                     "steps=20", "log_every=5", "stats=full",
+	                                     "loss_scale=sum", "wall_clock=true", NULL };
+	static const char *const all[] = { "loss", "summary", "d0_spectrum", "tmlr", "aistats",
+	                                   NULL };
+	lindyn_run *r = new_run(full);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	assert_tables_declared(lindyn_plugin_descriptor(0), r, all);
+	assert_non_null(lindyn_run_table_name(r, 4)); /* all five were written */
+	lindyn_run_free(r);
+	static const char *const summary[] = { "summary", NULL };
+	r = new_run(small_e1);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	assert_tables_declared(lindyn_plugin_descriptor(0), r, summary);
+	assert_int_equal(lindyn_run_columns(r, "loss"), 7);
+	lindyn_run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_stop_loss),
 		cmocka_unit_test(test_weights_round_trip),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_tables_declared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

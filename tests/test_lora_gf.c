@@ -20,6 +20,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "lindyn/run.h"
+#include "declared_tables.h"
 #include "../plugins/lora_gf/lora_gf.h"
 #include "../src/host/npy.h"
 
@@ -152,9 +153,9 @@ static void test_pretrained_model_is_exact(void **unused)
 static void test_reduction_is_exact(void **unused)
 {
 	(void)unused;
-	const char *base = "m=6 n=5 h=40 r=3 alpha=1e-2 solver=rk8pd t_end=1.5 log_points=15";
+	const char *base = "m=6 n=5 h=40 r=3 alpha=1e-2 method=rk8pd t_end=1.5 log_points=15";
 	char full[256];
-	snprintf(full, sizeof full, "%s reduce=false", base);
+	snprintf(full, sizeof full, "%s reduce=none", base);
 	lindyn_run *a = run_with(base, 3), *b = run_with(full, 3);
 	assert_double_equal(val(a, "model", 0, "h_work"), 5 + 3, 0);
 	assert_double_equal(val(b, "model", 0, "h_work"), 40, 0);
@@ -196,15 +197,15 @@ static void test_gd_small_step_matches_adaptive_flow(void **unused)
 	(void)unused;
 	const char *common = "alpha=1e-2 t_end=0.8 log_points=40";
 	char args[256];
-	snprintf(args, sizeof args, "%s solver=rk8pd rtol=1e-12 atol=1e-15", common);
+	snprintf(args, sizeof args, "%s method=rk8pd rel_tol=1e-12 abs_tol=1e-15", common);
 	lindyn_run *ref = run_with(args, 5);
 	size_t last = lindyn_run_rows(ref, "loss") - 1;
 	/* The horizon covers the escape: the loss fell by many decades. */
 	assert_true(val(ref, "loss", last, "log10_loss") < -3);
 	assert_true(val(ref, "loss", last, "evals") < 8000);
-	snprintf(args, sizeof args, "%s solver=gd eta=1e-4", common);
+	snprintf(args, sizeof args, "%s method=gd eta=1e-4", common);
 	double e4 = gd_error(ref, args);
-	snprintf(args, sizeof args, "%s solver=gd eta=1e-5", common);
+	snprintf(args, sizeof args, "%s method=gd eta=1e-5", common);
 	double e5 = gd_error(ref, args);
 	/* Explicit Euler is first order: ten times smaller steps, about ten
 	 * times smaller error. */
@@ -237,9 +238,9 @@ static void test_log_grid(void **unused)
 static void test_rk4_matches_adaptive_flow(void **unused)
 {
 	(void)unused;
-	lindyn_run *a = run_with("alpha=1e-2 t_end=0.8 log_points=8 solver=rk4 eta=1e-3", 2);
-	lindyn_run *b = run_with("alpha=1e-2 t_end=0.8 log_points=8 solver=rkf45 eta=1e-3 "
-	                         "rtol=1e-12 atol=1e-15", 2);
+	lindyn_run *a = run_with("alpha=1e-2 t_end=0.8 log_points=8 method=rk4 eta=1e-3", 2);
+	lindyn_run *b = run_with("alpha=1e-2 t_end=0.8 log_points=8 method=rkf45 eta=1e-3 "
+	                         "rel_tol=1e-12 abs_tol=1e-15", 2);
 	for (size_t i = 0; i <= 8; i++) {
 		assert_true(val(a, "loss", i, "t") == val(b, "loss", i, "t"));
 		assert_true(fabs(val(a, "loss", i, "log10_loss") - val(b, "loss", i, "log10_loss")) < 1e-6);
@@ -257,11 +258,11 @@ static void test_rk4_fourth_order(void **unused)
 	(void)unused;
 	const char *common = "alpha=1e-2 t_end=0.8 log_points=8 eta=1e-3";
 	char args[256];
-	snprintf(args, sizeof args, "%s solver=rk8pd rtol=1e-13 atol=1e-16", common);
+	snprintf(args, sizeof args, "%s method=rk8pd rel_tol=1e-13 abs_tol=1e-16", common);
 	lindyn_run *ref = run_with(args, 2);
-	snprintf(args, sizeof args, "%s solver=rk4", common);
+	snprintf(args, sizeof args, "%s method=rk4", common);
 	lindyn_run *fine = run_with(args, 2);
-	snprintf(args, sizeof args, "%s solver=rk4 eta=2e-3", common);
+	snprintf(args, sizeof args, "%s method=rk4 eta=2e-3", common);
 	lindyn_run *coarse = run_with(args, 2);
 	for (size_t i = 3; i <= 8; i++) { /* from the escape on, where RK4's error is large */
 		double l = val(ref, "loss", i, "loss");
@@ -280,8 +281,8 @@ static void test_rk4_fourth_order(void **unused)
 static void test_rk4_doubling_is_two_half_steps(void **unused)
 {
 	(void)unused;
-	lindyn_run *d = run_with("alpha=1e-2 t_end=0.8 log_points=8 solver=rk4_doubling eta=1e-3", 2);
-	lindyn_run *h = run_with("alpha=1e-2 t_end=0.8 log_points=8 solver=rk4 eta=5e-4", 2);
+	lindyn_run *d = run_with("alpha=1e-2 t_end=0.8 log_points=8 method=rk4_doubling eta=1e-3", 2);
+	lindyn_run *h = run_with("alpha=1e-2 t_end=0.8 log_points=8 method=rk4 eta=5e-4", 2);
 	assert_double_equal(val(d, "loss", 8, "evals"), 1 + 11 * 800, 0);
 	assert_double_equal(val(d, "loss", 8, "step"), 800, 0);
 	for (size_t i = 1; i <= 8; i++) {
@@ -297,9 +298,9 @@ static void test_rk4_doubling_is_two_half_steps(void **unused)
 static void test_imbalance_conserved_by_flow(void **unused)
 {
 	(void)unused;
-	lindyn_run *f = run_with("alpha=0.1 t_end=1 log_points=10 solver=rk8pd rtol=1e-12 "
-	                         "atol=1e-15", 4);
-	lindyn_run *g = run_with("alpha=0.1 t_end=1 log_points=10 solver=gd eta=1e-3", 4);
+	lindyn_run *f = run_with("alpha=0.1 t_end=1 log_points=10 method=rk8pd rel_tol=1e-12 "
+	                         "abs_tol=1e-15", 4);
+	lindyn_run *g = run_with("alpha=0.1 t_end=1 log_points=10 method=gd eta=1e-3", 4);
 	double drift_f = 0, drift_g = 0;
 	for (size_t i = 0; i <= 10; i++) {
 		drift_f = fmax(drift_f, val(f, "loss", i, "balance1") + val(f, "loss", i, "balance2"));
@@ -374,10 +375,10 @@ static void check_spectral(const char *args)
 static void test_spectral_init_follows_scalar_ode(void **unused)
 {
 	(void)unused;
-	check_spectral("init=spectral alpha=1e-3 solver=rk8pd rtol=1e-12 atol=1e-16 t_end=2 "
+	check_spectral("init=spectral alpha=1e-3 method=rk8pd rel_tol=1e-12 abs_tol=1e-16 t_end=2 "
 	               "log_points=20");
-	check_spectral("init=spectral pair=bottom c=10 alpha=1e-2 solver=rk8pd rtol=1e-12 "
-	               "atol=1e-16 t_end=3 log_points=20");
+	check_spectral("init=spectral pair=bottom c=10 alpha=1e-2 method=rk8pd rel_tol=1e-12 "
+	               "abs_tol=1e-16 t_end=3 log_points=20");
 }
 
 /* ---- Appendix G ------------------------------------------------------------ */
@@ -476,14 +477,14 @@ static double lora_loss_step(const gsl_matrix *W1, const gsl_matrix *W2, const g
 	return loss;
 }
 
-/* The files of save_inputs=true reduce=false describe the full problem: two
+/* The files of save_inputs=true reduce=none describe the full problem: two
  * GD steps taken from them by the formulas of eq. 2 give the losses of the
  * (reduced) run with the same seed. */
 static void test_save_inputs(void **unused)
 {
 	(void)unused;
 	const char *args[] = { "m=4", "n=3", "h=9", "r=2", "alpha=0.3", "eta=0.05", "t_end=0.1",
-		               "log_points=2", "reduce=false", "save_inputs=true" };
+		               "log_points=2", "reduce=none", "save_inputs=true" };
 	char dir[] = "/tmp/test_lora_gf-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	lindyn_run *saver = lindyn_run_new(lindyn_plugin_descriptor(0), dir);
@@ -528,10 +529,10 @@ static void test_bad_input(void **unused)
 	assert_non_null(strstr(msg, "multiple of eta"));
 	assert_int_equal(run_status("pretrained=appg", msg, sizeof msg), LINDYN_EINVAL);
 	assert_non_null(strstr(msg, "m=2 n=2"));
-	assert_int_equal(run_status("solver=rkf45 atol=0 rtol=0", msg, sizeof msg), LINDYN_EINVAL);
-	assert_non_null(strstr(msg, "atol > 0 or rtol > 0"));
+	assert_int_equal(run_status("method=rkf45 abs_tol=0 rel_tol=0", msg, sizeof msg), LINDYN_EINVAL);
+	assert_non_null(strstr(msg, "abs_tol > 0 or rel_tol > 0"));
 	assert_int_equal(run_status("t_end=1 max_evals=100", msg, sizeof msg), LINDYN_EINVAL);
-	assert_int_equal(run_status("solver=rk8pd rtol=1e-14 atol=1e-16 t_end=1 max_evals=500", msg,
+	assert_int_equal(run_status("method=rk8pd rel_tol=1e-14 abs_tol=1e-16 t_end=1 max_evals=500", msg,
 	                            sizeof msg), LINDYN_EMAXITER);
 	assert_non_null(strstr(msg, "max_evals=500"));
 	/* GD beyond its stability limit diverges and says so. */
@@ -551,10 +552,25 @@ static void test_same_seed_same_numbers(void **unused)
 	lindyn_run_free(c);
 }
 
+/* Every table is declared (ABI 1.2) and written with all its columns; the
+ * integrator vocabulary is method, abs_tol, rel_tol and reduce an enum. */
+static void test_tables_declared(void **unused)
+{
+	(void)unused;
+	static const char *const all[] = { "loss", "spectral", "model", NULL };
+	lindyn_run *r = run_with("init=spectral method=rkf45 abs_tol=1e-12 rel_tol=1e-10 "
+	                         "reduce=none t_end=0.05 log_points=5", 2);
+	assert_tables_declared(lindyn_plugin_descriptor(0), r, all);
+	assert_non_null(lindyn_run_table_name(r, 2));
+	assert_double_equal(val(r, "model", 0, "h_work"), 100, 0);
+	lindyn_run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gradient_matches_finite_differences),
+		cmocka_unit_test(test_tables_declared),
 		cmocka_unit_test(test_pretrained_model_is_exact),
 		cmocka_unit_test(test_reduction_is_exact),
 		cmocka_unit_test(test_log_grid),

@@ -16,6 +16,7 @@
 #include "../src/host/npy.h"
 
 #include "lindyn/run.h"
+#include "declared_tables.h"
 
 const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index);
 
@@ -263,10 +264,22 @@ static void test_bad_input(void **unused)
 	lindyn_run_free(RUN(LINDYN_EINVAL, "t_end=1e9", "log_dt=1e-3", "n=3", "d=4", "h=5"));
 }
 
+/* Every table is declared (ABI 1.2) and written with all its columns. */
+static void test_tables_declared(void **unused)
+{
+	(void)unused;
+	static const char *const all[] = { "loss", "summary", "spectrum", NULL };
+	lindyn_run *r = RUN(0, SMALL, "reduce=rowspace");
+	assert_tables_declared(lindyn_plugin_descriptor(0), r, all);
+	assert_non_null(lindyn_run_table_name(r, 2));
+	lindyn_run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reduced_matches_full),
+		cmocka_unit_test(test_tables_declared),
 		cmocka_unit_test(test_euler_is_gd),
 		cmocka_unit_test(test_imbalance_conserved),
 		cmocka_unit_test(test_rk4_methods),

@@ -304,7 +304,7 @@ static void check_orthogonal_rows(double (*row_scale)(size_t))
 	gsl_matrix *X = gsl_matrix_alloc(n, d), *Y = gsl_matrix_alloc(n, m);
 	gsl_matrix *Theta = gsl_matrix_alloc(d, m), *T = gsl_matrix_alloc(d, m);
 	gsl_matrix *I = gsl_matrix_alloc(n, n), *XP = gsl_matrix_alloc(n, d);
-	assert_int_equal(twolayer_data(rng, "orthonormal", 1.0, 1.0, 0.1, X, Theta, Y), 0);
+	assert_int_equal(twolayer_data(rng, DATA_ORTHONORMAL, 1.0, 1.0, 0.1, X, Theta, Y), 0);
 	double norm2 = 0.0; /* sum of the squared row scales */
 	for (size_t i = 0; i < n; i++) {
 		gsl_vector_view row = gsl_matrix_row(X, i);

@@ -2,7 +2,6 @@
 #include "twolayer.h"
 
 #include <math.h>
-#include <string.h>
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_eigen.h>
@@ -53,20 +52,20 @@ static int orthonormalize_rows(gsl_matrix *X)
 	return status;
 }
 
-int twolayer_data(gsl_rng *rng, const char *x_kind, double x_std, double theta_std,
+int twolayer_data(gsl_rng *rng, twolayer_data_kind x_kind, double x_std, double theta_std,
                   double noise, gsl_matrix *X, gsl_matrix *Theta, gsl_matrix *Y)
 {
 	int status = GSL_SUCCESS;
-	if (strcmp(x_kind, "identity") == 0) {
+	if (x_kind == DATA_IDENTITY) {
 		if (X->size1 != X->size2)
 			GSL_ERROR("identity data needs n == d", GSL_EBADLEN);
 		gsl_matrix_set_identity(X);
-	} else if (strcmp(x_kind, "orthonormal") == 0) {
+	} else if (x_kind == DATA_ORTHONORMAL) {
 		if (X->size1 > X->size2)
 			GSL_ERROR("orthonormal data needs n <= d", GSL_EBADLEN);
 		fill_gauss(rng, 1.0, X);
 		status = orthonormalize_rows(X);
-	} else if (strcmp(x_kind, "gauss") == 0) {
+	} else if (x_kind == DATA_GAUSS) {
 		fill_gauss(rng, x_std, X);
 	} else {
 		GSL_ERROR("unknown data kind", GSL_EINVAL);

@@ -12,16 +12,21 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
 
+#include "enumlist.h"
+
 /* How X is drawn:
  *   "gauss"        iid N(0, x_std^2)
  *   "orthonormal"  X0 iid N(0,1), X = W Phi1^T from the SVD X0 = W S Phi1^T,
  *                  so every singular value is 1 (E1; needs n <= d)
  *   "identity"     X = I (needs n == d; no draws) */
-#define TWOLAYER_DATA_KINDS "gauss|orthonormal|identity"
+#define TWOLAYER_DATA_LIST(X) \
+	X(DATA, GAUSS, gauss) X(DATA, ORTHONORMAL, orthonormal) X(DATA, IDENTITY, identity)
+typedef enum { TWOLAYER_DATA_LIST(ENUM_MEMBER) } twolayer_data_kind;
+#define TWOLAYER_DATA_KINDS ENUM_CHOICES(TWOLAYER_DATA_LIST)
 
 /* Fills X (n x d), Theta (d x m) iid N(0, theta_std^2) and
  * Y = X Theta + noise * eps with eps iid N(0,1).  Returns a GSL status. */
-int twolayer_data(gsl_rng *rng, const char *x_kind, double x_std, double theta_std,
+int twolayer_data(gsl_rng *rng, twolayer_data_kind x_kind, double x_std, double theta_std,
                   double noise, gsl_matrix *X, gsl_matrix *Theta, gsl_matrix *Y);
 
 /* W1 iid N(0, su^2), then W2 iid N(0, sv^2). */

@@ -2,6 +2,9 @@
  * k x k matrix of imbalance.c), beta1, beta2, alpha1, alpha2, eta0 (TMLR)
  * and p1, p2, alpha0, beta0, a1..a4, eta_max (AISTATS). */
 #include "state.h"
+#include "tables.h"
+
+#include "../common/linalg.h"
 
 #include <float.h>
 #include <math.h>
@@ -35,15 +38,6 @@ static int singular_values(const gsl_matrix *A, gsl_vector *sv)
 	return st;
 }
 
-static double frob(const gsl_matrix *A)
-{
-	double s = 0.0;
-	for (size_t i = 0; i < A->size1; i++)
-		for (size_t j = 0; j < A->size2; j++)
-			s += gsl_matrix_get(A, i, j) * gsl_matrix_get(A, i, j);
-	return sqrt(s);
-}
-
 static int needs_tmlr(const gd2_state *s)
 {
 	return s->stats_full || s->rule == RULE_ETA0 || s->rule == RULE_RHO ||
@@ -70,7 +64,7 @@ static int wstar_numbers(gd2_state *s, double *smin, double *smax, double *dist)
 	gsl_vector_free(sv);
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1_0, mo->W2_0, 0.0, mo->W);
 	gsl_matrix_sub(mo->W, s->Wstar);
-	*dist = frob(mo->W);
+	*dist = linalg_frob(mo->W);
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1_0, mo->W2_0, 0.0, mo->W);
 	return st;
 }
@@ -144,7 +138,7 @@ int gd2_constants_init(gd2_state *s, lindyn_host *h)
 	gsl_vector_free(sy);
 	if (st)
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC, "SVD of Y failed: %s", gsl_strerror(st));
-	s->normY = frob(mo->Y);
+	s->normY = linalg_frob(mo->Y);
 	s->normE0 = gd2_model_residual_norm(mo);
 
 	/* L = 1/2||R||^2 carries an absolute error ~ eps ||Y|| ||R||; the checks
@@ -153,7 +147,7 @@ int gd2_constants_init(gd2_state *s, lindyn_host *h)
 	double e = CHECK_DIGITS * DBL_EPSILON;
 	s->floor = s->loss.kind == LOSS_SQUARED ? 0.5 * pow(e * s->normY, 2)
 	                                        : e * (s->loss.lstar + (double)(mo->n * mo->m));
-	double w1 = frob(mo->W1_0), w2 = frob(mo->W2_0);
+	double w1 = linalg_frob(mo->W1_0), w2 = linalg_frob(mo->W2_0);
 	s->drift_tol = 64 * DBL_EPSILON * (double)mo->k * (w1 * w1 + w2 * w2);
 
 	if (needs_tmlr(s) && (st = tmlr_init(s, h)))
@@ -213,13 +207,13 @@ static double lemma_a2_error(gd2_state *s)
  * from the k x k matrix of imbalance.c (the other h - k are 0). */
 static int emit_spectrum(gd2_state *s, lindyn_host *h)
 {
-	lindyn_table *t = h->table(h, "d0_spectrum", "i lambda");
+	lindyn_table *t = h->table(h, "d0_spectrum", NULL);
 	if (!t)
 		return LINDYN_EINVAL;
 	int st = LINDYN_OK;
 	for (size_t i = 0; i < s->mo.k && !st; i++) {
 		double row[] = { (double)(i + 1), gsl_vector_get(s->mo.eigD0, i) };
-		st = h->row(t, row);
+		st = h->rowv(t, COLUMN_COUNT(GD2_D0_SPECTRUM), row);
 	}
 	return st;
 }
@@ -239,11 +233,7 @@ int gd2_constants_emit(gd2_state *s, lindyn_host *h)
 	}
 	if (s->have_tmlr) {
 		const gd2_tmlr *T = &s->tmlr;
-		lindyn_table *t = h->table(h, "tmlr",
-		                           "step K mu lstar L0 alpha1 alpha2 alpha_ratio beta1 beta2 lam_plus "
-		                           "lam_minus delta delta_plus delta_minus eta01 eta02 eta02_found "
-		                           "eta03 eta0 mu_bar rhobar0 Kbar0 Kbar_inf sig_lo sig_hi sminWs "
-		                           "smaxWs dist0 check_floor lemma_a2_err");
+		lindyn_table *t = h->table(h, "tmlr", NULL);
 		if (!t)
 			return LINDYN_EINVAL;
 		double kinf = T->K * exp(sqrt(T->eta0)) * T->alpha2; /* Kbar_t as t -> infinity */
@@ -253,15 +243,13 @@ int gd2_constants_emit(gd2_state *s, lindyn_host *h)
 		                 T->eta01, T->eta02, T->eta02_found, T->eta03, T->eta0, T->mu_bar,
 		                 T->rhobar0, gd2_tmlr_Kbar(T, 0), kinf, T->sig_lo, T->sig_hi,
 		                 T->sminWs, T->smaxWs, T->dist0, s->floor, lemma_a2_error(s) };
-		if ((st = h->row(t, row)))
+		_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(GD2_TMLR), "tmlr columns");
+		if ((st = h->rowv(t, COLUMN_COUNT(GD2_TMLR), row)))
 			return st;
 	}
 	if (s->have_ais) {
 		const gd2_aistats *A = &s->ais;
-		lindyn_table *t = h->table(h, "aistats",
-		                           "step kappa sminX smaxX L0 p1 p2 alpha0 beta0 alpha0_ratio a1 a2_0 "
-		                           "a3_0 a4_0 etamax1 etamax2 etamax f0 rate_floor normY sminY "
-		                           "rankY normE0");
+		lindyn_table *t = h->table(h, "aistats", NULL);
 		if (!t)
 			return LINDYN_EINVAL;
 		double a[5];
@@ -270,7 +258,8 @@ int gd2_constants_emit(gd2_state *s, lindyn_host *h)
 		                 A->beta0, A->alpha0 / A->beta0, a[1], a[2], a[3], a[4], A->etamax1,
 		                 A->etamax2, A->etamax, gd2_aistats_f(A, A->L0, A->etamax),
 		                 1 - 1 / A->kappa, s->normY, s->sminY, s->rankY, s->normE0 };
-		return h->row(t, row);
+		_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(GD2_AISTATS), "aistats columns");
+		return h->rowv(t, COLUMN_COUNT(GD2_AISTATS), row);
 	}
 	return LINDYN_OK;
 }

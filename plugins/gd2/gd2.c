@@ -1,5 +1,6 @@
 /* gd2.c -- the gd2 plugin: parameters, setup of data and weights, dispatch. */
 #include "state.h"
+#include "tables.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -16,56 +17,56 @@ static const lindyn_param gd2_params[] = {
 	{ "d", LINDYN_P_INT, "400", 1, 100000, NULL, "input dimension (columns of X, rows of W1)" },
 	{ "m", LINDYN_P_INT, "1", 1, 10000, NULL, "output dimension (columns of Y and W2)" },
 	{ "h", LINDYN_P_INT, "500", 1, 1000000, NULL, "hidden width (columns of W1, rows of W2)" },
-	{ "data", LINDYN_P_ENUM, "orthonormal", 0, 0, TWOLAYER_DATA_KINDS "|spectrum|npy",
+	{ "data", LINDYN_P_ENUM, "orthonormal", 0, 0, ENUM_CHOICES(GD2_DATA_LIST),
 	  "X: iid N(0,x_std^2); orthonormal rows (n <= d); identity (n == d); spectrum: "
 	  "orthonormal rows scaled by iid U[x_smin, x_smax]; npy: X and Y from x_npy, y_npy" },
 	{ "x_npy", LINDYN_P_STRING, "", 0, 0, NULL, "X (n x d, float64 .npy) for data=npy" },
 	{ "y_npy", LINDYN_P_STRING, "", 0, 0, NULL, "Y (n x m, float64 .npy) for data=npy" },
-	{ "x_std", LINDYN_P_REAL, "1", 0, 1e6, NULL, "std of the entries of X (data=gauss)" },
-	{ "x_smin", LINDYN_P_REAL, "1.8", 0, 1e6, NULL, "smallest singular value (data=spectrum)" },
-	{ "x_smax", LINDYN_P_REAL, "2.3", 0, 1e6, NULL, "largest singular value (data=spectrum)" },
-	{ "theta_std", LINDYN_P_REAL, "0.05", 0, 1e6, NULL, "std of the teacher Theta" },
-	{ "noise", LINDYN_P_REAL, "0.01", 0, 1e6, NULL, "std of the label noise added to Y" },
-	{ "target", LINDYN_P_ENUM, "teacher", 0, 0, "teacher|init",
+	{ "x_std", LINDYN_P_REAL, "1", 0, LINDYN_UNBOUNDED, NULL, "std of the entries of X (data=gauss)" },
+	{ "x_smin", LINDYN_P_REAL, "1.8", 0, LINDYN_UNBOUNDED, NULL, "smallest singular value (data=spectrum)" },
+	{ "x_smax", LINDYN_P_REAL, "2.3", 0, LINDYN_UNBOUNDED, NULL, "largest singular value (data=spectrum)" },
+	{ "theta_std", LINDYN_P_REAL, "0.05", 0, LINDYN_UNBOUNDED, NULL, "std of the teacher Theta" },
+	{ "noise", LINDYN_P_REAL, "0.01", 0, LINDYN_UNBOUNDED, NULL, "std of the label noise added to Y" },
+	{ "target", LINDYN_P_ENUM, "teacher", 0, 0, ENUM_CHOICES(GD2_TARGET_LIST),
 	  "Y = X Theta + noise, or Y = X W1(0) W2(0) + noise (TMLR experiments)" },
-	{ "init", LINDYN_P_ENUM, "gauss", 0, 0, "gauss|balanced|theta_balanced|npy",
+	{ "init", LINDYN_P_ENUM, "gauss", 0, 0, ENUM_CHOICES(GD2_INIT_LIST),
 	  "W1 ~ N(0,sigma_u^2), W2 ~ N(0,sigma_v^2); balanced: same W1 W2, zero imbalance; "
 	  "theta_balanced: balanced with W1 W2 = Theta; npy: files" },
-	{ "sigma_u", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of the entries of W1 (times h^-width_power)" },
-	{ "sigma_v", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of the entries of W2 (times h^-width_power)" },
+	{ "sigma_u", LINDYN_P_REAL, "0.1", 0, LINDYN_UNBOUNDED, NULL, "std of the entries of W1 (times h^-width_power)" },
+	{ "sigma_v", LINDYN_P_REAL, "0.1", 0, LINDYN_UNBOUNDED, NULL, "std of the entries of W2 (times h^-width_power)" },
 	{ "width_power", LINDYN_P_REAL, "0", 0, 2, NULL,
 	  "p: the init stds are sigma_u h^-p and sigma_v h^-p (N(0, h^-2p) with sigma = 1)" },
 	{ "w1_npy", LINDYN_P_STRING, "", 0, 0, NULL, "W1 (d x h, float64 .npy) for init=npy" },
 	{ "w2_npy", LINDYN_P_STRING, "", 0, 0, NULL, "W2 (h x m, float64 .npy) for init=npy" },
-	{ "loss", LINDYN_P_ENUM, "squared", 0, 0, "squared|logistic",
+	{ "loss", LINDYN_P_ENUM, "squared", 0, 0, ENUM_CHOICES(GD2_LOSS_LIST),
 	  "squared: 1/2||Y - XW||^2; logistic: sum log(1+exp(-sign(Y) XW)) + lambda/2 ||W||^2" },
-	{ "lambda", LINDYN_P_REAL, "0.1", 1e-12, 1e6, NULL, "l2 weight of the logistic loss (= its mu)" },
-	{ "loss_scale", LINDYN_P_ENUM, "mean", 0, 0, "sum|mean",
+	{ "lambda", LINDYN_P_REAL, "0.1", 1e-12, LINDYN_UNBOUNDED, NULL, "l2 weight of the logistic loss (= its mu)" },
+	{ "loss_scale", LINDYN_P_ENUM, "mean", 0, 0, ENUM_CHOICES(GD2_SCALE_LIST),
 	  "sum: L = 1/2||Y - X W1 W2||^2; mean: (1/n)||.||^2, GD step = Euler on L with dt = 2 eta/n" },
-	{ "rule", LINDYN_P_ENUM, "const", 0, 0, GD2_RULES,
+	{ "rule", LINDYN_P_ENUM, "const", 0, 0, ENUM_CHOICES(GD2_RULE_LIST),
 	  "step size: const (eta); TMLR eta0, rho, rhobar (eq. 19); AISTATS xu_fixed, xu_adaptive; "
 	  "armijo; arora; du; nonover (GD on l(W), eta = 1/K)" },
-	{ "eta", LINDYN_P_REAL, "5e-4", 0, 1e6, NULL, "step size of rule=const (on the loss of loss_scale)" },
+	{ "eta", LINDYN_P_REAL, "5e-4", 0, LINDYN_UNBOUNDED, NULL, "step size of rule=const (on the loss of loss_scale)" },
 	{ "growth_cap", LINDYN_P_BOOL, "true", 0, 0, NULL,
 	  "rho/rhobar: cap eta_t at (1 + eta0^d)^{t/2} eta0 (eq. 19); false: 1/K_t or 1/Kbar_t alone" },
 	{ "c_exp", LINDYN_P_REAL, "0.5", 0.01, 0.99, NULL, "c of TMLR Theorem E.1" },
 	{ "d_exp", LINDYN_P_REAL, "1.01", 1.0001, 10, NULL, "d of TMLR Theorem E.1" },
 	{ "c1", LINDYN_P_REAL, "0.5", 0.01, 0.99, NULL, "c1 of AISTATS Theorem 3.1" },
 	{ "c2", LINDYN_P_REAL, "1.5", 1.01, 100, NULL, "c2 of AISTATS Theorem 3.1" },
-	{ "bt_eta", LINDYN_P_REAL, "1", 1e-300, 1e6, NULL, "first trial step of rule=armijo" },
+	{ "bt_eta", LINDYN_P_REAL, "1", 1e-300, LINDYN_UNBOUNDED, NULL, "first trial step of rule=armijo" },
 	{ "bt_tau", LINDYN_P_REAL, "0.1", 1e-6, 0.999, NULL, "shrink factor of rule=armijo" },
 	{ "bt_gamma", LINDYN_P_REAL, "0.9", 1e-6, 0.999, NULL, "Armijo constant: L(new) <= L - gamma eta ||grad||^2" },
-	{ "stats", LINDYN_P_ENUM, "basic", 0, 0, "basic|full",
+	{ "stats", LINDYN_P_ENUM, "basic", 0, 0, ENUM_CHOICES(GD2_STATS_LIST),
 	  "full: the TMLR/AISTATS quantities per iteration and tables tmlr, aistats (loss_scale=sum)" },
 	{ "wall_clock", LINDYN_P_BOOL, "false", 0, 0, NULL,
 	  "add column wall: the run's CPU seconds since the start of setup, i.e. its wall-clock "
 	  "time on an idle core (one BLAS thread), unaffected by other jobs (not reproducible)" },
-	{ "steps", LINDYN_P_INT, "15000", 0, 1000000000, NULL, "number of GD steps" },
-	{ "log_every", LINDYN_P_INT, "100", 1, 1000000000, NULL, "log every this many steps (and the last)" },
+	{ "steps", LINDYN_P_INT, "15000", 0, LINDYN_UNBOUNDED, NULL, "number of GD steps" },
+	{ "log_every", LINDYN_P_INT, "100", 1, LINDYN_UNBOUNDED, NULL, "log every this many steps (and the last)" },
 	{ "log_per_decade", LINDYN_P_INT, "0", 0, 1000, NULL,
 	  "also log this many log-spaced steps per decade of the step counter (0: off)" },
-	{ "stop_loss", LINDYN_P_REAL, "0", 0, 1e300, NULL, "stop once the loss falls below (0: never)" },
-	{ "reduce", LINDYN_P_ENUM, "subspace", 0, 0, "subspace|none",
+	{ "stop_loss", LINDYN_P_REAL, "0", 0, LINDYN_UNBOUNDED, NULL, "stop once the loss falls below (0: never)" },
+	{ "reduce", LINDYN_P_ENUM, "subspace", 0, 0, ENUM_CHOICES(GD2_REDUCE_LIST),
 	  "subspace: GD on W1 = A Q^T, W2 = Q B with Q an orthonormal basis of the span of the "
 	  "rows of W1(0) and columns of W2(0) (width d + m when below h), and with the squared "
 	  "loss and n > d on the R factor of X; exact: the same logged quantities to rounding, "
@@ -74,16 +75,6 @@ static const lindyn_param gd2_params[] = {
 	  "write x, y, w1_init, w2_init, w1_final, w2_final .npy (x, y, w*_init restart the run)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
-
-static gd2_rule rule_by_name(const char *name)
-{
-	static const char *const names[] = { "const", "eta0", "rho", "rhobar", "xu_fixed",
-	                                     "xu_adaptive", "armijo", "arora", "du", "nonover" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(name, names[i]) == 0)
-			return (gd2_rule)i;
-	return RULE_CONST; /* the host accepts only the declared choices */
-}
 
 static void gd2_free(void *state)
 {
@@ -103,8 +94,8 @@ static void gd2_free(void *state)
 static int draw_init(lindyn_host *h, gd2_model *mo, gsl_matrix *W1, gsl_matrix *W2,
                      gsl_rng *rng)
 {
-	const char *init = h->get_str(h, "init");
-	if (strcmp(init, "npy") == 0) {
+	gd2_init init = (gd2_init)h->get_enum(h, "init");
+	if (init == INIT_NPY) {
 		const char *p1 = h->get_str(h, "w1_npy"), *p2 = h->get_str(h, "w2_npy");
 		if (!*p1 || !*p2)
 			return LINDYN_ERROR(h, LINDYN_EINVAL, "init=npy needs w1_npy and w2_npy");
@@ -114,7 +105,7 @@ static int draw_init(lindyn_host *h, gd2_model *mo, gsl_matrix *W1, gsl_matrix *
 		return st;
 	}
 	int st = GSL_SUCCESS;
-	if (strcmp(init, "theta_balanced") == 0) {
+	if (init == INIT_THETA_BALANCED) {
 		/* W1 W2 = Theta, then balanced (AISTATS eq. 40 / Arora et al. Prop. F.1). */
 		gsl_matrix_set_zero(W1);
 		gsl_matrix_set_zero(W2);
@@ -127,12 +118,13 @@ static int draw_init(lindyn_host *h, gd2_model *mo, gsl_matrix *W1, gsl_matrix *
 		double scale = pow((double)W1->size2, -h->get_real(h, "width_power"));
 		twolayer_init_gauss(rng, scale * h->get_real(h, "sigma_u"),
 		                    scale * h->get_real(h, "sigma_v"), W1, W2);
-		if (strcmp(init, "balanced") == 0)
+		if (init == INIT_BALANCED)
 			st = twolayer_balance(mo->X, W1, W2);
 	}
 	if (st)
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC,
-		                    "init=%s: %s (W1 W2 must be nonzero on the row space of X)", init,
+		                    "init=%s: %s (W1 W2 must be nonzero on the row space of X)",
+		                    h->get_str(h, "init"),
 		                    gsl_strerror(st));
 	return LINDYN_OK;
 }
@@ -154,13 +146,13 @@ static int read_data(lindyn_host *h, gd2_model *mo)
  * are those of the same seed), then takes X and Y from the files. */
 static int draw_problem(lindyn_host *h, gd2_model *mo, gsl_matrix *W1, gsl_matrix *W2)
 {
-	const char *data = h->get_str(h, "data");
-	int spectrum = strcmp(data, "spectrum") == 0, from_files = strcmp(data, "npy") == 0;
+	gd2_data data = (gd2_data)h->get_enum(h, "data");
+	int spectrum = data == DATA_SPECTRUM, from_files = data == DATA_NPY;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!rng)
 		return LINDYN_ERROR(h, LINDYN_ENOMEM, "cannot allocate the random generator");
 	gsl_rng_set(rng, h->seed(h));
-	int st = twolayer_data(rng, spectrum ? "orthonormal" : from_files ? "gauss" : data,
+	int st = twolayer_data(rng, spectrum ? DATA_ORTHONORMAL : from_files ? DATA_GAUSS : (twolayer_data_kind)data,
 	                       h->get_real(h, "x_std"), h->get_real(h, "theta_std"),
 	                       h->get_real(h, "noise"), mo->X, mo->Theta, mo->Y);
 	if (st) {
@@ -181,7 +173,7 @@ static int draw_problem(lindyn_host *h, gd2_model *mo, gsl_matrix *W1, gsl_matri
 	gsl_rng_free(rng);
 	if (!st && from_files)
 		return read_data(h, mo);
-	int from_init = strcmp(h->get_str(h, "target"), "init") == 0;
+	int from_init = h->get_enum(h, "target") == TARGET_INIT;
 	if (st || (!from_init && !spectrum)) /* twolayer's Y as it is, bit for bit */
 		return st;
 	if (from_init)
@@ -195,26 +187,30 @@ static int draw_problem(lindyn_host *h, gd2_model *mo, gsl_matrix *W1, gsl_matri
 
 static int check_params(lindyn_host *h, long n, long d, long m, long hw)
 {
-	const char *data = h->get_str(h, "data"), *init = h->get_str(h, "init");
-	const char *rule = h->get_str(h, "rule");
-	int is_const = strcmp(rule, "const") == 0, full = strcmp(h->get_str(h, "stats"), "full") == 0;
-	if ((strcmp(data, "orthonormal") == 0 || strcmp(data, "spectrum") == 0) && n > d)
-		return LINDYN_ERROR(h, LINDYN_EINVAL, "data=%s needs n <= d (n=%ld, d=%ld)", data, n, d);
-	if (strcmp(data, "identity") == 0 && n != d)
+	gd2_data data = (gd2_data)h->get_enum(h, "data");
+	gd2_init init = (gd2_init)h->get_enum(h, "init");
+	gd2_rule rule = (gd2_rule)h->get_enum(h, "rule");
+	int full = h->get_enum(h, "stats") == STATS_FULL;
+	if ((data == DATA_ORTHONORMAL || data == DATA_SPECTRUM) && n > d)
+		return LINDYN_ERROR(h, LINDYN_EINVAL, "data=%s needs n <= d (n=%ld, d=%ld)",
+		                    h->get_str(h, "data"), n, d);
+	if (data == DATA_IDENTITY && n != d)
 		return LINDYN_ERROR(h, LINDYN_EINVAL, "data=identity needs n == d (n=%ld, d=%ld)", n, d);
 	if (h->get_real(h, "x_smin") > h->get_real(h, "x_smax"))
 		return LINDYN_ERROR(h, LINDYN_EINVAL, "x_smin must not exceed x_smax");
-	if (strstr(init, "balanced") && (hw < m || n > d))
+	if ((init == INIT_BALANCED || init == INIT_THETA_BALANCED) && (hw < m || n > d))
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
-		                    "init=%s needs h >= m and n <= d (h=%ld, m=%ld, n=%ld, d=%ld)", init,
+		                    "init=%s needs h >= m and n <= d (h=%ld, m=%ld, n=%ld, d=%ld)",
+		                    h->get_str(h, "init"),
 		                    hw, m, n, d);
-	if (strcmp(h->get_str(h, "loss"), "logistic") == 0 && n < d)
+	if (h->get_enum(h, "loss") == LOSS_LOGISTIC && n < d)
 		return LINDYN_ERROR(h, LINDYN_EINVAL, "loss=logistic needs n >= d (n=%ld, d=%ld)", n, d);
-	if ((!is_const || full) && strcmp(h->get_str(h, "loss_scale"), "sum") != 0)
+	if ((rule != RULE_CONST || full) && h->get_enum(h, "loss_scale") != SCALE_SUM)
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
-		                    "rule=%s%s is stated for the summed loss: set loss_scale=sum", rule,
+		                    "rule=%s%s is stated for the summed loss: set loss_scale=sum",
+		                    h->get_str(h, "rule"),
 		                    full ? " with stats=full" : "");
-	if (full && strcmp(rule, "nonover") == 0)
+	if (full && rule == RULE_NONOVER)
 		return LINDYN_ERROR(h, LINDYN_EINVAL, "stats=full needs the two-layer model, not rule=nonover");
 	double cells = (double)d * (double)hw + (double)n * (double)hw;
 	if (cells > 2e9)
@@ -231,8 +227,8 @@ static void *gd2_alloc(lindyn_host *h)
 	if (check_params(h, n, d, m, hw))
 		return NULL;
 	/* rule=nonover runs on W = W1(0) W2(0) alone: nothing to reduce. */
-	int reduce = strcmp(h->get_str(h, "reduce"), "subspace") == 0 &&
-	             strcmp(h->get_str(h, "rule"), "nonover") != 0;
+	int reduce = h->get_enum(h, "reduce") == REDUCE_SUBSPACE &&
+	             h->get_enum(h, "rule") != RULE_NONOVER;
 	size_t width = reduce ? gd2_subspace_width(d, m, hw) : (size_t)hw;
 	gd2_state *s = calloc(1, sizeof *s);
 	if (!s || gd2_model_alloc(&s->mo, n, d, m, width) ||
@@ -248,12 +244,12 @@ static void *gd2_alloc(lindyn_host *h)
 	gd2_model *mo = &s->mo;
 	s->W1h = s->sub.Q ? s->sub.W1 : mo->W1;
 	s->W2h = s->sub.Q ? s->sub.W2 : mo->W2;
-	s->rule = rule_by_name(h->get_str(h, "rule"));
-	s->stats_full = strcmp(h->get_str(h, "stats"), "full") == 0;
+	s->rule = (gd2_rule)h->get_enum(h, "rule");
+	s->stats_full = h->get_enum(h, "stats") == STATS_FULL;
 	s->growth_cap = h->get_bool(h, "growth_cap");
 	s->wall_clock = h->get_bool(h, "wall_clock");
 	s->save_weights = h->get_bool(h, "save_weights");
-	s->scale = strcmp(h->get_str(h, "loss_scale"), "mean") == 0 ? 2.0 / (double)n : 1.0;
+	s->scale = h->get_enum(h, "loss_scale") == SCALE_MEAN ? 2.0 / (double)n : 1.0;
 	s->eta_L = h->get_real(h, "eta") * s->scale;
 	s->bt_eta = h->get_real(h, "bt_eta");
 	s->bt_tau = h->get_real(h, "bt_tau");
@@ -262,8 +258,7 @@ static void *gd2_alloc(lindyn_host *h)
 	s->log_every = h->get_int(h, "log_every");
 	s->log_per_decade = h->get_int(h, "log_per_decade");
 	s->stop_loss = h->get_real(h, "stop_loss");
-	s->loss = (gd2_loss){ .kind = strcmp(h->get_str(h, "loss"), "logistic") == 0 ? LOSS_LOGISTIC
-	                                                                            : LOSS_SQUARED,
+	s->loss = (gd2_loss){ .kind = (gd2_loss_kind)h->get_enum(h, "loss"),
 	                      .lambda = h->get_real(h, "lambda") };
 	mo->want_W = gd2_rule_needs_spectra(s);
 	mo->want_grams = mo->want_W || s->rule == RULE_ARMIJO;
@@ -314,11 +309,10 @@ static const lindyn_plugin gd2_plugin = {
 	.run = gd2_run,
 	.free = gd2_free,
 	.smoke_args = "n=8 d=12 m=2 h=20 steps=50 log_every=10",
+	.tables = gd2_tables,
 };
-
-extern const lindyn_plugin gd2_toy_plugin; /* toy.c */
 
 LINDYN_EXPORT const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)
 {
-	return index == 0 ? &gd2_plugin : index == 1 ? &gd2_toy_plugin : NULL;
+	return index == 0 ? &gd2_plugin : NULL;
 }

@@ -21,6 +21,8 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_sort_vector.h>
 
+#include "../common/linalg.h"
+
 /* Dt = U1Q^T U1Q - W2Q^T W2Q with U1Q = Phi1^T W1 Q0 (or W1 Q0), W2Q = W2^T Q0. */
 static void reduced_imbalance(gd2_model *mo, const gsl_matrix *W1, const gsl_matrix *W2,
                               gsl_matrix *Dt)
@@ -32,11 +34,7 @@ static void reduced_imbalance(gd2_model *mo, const gsl_matrix *W1, const gsl_mat
 		U1Q = mo->U1Q;
 	}
 	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, W2, mo->Q0, 0.0, mo->W2Q);
-	gsl_blas_dsyrk(CblasUpper, CblasTrans, 1.0, U1Q, 0.0, Dt);
-	gsl_blas_dsyrk(CblasUpper, CblasTrans, -1.0, mo->W2Q, 1.0, Dt);
-	for (size_t i = 0; i < Dt->size1; i++)
-		for (size_t j = 0; j < i; j++)
-			gsl_matrix_set(Dt, i, j, gsl_matrix_get(Dt, j, i));
+	linalg_gram_diff_syrk(U1Q, mo->W2Q, Dt);
 }
 
 /* Q0 = thin Q of the QR factorization of [U1(0)^T  W2(0)] (h x (r+m)):
@@ -113,26 +111,15 @@ void gd2_imbalance_levels(const gd2_model *mo, gd2_levels *out)
 	out->delta_minus = out->lam_minus - lq;
 }
 
-static double frob_diff(const gsl_matrix *A, const gsl_matrix *B)
-{
-	double s = 0.0;
-	for (size_t i = 0; i < A->size1; i++)
-		for (size_t j = 0; j < A->size2; j++) {
-			double v = gsl_matrix_get(A, i, j) - gsl_matrix_get(B, i, j);
-			s += v * v;
-		}
-	return sqrt(s);
-}
-
 double gd2_imbalance_drift(gd2_model *mo, double *step)
 {
 	reduced_imbalance(mo, mo->W1, mo->W2, mo->Dt);
 	if (step) {
-		*step = frob_diff(mo->Dt, mo->Dprev);
+		*step = linalg_frob_diff(mo->Dt, mo->Dprev);
 		gsl_matrix_memcpy(mo->Dold, mo->Dprev);
 		gsl_matrix_memcpy(mo->Dprev, mo->Dt);
 	}
-	return frob_diff(mo->Dt, mo->D0);
+	return linalg_frob_diff(mo->Dt, mo->D0);
 }
 
 /* eq. (131) in the basis Q0: D(t+1) - D(t) = eta^2 (W2 G^T G W2^T - W1^T G G^T W1)

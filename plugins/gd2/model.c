@@ -19,6 +19,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "../common/linalg.h"
+
 static gsl_matrix *mat(size_t r, size_t c, int *fail)
 {
 	gsl_matrix *A = gsl_matrix_calloc(r ? r : 1, c ? c : 1);
@@ -149,28 +151,6 @@ static void symmetrize(gsl_matrix *S)
 			S->data[i * S->tda + j] = S->data[j * S->tda + i];
 }
 
-/* ||A||_F^2. */
-static double frob2(const gsl_matrix *A)
-{
-	double s = 0.0;
-	for (size_t i = 0; i < A->size1; i++) {
-		const double *a = A->data + i * A->tda;
-		for (size_t j = 0; j < A->size2; j++)
-			s += a[j] * a[j];
-	}
-	return s;
-}
-
-/* ||A||_F^2 of a matrix allocated whole (contiguous), by the BLAS's
- * vectorized ddot. */
-static double sumsq(const gsl_matrix *A)
-{
-	gsl_vector_const_view a = gsl_vector_const_view_array(A->data, A->size1 * A->size2);
-	double s;
-	gsl_blas_ddot(&a.vector, &a.vector, &s);
-	return s;
-}
-
 /* Below this many multiply-adds, dtrmm and its copy cost more than the
  * dgemm with the zeros of the triangle. */
 #define TRMM_MIN_WORK 65536
@@ -221,7 +201,7 @@ int gd2_model_compress(gd2_model *mo)
 		gsl_matrix_const_view top = gsl_matrix_const_submatrix(QtY, 0, 0, d, m);
 		gsl_matrix_const_view rest = gsl_matrix_const_submatrix(QtY, d, 0, n - d, m);
 		gsl_matrix_memcpy(Yd, &top.matrix);
-		mo->lperp = 0.5 * frob2(&rest.matrix);
+		mo->lperp = 0.5 * linalg_frob2(&rest.matrix);
 		gsl_matrix **work[] = { &mo->Z, &mo->R, &mo->XG, &mo->Z1, &mo->Z2, &mo->Zt, &mo->Rt };
 		for (size_t i = 0; i < sizeof work / sizeof work[0] && !status; i++)
 			status = resize_rows(work[i], d);
@@ -243,7 +223,7 @@ double gd2_model_residual_norm(gd2_model *mo)
 {
 	gsl_matrix_memcpy(mo->Zt, mo->Z);
 	gsl_matrix_sub(mo->Zt, mo->Ys);
-	return sqrt(frob2(mo->Zt) + 2.0 * mo->lperp);
+	return sqrt(linalg_frob2(mo->Zt) + 2.0 * mo->lperp);
 }
 
 /* The gradient's Gram matrices, and then no explicit G W2^T (gW1 may be NULL). */
@@ -291,9 +271,9 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 		g1 = trace_prod(mo->GtG, mo->W2tW2);
 	} else {
 		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, mo->G, mo->W2, 0.0, mo->gW1);
-		g1 = sumsq(mo->gW1);
+		g1 = linalg_frob2_blas(mo->gW1);
 	}
-	*gnorm2 = g1 + sumsq(mo->gW2);
+	*gnorm2 = g1 + linalg_frob2_blas(mo->gW2);
 	return l;
 }
 

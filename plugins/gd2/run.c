@@ -1,6 +1,8 @@
 /* run.c -- the iteration loops: GD on (W1, W2) under a step rule, and GD on
  * l(W) itself (rule=nonover). */
 #include "state.h"
+#include "checks.h"
+#include "tables.h"
 
 #include <float.h>
 #include <math.h>
@@ -9,41 +11,17 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 
+#include "../common/logsched.h"
+
 /* X W1 is carried incrementally and recomputed every GD2_REFRESH steps. */
 #define GD2_REFRESH 64
 
-/* The most columns a row of the loss table has. */
-#define GD2_MAXCOLS 64
-
-/* Relative tolerance of the running checks: L is accurate to ~1e-4 above
- * the floor (constants.c), so an inequality holds when it holds to 1e-3. */
-#define CHECK_TOL 1e-3
-
-static const char *const COLS_BASE = "step t loss grad_norm imbalance_drift log10_loss eta";
-/* TMLR Theorem 3.1/3.2/E.1 along the run, then running checks over every
- * step so far (those with L above the rounding floor for the L-based ones):
- * min/max values (DBL_MAX / 0 before the first) and 0/1 verdicts. */
-static const char *const COLS_TMLR =
-	" mu_t K_t Kbar_t rho rhobar bound_rho bound_rhobar bound_eta0 log10_bound_rho"
-	" log10_bound_rhobar log10_bound_eta0 smin2_T smax2_T smin_W"
-	" smax_W drift_step min_pl_ratio min_descent_gap min_rho_gap min_drift_slack"
-	" max_ratio_rho max_ratio_rhobar max_ratio_eta0 min_eta_incr max_eq131_err"
-	" ok_pl ok_descent ok_rho ok_drift ok_bound_rho ok_bound_rhobar ok_bound_eta0"
-	" ok_lemma31 ok_mubar ok_kbar ok_eta_nondecr";
-static const char *const COLS_AISTATS =
-	" f_xu bound_f bound_f0 log10_bound_f log10_bound_f0 max_ratio_f min_f_minus_floor min_f_gap"
-	" ok_f ok_fstep ok_bound_f";
-
-typedef struct {
-	double bound_rho, bound_rhobar, bound_f;  /* L(0) prod_{j<k} rate_j */
-	double lg_rho, lg_rhobar, lg_f;           /* their log10, summed (no underflow) */
-	int have_prev;
-	double prev_L, prev_eta, prev_K, prev_g2, prev_rho, prev_s2T, prev_f;
-	double min_pl, min_desc, min_rho_gap, min_drift_slack, min_eta_incr, min_f, min_f_gap;
-	double max_r_rho, max_r_rhobar, max_r_eta0, max_r_f, max_eq131;
-	int ok_lemma31, ok_mubar, ok_kbar;
-	double f_first;                           /* f(eta_0, 0) for eq. (32) */
-} tracker;
+enum {
+	NBASE = COLUMN_COUNT(GD2_LOSS_BASE),
+	NTMLR = COLUMN_COUNT(GD2_LOSS_TMLR),
+	NAISTATS = COLUMN_COUNT(GD2_LOSS_AISTATS),
+	NMAX = NBASE + NTMLR + NAISTATS + COLUMN_COUNT(GD2_LOSS_WALL)
+};
 
 /* The run's CPU time since setup: its wall-clock time on an idle core, since
  * BLAS runs one thread, but not slowed by other jobs sharing the machine. */
@@ -54,22 +32,9 @@ static double elapsed(const gd2_state *s)
 	return (double)(now.tv_sec - s->t_start.tv_sec) + 1e-9 * (double)(now.tv_nsec - s->t_start.tv_nsec);
 }
 
-/* Log steps: every log_every-th, the last, and log_per_decade per decade. */
-static int logged(const gd2_state *s, long k)
+static logsched gd2_logsched(const gd2_state *s)
 {
-	if (k % s->log_every == 0 || k == s->steps)
-		return 1;
-	if (s->log_per_decade <= 0 || k < 1)
-		return 0;
-	double q = (double)s->log_per_decade;
-	return floor(q * log10((double)k)) > floor(q * log10((double)(k - 1)));
-}
-
-/* log10 of a positive quantity, reported at 1e-300 when it is 0 or below
- * (a rate factor of a bound; the theory makes them positive). */
-static double log10_loss(double l)
-{
-	return log10(fmax(l, 1e-300));
+	return (logsched){ .every = s->log_every, .per_decade = s->log_per_decade, .last = s->steps };
 }
 
 /* log10 of the reported loss.  The shifted logistic loss l - l* is rounding
@@ -78,14 +43,15 @@ static double log10_loss(double l)
 static double log10_reported(const gd2_state *s, double loss)
 {
 	double f = s->loss.kind == LOSS_LOGISTIC ? s->scale * s->floor : 0.0;
-	return log10_loss(fmax(loss, f));
+	return gd2_log10_pos(fmax(loss, f));
 }
 
 static lindyn_table *loss_table(gd2_state *s, lindyn_host *h, int tmlr, int aistats)
 {
 	char cols[1024];
-	snprintf(cols, sizeof cols, "%s%s%s%s", COLS_BASE, tmlr ? COLS_TMLR : "",
-	         aistats ? COLS_AISTATS : "", s->wall_clock ? " wall" : "");
+	snprintf(cols, sizeof cols, "%s%s%s%s", COLUMN_NAMES(GD2_LOSS_BASE),
+	         tmlr ? GD2_LOSS_TMLR(COLUMN_NAME) : "", aistats ? GD2_LOSS_AISTATS(COLUMN_NAME) : "",
+	         s->wall_clock ? GD2_LOSS_WALL(COLUMN_NAME) : "");
 	return h->table(h, "loss", cols);
 }
 
@@ -95,9 +61,7 @@ static lindyn_table *loss_table(gd2_state *s, lindyn_host *h, int tmlr, int aist
  * (t the flow time of column t). */
 static int emit_summary(gd2_state *s, lindyn_host *h)
 {
-	lindyn_table *t = h->table(h, "summary",
-	                           "c delta_plus delta_minus lambda_plus lambda_minus loss0 "
-	                           "loss_star lambda_r_x lambda_1_x bound_rate");
+	lindyn_table *t = h->table(h, "summary", NULL);
 	if (!t)
 		return LINDYN_EINVAL;
 	const gd2_model *mo = &s->mo;
@@ -107,7 +71,8 @@ static int emit_summary(gd2_state *s, lindyn_host *h)
 	                 s->levels.lam_plus, s->levels.lam_minus,
 	                 s->scale * (s->L0 + s->loss.lstar), s->scale * s->loss.lstar, lr, s1 * s1,
 	                 2.0 * lr * s->levels.delta };
-	return h->row(t, row);
+	_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(GD2_SUMMARY), "summary columns");
+	return h->rowv(t, COLUMN_COUNT(GD2_SUMMARY), row);
 }
 
 /* The full-width weights W1 (d x h), W2 (h x m) as w1.npy, w2.npy. */
@@ -116,92 +81,6 @@ static int save(lindyn_host *h, const gd2_state *s, const char *w1, const char *
 	const gsl_matrix *W1 = s->W1h, *W2 = s->W2h;
 	int st = h->npy_write(h, w1, W1->size1, W1->size2, W1->data);
 	return st ? st : h->npy_write(h, w2, W2->size1, W2->size2, W2->data);
-}
-
-/* The TMLR columns of row k; updates the running checks (Theorem 3.1
- * eqs. 9-12, Lemma E.2 / eq. 131, Lemma 3.1, eqs. 16-17 and 20). */
-static size_t tmlr_columns(gd2_state *s, tracker *tr, long k, double l, double g2, double eta,
-                           const gd2_spectra *sp, double drift_step, double *row)
-{
-	const gd2_tmlr *T = &s->tmlr;
-	double mu_t = s->loss.mu * sp->smin2T;                      /* eq. (11) */
-	double K_t = gd2_tmlr_Kt(T, l, sp->smax2T, sp->smaxW, eta); /* eq. (12) */
-	double Kbar = gd2_tmlr_Kbar(T, (double)k);
-	double rho = gd2_tmlr_rho(mu_t, K_t, eta), rhobar = gd2_tmlr_rhobar(T, (double)k, eta);
-	double bound_eta0 = T->L0 * pow(T->rhobar0, (double)k);      /* eq. (17) */
-	if (tr->have_prev && tr->prev_L > s->floor && l > s->floor) {
-		double pL = tr->prev_L, pe = tr->prev_eta;
-		/* descent lemma: L(t+1) <= L(t) - (eta - K_t eta^2 / 2) ||grad L(t)||^2 */
-		tr->min_desc = fmin(tr->min_desc,
-		                    (pL - (pe - 0.5 * tr->prev_K * pe * pe) * tr->prev_g2 - l) / pL);
-		if (pe * tr->prev_K < 2.0) /* eq. (10) */
-			tr->min_rho_gap = fmin(tr->min_rho_gap, (tr->prev_rho * pL - l) / pL);
-	}
-	if (tr->have_prev) {
-		/* Lemma E.2: ||D(t+1) - D(t)||_F <= 2 K eta^2 sigma_max^2(T) L(t) */
-		double b = 2 * s->loss.K * tr->prev_eta * tr->prev_eta * tr->prev_s2T * tr->prev_L +
-		           s->drift_tol;
-		tr->min_drift_slack = fmin(tr->min_drift_slack, (b - drift_step) / b);
-		tr->max_eq131 = fmax(tr->max_eq131, gd2_imbalance_predict_error(&s->mo, s->drift_tol));
-		tr->min_eta_incr = fmin(tr->min_eta_incr, (eta - tr->prev_eta) / tr->prev_eta);
-	}
-	if (l > s->floor) {
-		tr->min_pl = fmin(tr->min_pl, g2 / (2 * mu_t * l)); /* eq. (9) */
-		tr->max_r_rho = fmax(tr->max_r_rho, l / tr->bound_rho);
-		tr->max_r_rhobar = fmax(tr->max_r_rhobar, l / tr->bound_rhobar);
-		tr->max_r_eta0 = fmax(tr->max_r_eta0, l / bound_eta0);
-	}
-	/* Lemma 3.1 (22)-(23) and mu_bar <= mu_t <= K_t <= Kbar_t (Theorem 3.2) */
-	double lo = 1 - CHECK_TOL, hi = 1 + CHECK_TOL;
-	tr->ok_lemma31 &= sp->smin2T >= lo * T->sig_lo && sp->smax2T <= hi * T->sig_hi &&
-	                  sp->sminW >= lo * T->beta1 && sp->smaxW <= hi * T->beta2;
-	tr->ok_mubar &= T->mu_bar <= hi * mu_t;
-	tr->ok_kbar &= K_t <= hi * Kbar;
-	double v[] = { mu_t, K_t, Kbar, rho, rhobar, tr->bound_rho, tr->bound_rhobar, bound_eta0,
-	               tr->lg_rho, tr->lg_rhobar, log10_loss(T->L0) + (double)k * log10_loss(T->rhobar0),
-	               sp->smin2T, sp->smax2T, sp->sminW, sp->smaxW, drift_step, tr->min_pl,
-	               tr->min_desc, tr->min_rho_gap, tr->min_drift_slack, tr->max_r_rho,
-	               tr->max_r_rhobar, tr->max_r_eta0, tr->min_eta_incr, tr->max_eq131,
-	               tr->min_pl >= lo, tr->min_desc >= -CHECK_TOL, tr->min_rho_gap >= -CHECK_TOL,
-	               tr->min_drift_slack >= 0.0, tr->max_r_rho <= hi, tr->max_r_rhobar <= hi,
-	               tr->max_r_eta0 <= hi, tr->ok_lemma31, tr->ok_mubar, tr->ok_kbar,
-	               tr->min_eta_incr >= -CHECK_TOL };
-	memcpy(row, v, sizeof v);
-	/* for the next step */
-	tr->bound_rho *= rho;
-	tr->bound_rhobar *= rhobar;
-	tr->lg_rho += log10_loss(rho);
-	tr->lg_rhobar += log10_loss(rhobar);
-	tr->prev_K = K_t;
-	tr->prev_rho = rho;
-	tr->prev_s2T = sp->smax2T;
-	return sizeof v / sizeof v[0];
-}
-
-/* The AISTATS columns: f(eta_t, t) (eq. 26), prod f L(0) and f(eta_0, 0)^t L(0)
- * (eq. 32), L(t+1) <= f L(t) (Theorem 3.2) and f >= 1 - 1/kappa (Prop. 3.1). */
-static size_t aistats_columns(gd2_state *s, tracker *tr, long k, double l, double eta,
-                              double *row)
-{
-	const gd2_aistats *A = &s->ais;
-	double f = gd2_aistats_f(A, l, eta);
-	if (k == 0)
-		tr->f_first = f;
-	double bound_f0 = A->L0 * pow(tr->f_first, (double)k);
-	if (tr->have_prev && tr->prev_L > s->floor && l > s->floor)
-		tr->min_f_gap = fmin(tr->min_f_gap, (tr->prev_f * tr->prev_L - l) / tr->prev_L);
-	if (l > s->floor)
-		tr->max_r_f = fmax(tr->max_r_f, l / tr->bound_f);
-	tr->min_f = fmin(tr->min_f, f - (1 - 1 / A->kappa));
-	double v[] = { f, tr->bound_f, bound_f0, tr->lg_f,
-	               log10_loss(A->L0) + (double)k * log10_loss(tr->f_first), tr->max_r_f, tr->min_f, tr->min_f_gap,
-	               tr->min_f >= -CHECK_TOL, tr->min_f_gap >= -CHECK_TOL,
-	               tr->max_r_f <= 1 + CHECK_TOL };
-	memcpy(row, v, sizeof v);
-	tr->bound_f *= f;
-	tr->lg_f += log10_loss(f);
-	tr->prev_f = f;
-	return sizeof v / sizeof v[0];
 }
 
 int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
@@ -223,14 +102,15 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 	if (st)
 		return st;
 
-	double lg0 = log10_loss(s->L0);
-	tracker tr = { .bound_rho = s->L0, .bound_rhobar = s->L0, .bound_f = s->L0,
+	double lg0 = gd2_log10_pos(s->L0);
+	gd2_tracker tr = { .bound_rho = s->L0, .bound_rhobar = s->L0, .bound_f = s->L0,
 	               .lg_rho = lg0, .lg_rhobar = lg0, .lg_f = lg0,
 	               .min_pl = DBL_MAX, .min_desc = DBL_MAX, .min_rho_gap = DBL_MAX,
 	               .min_drift_slack = DBL_MAX, .min_eta_incr = DBL_MAX, .min_f = DBL_MAX,
 	               .min_f_gap = DBL_MAX, .ok_lemma31 = 1, .ok_mubar = 1, .ok_kbar = 1 };
 	gd2_spectra sp = { 0 };
 	double tsum = 0.0;
+	const logsched sched = gd2_logsched(s);
 	for (long k = 0;; k++) {
 		if (k > 0 && k % GD2_REFRESH == 0)
 			gd2_model_refresh(mo);
@@ -247,26 +127,27 @@ int gd2_run_twolayer(gd2_state *s, lindyn_host *h)
 		double drift_step = 0.0, drift = -1.0;
 		if (full)
 			drift = gd2_imbalance_drift(mo, &drift_step);
-		double row[GD2_MAXCOLS];
+		double row[NMAX];
 		size_t nc = 0;
 		if (full) {
-			nc = 7;
-			nc += tmlr_columns(s, &tr, k, l, g2, eta, &sp, drift_step, row + nc);
+			nc = NBASE;
+			nc += gd2_checks_tmlr(s, &tr, k, l, g2, eta, &sp, drift_step, row + nc);
 			if (ais)
-				nc += aistats_columns(s, &tr, k, l, eta, row + nc);
+				nc += gd2_checks_aistats(s, &tr, k, l, eta, row + nc);
 		}
-		if (logged(s, k) || stop) {
+		if (logsched_due(&sched, k) || stop) {
 			/* flow time: the sum of the steps taken (exactly eta k for const) */
 			double t = s->rule == RULE_CONST ? s->eta_L * (double)k : tsum;
 			double base[] = { (double)k, t, loss, s->scale * sqrt(g2),
 			                  drift >= 0.0 ? drift : gd2_imbalance_drift(mo, NULL),
 			                  log10_reported(s, loss), eta / s->scale };
+			_Static_assert(sizeof base / sizeof base[0] == NBASE, "base columns of loss");
 			memcpy(row, base, sizeof base);
 			if (!full)
-				nc = 7;
+				nc = NBASE;
 			if (s->wall_clock)
 				row[nc++] = elapsed(s);
-			if ((st = h->row(tl, row)))
+			if ((st = h->rowv(tl, nc, row)))
 				return st;
 		}
 		if (stop)
@@ -299,6 +180,7 @@ int gd2_run_nonover(gd2_state *s, lindyn_host *h)
 	if (st)
 		return st;
 	double eta = 1.0 / s->loss.K;
+	const logsched sched = gd2_logsched(s);
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1_0, mo->W2_0, 0.0, mo->W);
 	for (long k = 0;; k++) {
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W, 0.0, mo->Z);
@@ -317,13 +199,14 @@ int gd2_run_nonover(gd2_state *s, lindyn_host *h)
 			return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss not finite at step %ld", k);
 		double loss = s->scale * l;
 		int stop = k == s->steps || (s->stop_loss > 0.0 && loss < s->stop_loss);
-		if (logged(s, k) || stop) {
-			double row[8] = { (double)k, eta * (double)k, loss, s->scale * sqrt(g2), 0.0,
-			                  log10_reported(s, loss), eta / s->scale };
-			size_t nc = 7;
+		if (logsched_due(&sched, k) || stop) {
+			double row[NBASE + COLUMN_COUNT(GD2_LOSS_WALL)] = {
+				(double)k, eta * (double)k, loss, s->scale * sqrt(g2), 0.0,
+				log10_reported(s, loss), eta / s->scale };
+			size_t nc = NBASE;
 			if (s->wall_clock)
 				row[nc++] = elapsed(s);
-			if ((st = h->row(tl, row)))
+			if ((st = h->rowv(tl, nc, row)))
 				return st;
 		}
 		if (stop)

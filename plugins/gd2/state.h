@@ -6,23 +6,44 @@
 #include <time.h>
 
 #include "gd2.h"
+#include "../common/enumlist.h"
+#include "../common/twolayer.h"
 #include "theory.h"
 
-/* Step-size rules, selected by name (parameter `rule`). */
-typedef enum {
-	RULE_CONST,       /* eta */
-	RULE_ETA0,        /* TMLR eta0 = ETA_max of Theorem E.1, constant */
-	RULE_RHO,         /* TMLR eq. (19), h = rho: min(cap, 1/K_t) (cubic fixed point) */
-	RULE_RHOBAR,      /* TMLR eq. (19), h = rhobar: min(cap, 1/Kbar_t) */
-	RULE_XU_FIXED,    /* AISTATS Theorem 3.2: eta_max */
-	RULE_XU_ADAPTIVE, /* AISTATS Algorithm 1 */
-	RULE_ARMIJO,      /* backtracking line search */
-	RULE_ARORA,       /* Arora et al. 2018: p1^3 / (6144 * 2^3 ||Y||^4) */
-	RULE_DU,          /* Du et al. 2018: sqrt(eps/r) / (100 (t+1) ||Y||^{3/2}) */
-	RULE_NONOVER      /* GD on l(W) itself with eta = 1/K */
-} gd2_rule;
+/* Step-size rules, selected by name (parameter `rule`):
+ *   const        eta
+ *   eta0         TMLR eta0 = ETA_max of Theorem E.1, constant
+ *   rho          TMLR eq. (19), h = rho: min(cap, 1/K_t) (cubic fixed point)
+ *   rhobar       TMLR eq. (19), h = rhobar: min(cap, 1/Kbar_t)
+ *   xu_fixed     AISTATS Theorem 3.2: eta_max
+ *   xu_adaptive  AISTATS Algorithm 1
+ *   armijo       backtracking line search
+ *   arora        Arora et al. 2018: p1^3 / (6144 * 2^3 ||Y||^4)
+ *   du           Du et al. 2018: sqrt(eps/r) / (100 (t+1) ||Y||^{3/2})
+ *   nonover      GD on l(W) itself with eta = 1/K */
+#define GD2_RULE_LIST(X) \
+	X(RULE, CONST, const) X(RULE, ETA0, eta0) X(RULE, RHO, rho) X(RULE, RHOBAR, rhobar) \
+	X(RULE, XU_FIXED, xu_fixed) X(RULE, XU_ADAPTIVE, xu_adaptive) X(RULE, ARMIJO, armijo) \
+	X(RULE, ARORA, arora) X(RULE, DU, du) X(RULE, NONOVER, nonover)
+typedef enum { GD2_RULE_LIST(ENUM_MEMBER) } gd2_rule;
 
-#define GD2_RULES "const|eta0|rho|rhobar|xu_fixed|xu_adaptive|armijo|arora|du|nonover"
+/* The other ENUM parameters (gd2.c): data extends the shared kinds. */
+#define GD2_DATA_EXTRA(X) X(DATA, SPECTRUM, spectrum) X(DATA, NPY, npy)
+#define GD2_DATA_LIST(X) TWOLAYER_DATA_LIST(X) GD2_DATA_EXTRA(X)
+enum { GD2_DATA_SHARED_LAST = DATA_IDENTITY, GD2_DATA_EXTRA(ENUM_MEMBER) };
+typedef long gd2_data; /* a twolayer_data_kind or DATA_SPECTRUM, DATA_NPY */
+#define GD2_TARGET_LIST(X) X(TARGET, TEACHER, teacher) X(TARGET, INIT, init)
+typedef enum { GD2_TARGET_LIST(ENUM_MEMBER) } gd2_target;
+#define GD2_INIT_LIST(X) \
+	X(INIT, GAUSS, gauss) X(INIT, BALANCED, balanced) X(INIT, THETA_BALANCED, theta_balanced) \
+	X(INIT, NPY, npy)
+typedef enum { GD2_INIT_LIST(ENUM_MEMBER) } gd2_init;
+#define GD2_SCALE_LIST(X) X(SCALE, SUM, sum) X(SCALE, MEAN, mean)
+typedef enum { GD2_SCALE_LIST(ENUM_MEMBER) } gd2_scale;
+#define GD2_STATS_LIST(X) X(STATS, BASIC, basic) X(STATS, FULL, full)
+typedef enum { GD2_STATS_LIST(ENUM_MEMBER) } gd2_stats;
+#define GD2_REDUCE_LIST(X) X(REDUCE, SUBSPACE, subspace) X(REDUCE, NONE, none)
+typedef enum { GD2_REDUCE_LIST(ENUM_MEMBER) } gd2_reduce;
 
 typedef struct {
 	gd2_model mo;

@@ -46,27 +46,30 @@ static int emit(lora_state *s, lindyn_host *h, tables *tb, long grid_step, long 
 	double row[] = { t, (double)solver_steps, (double)s->f->evals, mt.loss,
 		         log10_floor(mt.loss), mt.misalign, log10_floor(mt.misalign), mt.z1, mt.z2,
 		         mt.balance1, mt.balance2 };
-	int status = h->row(tb->loss, row);
+	_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(LORA_LOSS_COLUMNS), "loss columns");
+	int status = h->rowv(tb->loss, COLUMN_COUNT(LORA_LOSS_COLUMNS), row);
 	if (status || !tb->spectral)
 		return status;
 	const double *sc = s->y + s->p->n_factors;
 	size_t r = s->p->r;
 	double srow[] = { t, mt.scalar_dev, mt.scalar_loss, log10_floor(mt.scalar_loss),
 		          sc[0], sc[r], sc[2 * r], sc[3 * r] };
-	return h->row(tb->spectral, srow);
+	_Static_assert(sizeof srow / sizeof srow[0] == COLUMN_COUNT(LORA_SPECTRAL_COLUMNS),
+	               "spectral columns");
+	return h->rowv(tb->spectral, COLUMN_COUNT(LORA_SPECTRAL_COLUMNS), srow);
 }
 
 static int emit_model(lora_state *s, lindyn_host *h)
 {
 	const lora_problem *p = s->p;
-	lindyn_table *t = h->table(h, "model",
-	                           "pair s_pair sigma_w1 sigma_w2 delta_w align_rate loss0 h_work");
+	lindyn_table *t = h->table(h, "model", NULL);
 	if (!t)
 		return LINDYN_EIO;
 	double loss0 = lora_flow_eval(s->f, p->y0, NULL);
 	double row[] = { (double)p->pair, p->s_pair, p->sigma_w1, p->sigma_w2,
 		         p->sigma_w1 / p->sigma_w2, 2 * p->sigma * p->sigma_w2, loss0, (double)p->h };
-	return h->row(t, row);
+	_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(LORA_MODEL_COLUMNS), "model columns");
+	return h->rowv(t, COLUMN_COUNT(LORA_MODEL_COLUMNS), row);
 }
 
 /* Explicit Euler: y += eta * (-grad L), one gradient evaluation per step. */
@@ -87,19 +90,19 @@ static int advance_gd(lora_state *s, lindyn_host *h, long from, long to)
 }
 
 
-static int odeiv_failure(lora_state *s, lindyn_host *h, int status, double t)
+static int odeiv_failure(lindyn_host *h, int status, double t)
 {
 	if (status == GSL_EBADFUNC)
 		return LINDYN_ERROR(h, LINDYN_EDIVERGE, "loss is not finite near t=%g", t);
 	return LINDYN_ERROR(h, LINDYN_ENUMERIC, "%s failed at t=%g: %s",
-	                    lora_solver_names[s->solver], t, gsl_strerror(status));
+	                    h->get_str(h, "method"), t, gsl_strerror(status));
 }
 
 static int over_budget(lora_state *s, lindyn_host *h, double t)
 {
 	return LINDYN_ERROR(h, LINDYN_EMAXITER,
 	                    "%s used max_evals=%ld gradient evaluations before t=%g of t_end=%g",
-	                    lora_solver_names[s->solver], s->max_evals, t, s->t_end);
+	                    h->get_str(h, "method"), s->max_evals, t, s->t_end);
 }
 
 /* One fixed step of size eta from t: classical RK4, or GSL's step-doubling
@@ -122,7 +125,7 @@ static int advance_rk4(lora_state *s, lindyn_host *h, long from, long to, long *
 		double t = (double)k * s->eta;
 		int status = fixed_step(s, t);
 		if (status)
-			return odeiv_failure(s, h, status, t);
+			return odeiv_failure(h, status, t);
 		++*steps;
 		if ((long)s->f->evals > s->max_evals)
 			return over_budget(s, h, t);
@@ -141,7 +144,7 @@ static int advance_adaptive(lora_state *s, lindyn_host *h, double t1, double *t,
 		int status = gsl_odeiv2_evolve_apply(s->evolve, s->control, s->step, &s->sys, t, t1,
 		                                     dt, s->y);
 		if (status)
-			return odeiv_failure(s, h, status, *t);
+			return odeiv_failure(h, status, *t);
 		++*steps;
 		if ((long)s->f->evals > s->max_evals)
 			return over_budget(s, h, *t);
@@ -156,13 +159,11 @@ int lora_run(void *state, lindyn_host *h)
 {
 	lora_state *s = state;
 	tables tb = { 0 };
-	tb.loss = h->table(h, "loss", "t step evals loss log10_loss misalign log10_misalign "
-	                              "z1 z2 balance1 balance2");
+	tb.loss = h->table(h, "loss", NULL);
 	if (!tb.loss)
 		return LINDYN_EIO;
 	if (s->p->structured) {
-		tb.spectral = h->table(h, "spectral",
-		                       "t dev loss_scalar log10_loss_scalar s_b1 s_a1 s_b2 s_a2");
+		tb.spectral = h->table(h, "spectral", NULL);
 		if (!tb.spectral)
 			return LINDYN_EIO;
 	}

@@ -30,12 +30,17 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_vector.h>
 
-typedef enum {
-	LORA_INIT_RANDOM,   /* A1, A2 iid N(0, alpha^2), B1 = B2 = 0 (LoRA's init) */
-	LORA_INIT_SPECTRAL, /* S4: on the singular space of dY, completed to rank r */
-	LORA_INIT_PISSA,    /* on the top-r singular space of the pre-trained model */
-	LORA_INIT_MILORA    /* on its bottom-r singular space */
-} lora_init;
+#include "../common/enumlist.h"
+
+/* The values of parameter `init`:
+ *   random    A1, A2 iid N(0, alpha^2), B1 = B2 = 0 (LoRA's init)
+ *   spectral  S4: on the singular space of dY, completed to rank r
+ *   pissa     on the top-r singular space of the pre-trained model
+ *   milora    on its bottom-r singular space */
+#define LORA_INIT_LIST(X) \
+	X(LORA_INIT, RANDOM, random) X(LORA_INIT, SPECTRAL, spectral) X(LORA_INIT, PISSA, pissa) \
+	X(LORA_INIT, MILORA, milora)
+typedef enum { LORA_INIT_LIST(ENUM_MEMBER) } lora_init;
 
 typedef struct lora_config {
 	size_t m, n, h, r;

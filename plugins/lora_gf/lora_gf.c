@@ -9,60 +9,72 @@
 
 #include <gsl/gsl_errno.h>
 
+#define PAIR_LIST(X) X(PAIR, TOP, top) X(PAIR, BOTTOM, bottom)
+enum { PAIR_LIST(ENUM_MEMBER) };
+#define PRETRAINED_LIST(X) X(PRETRAINED, GAUSS, gauss) X(PRETRAINED, APPG, appg)
+enum { PRETRAINED_LIST(ENUM_MEMBER) };
+#define LOG_SCALE_LIST(X) X(LOG_SCALE, LINEAR, linear) X(LOG_SCALE, LOG, log)
+enum { LOG_SCALE_LIST(ENUM_MEMBER) };
+#define REDUCE_LIST(X) X(REDUCE, SUBSPACE, subspace) X(REDUCE, NONE, none)
+enum { REDUCE_LIST(ENUM_MEMBER) };
+
 static const lindyn_param lora_params[] = {
 	{ "m", LINDYN_P_INT, "10", 1, 2000, NULL, "rows of Ypre and of the adapted map" },
 	{ "n", LINDYN_P_INT, "10", 1, 2000, NULL, "columns of Ypre" },
 	{ "h", LINDYN_P_INT, "100", 1, 1000000, NULL,
 	  "inner dimension of the pre-trained factorization Ypre = W2 W1 (h >= min(m,n))" },
 	{ "r", LINDYN_P_INT, "4", 1, 2000, NULL, "LoRA rank (r <= min(m,n))" },
-	{ "sigma", LINDYN_P_REAL, "5", 1e-6, 1e6, NULL,
+	{ "sigma", LINDYN_P_REAL, "5", 1e-6, LINDYN_UNBOUNDED, NULL,
 	  "size of the fine-tuning change dY = Yft - Ypre = sigma u v^T" },
 	{ "c", LINDYN_P_REAL, "1.05", 1e-3, 1e3, NULL,
 	  "pre-trained scale: W2 = c U S^1/2 G^T, W1 = G S^1/2 V^T / c, so delta_w = 1/c^2" },
-	{ "pair", LINDYN_P_ENUM, "top", 0, 0, "top|bottom",
+	{ "pair", LINDYN_P_ENUM, "top", 0, 0, ENUM_CHOICES(PAIR_LIST),
 	  "singular pair (u, v) of Ypre that dY lives on" },
-	{ "pretrained", LINDYN_P_ENUM, "gauss", 0, 0, "gauss|appg",
+	{ "pretrained", LINDYN_P_ENUM, "gauss", 0, 0, ENUM_CHOICES(PRETRAINED_LIST),
 	  "Ypre iid N(0,1) with Haar G (S5.1), or Ypre = diag(100,1), G = I (App. G, m=n=2)" },
-	{ "init", LINDYN_P_ENUM, "random", 0, 0, "random|spectral|pissa|milora",
+	{ "init", LINDYN_P_ENUM, "random", 0, 0, ENUM_CHOICES(LORA_INIT_LIST),
 	  "random: A iid N(0,alpha^2), B = 0; spectral: on dY's singular space (S4); "
 	  "pissa/milora: on the top/bottom-r singular space of the pre-trained model (App. G)" },
 	{ "alpha", LINDYN_P_REAL, "1e-3", 1e-15, 10, NULL,
 	  "init scale: std of the entries of A1, A2 (random) or of their singular values" },
-	{ "solver", LINDYN_P_ENUM, "gd", 0, 0, "gd|rk4|rk4_doubling|rkf45|rk8pd",
+	{ "method", LINDYN_P_ENUM, "gd", 0, 0, ENUM_CHOICES(LORA_METHOD_LIST),
 	  "gd: explicit Euler with step eta (the paper); rk4: classical RK4 at the fixed step "
 	  "eta (4 gradient evaluations a step); rk4_doubling: GSL's rk4 stepper at eta, which "
 	  "estimates its error by step doubling and returns two half steps (11 evaluations a "
-	  "step); rkf45/rk8pd: GSL adaptive with atol/rtol" },
+	  "step); rkf45/rk8pd: GSL adaptive with abs_tol/rel_tol" },
 	{ "eta", LINDYN_P_REAL, "1e-4", 1e-9, 1, NULL,
 	  "step of gd, rk4 and rk4_doubling; the unit the logged times are rounded to for every "
-	  "solver" },
-	{ "t_end", LINDYN_P_REAL, "5", 1e-9, 1e6, NULL,
+	  "method" },
+	{ "t_end", LINDYN_P_REAL, "5", 1e-9, LINDYN_UNBOUNDED, NULL,
 	  "horizon in flow time; t_end/eta (the GD step count) must be an integer" },
-	{ "atol", LINDYN_P_REAL, "1e-12", 0, 1, NULL, "absolute error tolerance (rkf45, rk8pd)" },
-	{ "rtol", LINDYN_P_REAL, "1e-10", 0, 1, NULL, "relative error tolerance (rkf45, rk8pd)" },
+	{ "abs_tol", LINDYN_P_REAL, "1e-12", 0, 1, NULL, "absolute error tolerance (rkf45, rk8pd)" },
+	{ "rel_tol", LINDYN_P_REAL, "1e-10", 0, 1, NULL, "relative error tolerance (rkf45, rk8pd)" },
 	{ "log_points", LINDYN_P_INT, "500", 1, 1000000, NULL,
 	  "logged points after t = 0 (fewer when t_end/eta is smaller)" },
-	{ "log_scale", LINDYN_P_ENUM, "linear", 0, 0, "linear|log",
+	{ "log_scale", LINDYN_P_ENUM, "linear", 0, 0, ENUM_CHOICES(LOG_SCALE_LIST),
 	  "logged times evenly spaced or log-spaced in time" },
-	{ "reduce", LINDYN_P_BOOL, "true", 0, 0, NULL,
-	  "integrate in the (min(m,n)+r)-dim subspace of R^h the adapters never leave (exact)" },
-	{ "max_evals", LINDYN_P_INT, "1000000000", 1, 1e15, NULL,
+	{ "reduce", LINDYN_P_ENUM, "subspace", 0, 0, ENUM_CHOICES(REDUCE_LIST),
+	  "subspace: integrate in the (min(m,n)+r)-dim subspace of R^h the adapters never leave "
+	  "(exact); none: in the full R^h" },
+	{ "max_evals", LINDYN_P_INT, "1000000000", 1, LINDYN_UNBOUNDED, NULL,
 	  "fail after this many gradient evaluations" },
 	{ "save_inputs", LINDYN_P_BOOL, "false", 0, 0, NULL,
 	  "write w1, w2, dy, a1_init, b1_init, a2_init, b2_init .npy (h-side in working "
-	  "coordinates: reduce=false for the full h)" },
+	  "coordinates: reduce=none for the full h)" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
-const char *const lora_solver_names[] = { "gd", "rk4", "rk4_doubling", "rkf45", "rk8pd" };
-
-static int pick(const char *value, const char *const *names, int count)
-{
-	for (int i = 0; i < count; i++)
-		if (strcmp(value, names[i]) == 0)
-			return i;
-	return 0; /* the host has validated the choice */
-}
+static const lindyn_column loss_columns[] = { LORA_LOSS_COLUMNS(COLUMN_DEF) { NULL, NULL } };
+static const lindyn_column spectral_columns[] = { LORA_SPECTRAL_COLUMNS(COLUMN_DEF) { NULL, NULL } };
+static const lindyn_column model_columns[] = { LORA_MODEL_COLUMNS(COLUMN_DEF) { NULL, NULL } };
+static const lindyn_table_def lora_tables[] = {
+	{ "loss", "one row per logged time: loss, alignment, norms, imbalance drift", loss_columns },
+	{ "spectral", "structured inits: the decoupled scalar system and the distance to it",
+	  spectral_columns },
+	{ "model", "one row: the pre-trained model on the dY pair and the working dimension",
+	  model_columns },
+	{ NULL, NULL, NULL }
+};
 
 static void lora_free(void *state)
 {
@@ -90,7 +102,6 @@ static void lora_free(void *state)
 
 static int read_params(lora_state *s, lindyn_host *h)
 {
-	static const char *const inits[] = { "random", "spectral", "pissa", "milora" };
 	lora_config *cfg = &s->cfg;
 	cfg->m = (size_t)h->get_int(h, "m");
 	cfg->n = (size_t)h->get_int(h, "n");
@@ -99,15 +110,15 @@ static int read_params(lora_state *s, lindyn_host *h)
 	cfg->sigma = h->get_real(h, "sigma");
 	cfg->c = h->get_real(h, "c");
 	cfg->alpha = h->get_real(h, "alpha");
-	cfg->bottom = strcmp(h->get_str(h, "pair"), "bottom") == 0;
-	cfg->appg = strcmp(h->get_str(h, "pretrained"), "appg") == 0;
-	cfg->init = (lora_init)pick(h->get_str(h, "init"), inits, 4);
-	cfg->reduce = h->get_bool(h, "reduce");
-	s->solver = (lora_solver)pick(h->get_str(h, "solver"), lora_solver_names, 5);
+	cfg->bottom = h->get_enum(h, "pair") == PAIR_BOTTOM;
+	cfg->appg = h->get_enum(h, "pretrained") == PRETRAINED_APPG;
+	cfg->init = (lora_init)h->get_enum(h, "init");
+	cfg->reduce = h->get_enum(h, "reduce") == REDUCE_SUBSPACE;
+	s->solver = (lora_solver)h->get_enum(h, "method");
 	s->eta = h->get_real(h, "eta");
 	s->t_end = h->get_real(h, "t_end");
-	s->atol = h->get_real(h, "atol");
-	s->rtol = h->get_real(h, "rtol");
+	s->atol = h->get_real(h, "abs_tol");
+	s->rtol = h->get_real(h, "rel_tol");
 	s->max_evals = h->get_int(h, "max_evals");
 
 	const char *why = lora_config_check(cfg);
@@ -123,10 +134,11 @@ static int read_params(lora_state *s, lindyn_host *h)
 	int adaptive = s->solver == LORA_SOLVER_RKF45 || s->solver == LORA_SOLVER_RK8PD;
 	if (adaptive && s->atol == 0 && s->rtol == 0)
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
-		                    "solver=%s needs atol > 0 or rtol > 0", lora_solver_names[s->solver]);
+		                    "method=%s needs abs_tol > 0 or rel_tol > 0",
+		                    h->get_str(h, "method"));
 	if (s->solver == LORA_SOLVER_GD && s->n_steps > s->max_evals)
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
-		                    "solver=gd needs t_end/eta = %ld evaluations, above max_evals=%ld",
+		                    "method=gd needs t_end/eta = %ld evaluations, above max_evals=%ld",
 		                    s->n_steps, s->max_evals);
 	return LINDYN_OK;
 }
@@ -184,7 +196,7 @@ static void *lora_alloc(lindyn_host *h)
 	if (!s->grid || !s->rng)
 		goto nomem;
 	s->n_grid = lora_log_grid(s->n_steps, log_points,
-	                          strcmp(h->get_str(h, "log_scale"), "log") == 0, s->grid);
+	                          h->get_enum(h, "log_scale") == LOG_SCALE_LOG, s->grid);
 	gsl_rng_set(s->rng, h->seed(h));
 	int status = lora_problem_new(&s->cfg, s->rng, &s->p);
 	if (status == GSL_ENOMEM)
@@ -224,6 +236,7 @@ static const lindyn_plugin lora_gf_plugin = {
 	.run = lora_run,
 	.free = lora_free,
 	.smoke_args = "t_end=0.02 log_points=10",
+	.tables = lora_tables,
 };
 
 const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)

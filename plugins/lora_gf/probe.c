@@ -11,32 +11,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
-/* D = B^T B - A A^T for an adapter pair: conserved by the flow (App. A). */
-static void imbalance(const gsl_matrix *B, const gsl_matrix *A, gsl_matrix *D)
-{
-	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, B, B, 0.0, D);
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, -1.0, A, A, 1.0, D);
-}
-
-static double drift(const gsl_matrix *D, const gsl_matrix *D0)
-{
-	double ss = 0;
-	for (size_t i = 0; i < D->size1; i++)
-		for (size_t j = 0; j < D->size2; j++) {
-			double d = gsl_matrix_get(D, i, j) - gsl_matrix_get(D0, i, j);
-			ss += d * d;
-		}
-	return sqrt(ss);
-}
-
-static double frob2(const gsl_matrix *A)
-{
-	double ss = 0;
-	for (size_t i = 0; i < A->size1; i++)
-		for (size_t j = 0; j < A->size2; j++)
-			ss += gsl_matrix_get(A, i, j) * gsl_matrix_get(A, i, j);
-	return ss;
-}
+#include "../common/linalg.h"
 
 lora_probe *lora_probe_new(const lora_problem *p)
 {
@@ -56,8 +31,9 @@ lora_probe *lora_probe_new(const lora_problem *p)
 		return NULL;
 	}
 	lora_views v = lora_views_of(p, p->y0);
-	imbalance(&v.B1.matrix, &v.A1.matrix, pr->D10);
-	imbalance(&v.B2.matrix, &v.A2.matrix, pr->D20);
+	/* D = B^T B - A A^T per adapter pair: conserved by the flow (App. A) */
+	linalg_imbalance(&v.B1.matrix, &v.A1.matrix, pr->D10);
+	linalg_imbalance(&v.B2.matrix, &v.A2.matrix, pr->D20);
 	return pr;
 }
 
@@ -134,12 +110,12 @@ int lora_probe_eval(lora_probe *pr, lora_flow *f, const double *y, lora_metrics 
 	const lora_problem *p = pr->p;
 	lora_views v = lora_views_of(p, y);
 	out->loss = lora_flow_eval(f, y, NULL);
-	out->z1 = sqrt(frob2(&v.B1.matrix) + frob2(&v.A1.matrix));
-	out->z2 = sqrt(frob2(&v.B2.matrix) + frob2(&v.A2.matrix));
-	imbalance(&v.B1.matrix, &v.A1.matrix, pr->D);
-	out->balance1 = drift(pr->D, pr->D10);
-	imbalance(&v.B2.matrix, &v.A2.matrix, pr->D);
-	out->balance2 = drift(pr->D, pr->D20);
+	out->z1 = sqrt(linalg_frob2(&v.B1.matrix) + linalg_frob2(&v.A1.matrix));
+	out->z2 = sqrt(linalg_frob2(&v.B2.matrix) + linalg_frob2(&v.A2.matrix));
+	linalg_imbalance(&v.B1.matrix, &v.A1.matrix, pr->D);
+	out->balance1 = linalg_frob_diff(pr->D, pr->D10);
+	linalg_imbalance(&v.B2.matrix, &v.A2.matrix, pr->D);
+	out->balance2 = linalg_frob_diff(pr->D, pr->D20);
 	out->scalar_dev = out->scalar_loss = 0;
 	if (p->structured) {
 		out->scalar_dev = scalar_deviation(p, &v, y + p->n_factors);

@@ -4,6 +4,8 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 
+#include "../common/linalg.h"
+
 int gf_flow_init(gf_flow *f, const gf_data *g, gf_reduce mode, size_t w)
 {
 	size_t rows = mode == GF_FULL ? g->d : g->r;
@@ -94,22 +96,13 @@ int gf_flow_rhs(double t, const double y[], double dydt[], void *params)
 	return GSL_SUCCESS;
 }
 
-static double sumsq(const gsl_matrix *M)
-{
-	double s = 0.0;
-	for (size_t i = 0; i < M->size1; i++)
-		for (size_t j = 0; j < M->size2; j++)
-			s += gsl_matrix_get(M, i, j) * gsl_matrix_get(M, i, j);
-	return s;
-}
-
 double gf_flow_excess(gf_flow *f, const double *y)
 {
 	gsl_matrix_const_view A = gsl_matrix_const_view_array(y, f->rows, f->w);
 	gsl_matrix_const_view B = gsl_matrix_const_view_array(y + f->rows * f->w, f->w, f->m);
 	residual(f, &A.matrix, &B.matrix);
 	if (f->mode == GF_FULL)
-		return 0.5 * sumsq(f->R) - f->g->loss_star;
+		return 0.5 * linalg_frob2(f->R) - f->g->loss_star;
 	double e2 = 0.0; /* R = S E: divide the scaling back out */
 	for (size_t i = 0; i < f->g->r; i++) {
 		double s = gsl_vector_get(f->g->s, i);

@@ -18,9 +18,12 @@
 
 #include <gsl/gsl_matrix.h>
 
+#include "../common/enumlist.h"
 #include "gf_data.h"
 
-typedef enum { GF_FULL, GF_SVD, GF_ROWSPACE } gf_reduce;
+/* The values of parameter `reduce`: none = GF_FULL, svd, rowspace. */
+#define GF_REDUCE_LIST(X) X(GF, FULL, none) X(GF, SVD, svd) X(GF, ROWSPACE, rowspace)
+typedef enum { GF_REDUCE_LIST(ENUM_MEMBER) } gf_reduce;
 
 typedef struct {
 	const gf_data *g;

@@ -10,14 +10,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sort_vector.h>
 
-static double frob(const gsl_matrix *M)
-{
-	double s = 0.0;
-	for (size_t i = 0; i < M->size1; i++)
-		for (size_t j = 0; j < M->size2; j++)
-			s += gsl_matrix_get(M, i, j) * gsl_matrix_get(M, i, j);
-	return sqrt(s);
-}
+#include "../common/linalg.h"
 
 int gf_observer_init(gf_observer *o, const gf_flow *f, const gsl_matrix *Q,
                      const gsl_matrix *N, const gsl_matrix *W1_0)
@@ -94,8 +87,7 @@ static void imbalance(gf_observer *o, const gsl_matrix *U1, const gsl_matrix *W2
 		gsl_matrix_memcpy(o->Ctop, U1);
 		gsl_matrix_transpose_memcpy(o->Cbot, W2);
 	}
-	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, o->Ctop, o->Ctop, 0.0, o->Lam);
-	gsl_blas_dgemm(CblasTrans, CblasNoTrans, -1.0, o->Cbot, o->Cbot, 1.0, o->Lam);
+	linalg_gram_diff(o->Ctop, o->Cbot, o->Lam);
 }
 
 /* c, Delta+, Delta- from the spectrum of Lambda (S1 S3.1, S2 eqs. 18-20). The
@@ -127,15 +119,6 @@ static double bracket(const gf_obs *ob, double a, double b)
 	double c = ob->c, dp = ob->delta_plus, dm = ob->delta_minus;
 	return -dp + sqrt(gsl_pow_2(dp + c) + 4.0 * a * a) - dm +
 	       sqrt(gsl_pow_2(dm + c) + 4.0 * b * b);
-}
-
-static double sumsq_diff(const gsl_matrix *A, const gsl_matrix *B)
-{
-	double s = 0.0;
-	for (size_t i = 0; i < A->size1; i++)
-		for (size_t j = 0; j < A->size2; j++)
-			s += gsl_pow_2(gsl_matrix_get(A, i, j) - gsl_matrix_get(B, i, j));
-	return s;
 }
 
 int gf_observe(gf_observer *o, gf_flow *f, const double *y, gf_obs *out)
@@ -172,7 +155,7 @@ int gf_observe(gf_observer *o, gf_flow *f, const double *y, gf_obs *out)
 		gsl_matrix_memcpy(o->Lam0, o->Lam);
 		o->have_lam0 = 1;
 	}
-	out->drift = sqrt(sumsq_diff(o->Lam, o->Lam0));
+	out->drift = linalg_frob_diff(o->Lam, o->Lam0);
 	levels(o, out);
 	out->rate_bound = o->lam_r * bracket(out, gf_observe_sigma(o, o->Pr, m),
 	                                     gf_observe_sigma(o, o->Pr, r));
@@ -180,23 +163,23 @@ int gf_observe(gf_observer *o, gf_flow *f, const double *y, gf_obs *out)
 	out->c_margin = bracket(out, fmax(o->ysig_m - enorm, 0.0) / sqrt(o->lam_1),
 	                        fmax(o->ysig_r - enorm, 0.0) / sqrt(o->lam_1));
 
-	out->range_err = sqrt(sumsq_diff(o->Pr, g->proj_target));
+	out->range_err = linalg_frob_diff(o->Pr, g->proj_target);
 	if (f->mode == GF_FULL) {
 		/* Independent path: form W1 W2 and split it by Phi1 directly. */
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, &A.matrix, &W2.matrix, 0.0, o->Pd);
-		out->dist = sqrt(sumsq_diff(o->Pd, g->theta_hat));
+		out->dist = linalg_frob_diff(o->Pd, g->theta_hat);
 		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, g->Phi1, o->Pd, 0.0, o->Pt);
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, g->Phi1, o->Pt, 1.0, o->Pd);
-		out->null_norm = frob(o->Pd);
+		out->null_norm = linalg_frob(o->Pd);
 		gsl_matrix_memcpy(o->Dh, &A.matrix);
 		gsl_matrix_sub(o->Dh, o->W1_0);
 		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, g->Phi1, o->Dh, 0.0, o->Dtmp);
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, g->Phi1, o->Dtmp, 1.0, o->Dh);
-		out->u2_drift = frob(o->Dh);
+		out->u2_drift = linalg_frob(o->Dh);
 	} else {
 		/* W1 W2 = Phi1 U1 W2 + N W2 with N = Phi2 U2(0) frozen (S1 eq. 14). */
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, o->N, &W2.matrix, 0.0, o->Pd);
-		out->null_norm = frob(o->Pd);
+		out->null_norm = linalg_frob(o->Pd);
 		out->dist = hypot(out->range_err, out->null_norm);
 		out->u2_drift = 0.0;
 	}
@@ -226,9 +209,9 @@ int gf_observe_lemma1(gf_observer *o, const gf_flow *f, const double *y, double 
 	/* ||V U2^T|| = ||Phi2 U2 W2|| = ||N W2||, ||U1 U2^T|| = ||U1 N^T||. */
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, N, &W2.matrix, 0.0, NW);
 	gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, U1, N, 0.0, U1N);
-	*z = hypot(frob(NW), frob(U1N));
+	*z = hypot(linalg_frob(NW), linalg_frob(U1N));
 	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, U1, &W2.matrix, 0.0, o->Pr);
-	*p = frob(o->Pr);
+	*p = linalg_frob(o->Pr);
 	status = GSL_SUCCESS;
 out:
 	gsl_matrix_free(Nfull);

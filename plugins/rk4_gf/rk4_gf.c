@@ -5,7 +5,6 @@
  * (see gf_flow.h). */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
@@ -15,12 +14,26 @@
 
 #include "lindyn/plugin.h"
 
+#include "../common/columns.h"
+#include "../common/enumlist.h"
+#include "../common/linalg.h"
 #include "../common/rk4.h"
 #include "../common/twolayer.h"
 #include "gf_data.h"
 #include "gf_flow.h"
 #include "gf_init.h"
 #include "gf_observe.h"
+
+#define INIT_LIST(X) \
+	X(INIT, GAUSS, gauss) X(INIT, LEMMA1, lemma1) X(INIT, BALANCED, balanced) \
+	X(INIT, INVARIANT, invariant) X(INIT, VPERP, vperp) X(INIT, NPY, npy)
+typedef enum { INIT_LIST(ENUM_MEMBER) } init_kind;
+#define METHOD_LIST(X) \
+	X(METHOD, RK4, rk4) X(METHOD, RK4_DOUBLING, rk4_doubling) X(METHOD, RKF45, rkf45) \
+	X(METHOD, RK8PD, rk8pd) X(METHOD, EULER, euler)
+typedef enum { METHOD_LIST(ENUM_MEMBER) } method_kind;
+#define SCALE_LIST(X) X(SCALE, HALF, half) X(SCALE, MEAN, mean) X(SCALE, ENTRIES, entries)
+typedef enum { SCALE_LIST(ENUM_MEMBER) } scale_kind;
 
 static const lindyn_param params[] = {
 	{"n", LINDYN_P_INT, "100", 1, 100000, NULL, "samples (rows of X)"},
@@ -29,44 +42,103 @@ static const lindyn_param params[] = {
 	{"h", LINDYN_P_INT, "500", 1, 1000000, NULL, "hidden width"},
 	{"data", LINDYN_P_ENUM, "orthonormal", 0, 0, TWOLAYER_DATA_KINDS,
 	 "X: iid N(0,x_std^2) | orthonormal rows (S1 E1) | identity (n == d)"},
-	{"x_std", LINDYN_P_REAL, "1", 0, 1e6, NULL, "std of the entries of X (data=gauss)"},
-	{"theta_std", LINDYN_P_REAL, "0.05", 0, 1e6, NULL, "std of the entries of the teacher Theta"},
-	{"noise", LINDYN_P_REAL, "0.01", 0, 1e6, NULL, "std of the label noise: Y = X Theta + noise*eps"},
+	{"x_std", LINDYN_P_REAL, "1", 0, LINDYN_UNBOUNDED, NULL, "std of the entries of X (data=gauss)"},
+	{"theta_std", LINDYN_P_REAL, "0.05", 0, LINDYN_UNBOUNDED, NULL, "std of the entries of the teacher Theta"},
+	{"noise", LINDYN_P_REAL, "0.01", 0, LINDYN_UNBOUNDED, NULL, "std of the label noise: Y = X Theta + noise*eps"},
 	{"xavier", LINDYN_P_BOOL, "0", 0, 0, NULL,
 	 "scale X by 1/sqrt(m h): the network (1/sqrt(mh)) U V^T of S2 S5.1"},
-	{"init", LINDYN_P_ENUM, "gauss", 0, 0, "gauss|lemma1|balanced|invariant|vperp|npy",
+	{"init", LINDYN_P_ENUM, "gauss", 0, 0, ENUM_CHOICES(INIT_LIST),
 	 "W1 ~ N(0,sigma_u^2), W2 ~ N(0,sigma_v^2) | both N(0,h^-2alpha) | balanced, same "
 	 "end-to-end matrix | U2(0) = 0 | only V(0) U2(0)^T = 0 (h > d) | w1_npy, w2_npy"},
-	{"sigma_u", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of W1 = U (init=gauss|balanced|invariant|vperp)"},
-	{"sigma_v", LINDYN_P_REAL, "0.1", 0, 1e6, NULL, "std of W2 = V^T (init=gauss|balanced|invariant|vperp)"},
+	{"sigma_u", LINDYN_P_REAL, "0.1", 0, LINDYN_UNBOUNDED, NULL, "std of W1 = U (init=gauss|balanced|invariant|vperp)"},
+	{"sigma_v", LINDYN_P_REAL, "0.1", 0, LINDYN_UNBOUNDED, NULL, "std of W2 = V^T (init=gauss|balanced|invariant|vperp)"},
 	{"alpha", LINDYN_P_REAL, "0.5", 0.25, 0.5, NULL, "init=lemma1: entries N(0, h^(-2 alpha)); also Theorem 2's alpha"},
 	{"warm", LINDYN_P_REAL, "0", 0, 1, NULL,
 	 "init=balanced: end-to-end matrix (1-warm) W1 W2 + warm Theta_hat (margin)"},
 	{"w1_npy", LINDYN_P_STRING, "", 0, 0, NULL, "init=npy: W1 (d x h) as .npy"},
 	{"w2_npy", LINDYN_P_STRING, "", 0, 0, NULL, "init=npy: W2 (h x m) as .npy"},
-	{"reduce", LINDYN_P_ENUM, "svd", 0, 0, "none|svd|rowspace",
+	{"reduce", LINDYN_P_ENUM, "svd", 0, 0, ENUM_CHOICES(GF_REDUCE_LIST),
 	 "integrate W1,W2 | U1 = Phi1^T W1 and W2 (S1 eq. 7) | U1,W2 in the row space of "
 	 "[U1;W2^T](0), cost free of h"},
-	{"method", LINDYN_P_ENUM, "rk8pd", 0, 0, "rk4|rk4_doubling|rkf45|rk8pd|euler",
+	{"method", LINDYN_P_ENUM, "rk8pd", 0, 0, ENUM_CHOICES(METHOD_LIST),
 	 "classical RK4 at step dt (4 gradient evaluations a step) | GSL's rk4 stepper at step dt: "
 	 "step doubling, returns two RK4 half steps (12 evaluations a step) | adaptive "
 	 "Runge-Kutta-Fehlberg 4(5) | Prince-Dormand 8(9) | explicit Euler = the papers' GD with "
 	 "eta = dt n/2 (mean loss)"},
-	{"dt", LINDYN_P_REAL, "1e-4", 1e-12, 1e6, NULL,
+	{"dt", LINDYN_P_REAL, "1e-4", 1e-12, LINDYN_UNBOUNDED, NULL,
 	 "rk4, rk4_doubling, euler: step; adaptive: first step"},
 	{"abs_tol", LINDYN_P_REAL, "1e-12", 0, 1, NULL, "adaptive: absolute tolerance per component"},
 	{"rel_tol", LINDYN_P_REAL, "1e-10", 0, 1, NULL, "adaptive: relative tolerance per component"},
-	{"t_end", LINDYN_P_REAL, "0.15", 0, 1e9, NULL, "final flow time of L = 1/2||Y - X W1 W2||^2"},
-	{"log_dt", LINDYN_P_REAL, "1e-3", 1e-12, 1e9, NULL, "flow time between logged rows"},
-	{"loss_scale", LINDYN_P_ENUM, "mean", 0, 0, "half|mean|entries",
+	{"t_end", LINDYN_P_REAL, "0.15", 0, LINDYN_UNBOUNDED, NULL, "final flow time of L = 1/2||Y - X W1 W2||^2"},
+	{"log_dt", LINDYN_P_REAL, "1e-3", 1e-12, LINDYN_UNBOUNDED, NULL, "flow time between logged rows"},
+	{"loss_scale", LINDYN_P_ENUM, "mean", 0, 0, ENUM_CHOICES(SCALE_LIST),
 	 "reported loss: 1/2||.||^2 | (1/n)||.||^2 (S1) | (1/(nm))||.||^2 (S2 E3)"},
-	{"stop_loss", LINDYN_P_REAL, "0", 0, 1e300, NULL,
+	{"stop_loss", LINDYN_P_REAL, "0", 0, LINDYN_UNBOUNDED, NULL,
 	 "stop once the reported loss is below this (0: run to t_end)"},
 	{"delta", LINDYN_P_REAL, "0.1", 1e-12, 0.999999, NULL,
 	 "failure probability delta in the Theorem 2 bound (summary)"},
 	{"save_inputs", LINDYN_P_BOOL, "0", 0, 0, NULL,
 	 "write x, y, w1_init, w2_init .npy: the problem for another program to start from"},
 	{NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+
+/* Table loss: one row at t = 0 and every log_dt of flow time (and the stop). */
+#define LOSS_COLUMNS(X) \
+	X(t, "flow time t of L = 1/2||Y - X W1 W2||^2") \
+	X(loss, "the loss of loss_scale") \
+	X(excess, "L - L*, scaled as the loss") \
+	X(rate, "-dL/dt / (L - L*), from the exact gradient") \
+	X(rate_bound, "lower bound on rate (S2 Prop. 1, eq. 17)") \
+	X(bound_thm1, "S1 Theorem 1: (L(0) - L*) exp(-2 lambda_r c t), scaled as the loss") \
+	X(bound_thm3, "margin bound (L(0) - L*) exp(-lambda_r c_margin t), scaled as the loss") \
+	X(c, "level of imbalance (S1 S3.1) = Delta (S2 eq. 20)") \
+	X(c_margin, "imbalance-and-margin level (S2 eq. 21)") \
+	X(delta_plus, "Delta+ (S2 eq. 18)") \
+	X(delta_minus, "Delta- (S2 eq. 19)") \
+	X(drift, "||Lambda(t) - Lambda(0)||_F, Lambda = U1^T U1 - W2 W2^T") \
+	X(dist, "||W1 W2 - Theta_hat||_F") \
+	X(range_err, "||Phi1 Phi1^T W1 W2 - Theta_hat||_F") \
+	X(null_norm, "||Phi2 Phi2^T W1 W2||_F = ||U2 V^T||_F") \
+	X(u2_drift, "||Phi2 Phi2^T (W1(t) - W1(0))||_F (reduce=none; 0 otherwise)") \
+	X(grad_evals, "gradient evaluations so far") \
+	X(steps, "integrator steps so far")
+/* Table summary: one row at the end. */
+#define SUMMARY_COLUMNS(X) \
+	X(h, "hidden width") \
+	X(c, "level of imbalance at t = 0") \
+	X(c_margin, "imbalance-and-margin level at t = 0") \
+	X(delta_plus, "Delta+ at t = 0") \
+	X(delta_minus, "Delta- at t = 0") \
+	X(excess0, "L(0) - L*, scaled as the loss") \
+	X(lambda_r, "smallest nonzero eigenvalue of Sigma_x") \
+	X(lambda_1, "largest eigenvalue of Sigma_x") \
+	X(loss_star, "L* = min of L, scaled as the loss") \
+	X(t_stop, "flow time at the end of the run") \
+	X(t_cross, "flow time the loss crossed stop_loss (t_stop if it did not)") \
+	X(loss_final, "the loss at t_stop") \
+	X(dist_final, "||W1 W2 - Theta_hat||_F at the last logged row") \
+	X(null0, "||U2 V^T||_F at t = 0") \
+	X(z0, "||[V U2^T; U1 U2^T]||_F at t = 0 (S1 Lemma 1 eq. 18)") \
+	X(p0, "||U1 V^T||_F at t = 0 (S1 Lemma 1 eq. 19)") \
+	X(thm2_bound, "the S1 Theorem 2 bound") \
+	X(grad_evals, "gradient evaluations of the run") \
+	X(steps, "integrator steps of the run") \
+	X(stopped, "1 if the run stopped at stop_loss, else 0")
+/* Table spectrum: the eigenvalues of Lambda(0) in its row-space coordinates. */
+#define SPECTRUM_COLUMNS(X) \
+	X(i, "index among the h eigenvalues (1 = largest; nonpositive ones at the end)") \
+	X(lambda, "eigenvalue of Lambda(0)") \
+	X(lambda_scaled, "lambda times lambda_r")
+
+static const lindyn_column loss_columns[] = { LOSS_COLUMNS(COLUMN_DEF) { NULL, NULL } };
+static const lindyn_column summary_columns[] = { SUMMARY_COLUMNS(COLUMN_DEF) { NULL, NULL } };
+static const lindyn_column spectrum_columns[] = { SPECTRUM_COLUMNS(COLUMN_DEF) { NULL, NULL } };
+static const lindyn_table_def tables[] = {
+	{"loss", "one row every log_dt of flow time: loss, bounds, imbalance, distances", loss_columns},
+	{"summary", "one row: the levels at t = 0, the end of the run and the S1 Theorem 2 bound",
+	 summary_columns},
+	{"spectrum", "the nonzero-candidate eigenvalues of the imbalance at t = 0", spectrum_columns},
+	{NULL, NULL, NULL},
 };
 
 typedef struct {
@@ -118,17 +190,17 @@ static int read_npy(lindyn_host *h, const char *key, gsl_matrix *M)
 /* Draws the data and W1 (d x h), W2 (h x m) the way `init` says. */
 static int make_problem(rk4_gf *s, lindyn_host *h, gsl_matrix *W1, gsl_matrix *W2)
 {
-	const char *init = h->get_str(h, "init");
+	init_kind init = (init_kind)h->get_enum(h, "init");
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!rng)
 		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
 	gsl_rng_set(rng, h->seed(h));
-	int st = twolayer_data(rng, h->get_str(h, "data"), h->get_real(h, "x_std"),
+	int st = twolayer_data(rng, (twolayer_data_kind)h->get_enum(h, "data"), h->get_real(h, "x_std"),
 	                       h->get_real(h, "theta_std"), h->get_real(h, "noise"), s->X,
 	                       s->Theta, s->Y);
-	if (!st && strcmp(init, "npy") != 0) {
+	if (!st && init != INIT_NPY) {
 		double su = h->get_real(h, "sigma_u"), sv = h->get_real(h, "sigma_v");
-		if (strcmp(init, "lemma1") == 0)
+		if (init == INIT_LEMMA1)
 			su = sv = pow((double)s->h, -s->alpha);
 		twolayer_init_gauss(rng, su, sv, W1, W2);
 	}
@@ -141,19 +213,19 @@ static int make_problem(rk4_gf *s, lindyn_host *h, gsl_matrix *W1, gsl_matrix *W
 	if ((st = gf_data_init(&s->g, s->X, s->Y)))
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC, "SVD of X failed (%s)", gsl_strerror(st));
 	s->have_g = 1;
-	if (strcmp(init, "npy") == 0) {
+	if (init == INIT_NPY) {
 		if ((st = read_npy(h, "w1_npy", W1)) || (st = read_npy(h, "w2_npy", W2)))
 			return st;
-	} else if (strcmp(init, "balanced") == 0) {
+	} else if (init == INIT_BALANCED) {
 		if ((st = gf_init_balanced(&s->g, h->get_real(h, "warm"), W1, W2)))
 			return LINDYN_ERROR(h, LINDYN_ENUMERIC,
 			                    "init=balanced failed (%s): needs h >= m, n <= d and a "
 			                    "nonzero end-to-end matrix in the row space of X",
 			                    gsl_strerror(st));
-	} else if (strcmp(init, "invariant") == 0) {
+	} else if (init == INIT_INVARIANT) {
 		if ((st = gf_init_invariant(&s->g, W1)))
 			return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
-	} else if (strcmp(init, "vperp") == 0) {
+	} else if (init == INIT_VPERP) {
 		if (s->h <= s->d)
 			return LINDYN_ERROR(h, LINDYN_EINVAL, "init=vperp needs h > d (h=%zu, d=%zu)",
 			                    s->h, s->d);
@@ -236,16 +308,16 @@ out:
 
 static int make_integrator(rk4_gf *s, lindyn_host *h)
 {
-	const char *method = h->get_str(h, "method");
+	method_kind method = (method_kind)h->get_enum(h, "method");
 	double atol = h->get_real(h, "abs_tol"), rtol = h->get_real(h, "rel_tol");
 	const gsl_odeiv2_step_type *type = gsl_odeiv2_step_rk4;
-	s->method = strcmp(method, "rk4") == 0            ? STEP_RK4
-	            : strcmp(method, "rk4_doubling") == 0 ? STEP_RK4_DOUBLING
-	            : strcmp(method, "euler") == 0        ? STEP_EULER
-	                                                  : STEP_ADAPTIVE;
-	if (strcmp(method, "rkf45") == 0)
+	s->method = method == METHOD_RK4            ? STEP_RK4
+	            : method == METHOD_RK4_DOUBLING ? STEP_RK4_DOUBLING
+	            : method == METHOD_EULER        ? STEP_EULER
+	                                            : STEP_ADAPTIVE;
+	if (method == METHOD_RKF45)
 		type = gsl_odeiv2_step_rkf45;
-	else if (strcmp(method, "rk8pd") == 0)
+	else if (method == METHOD_RK8PD)
 		type = gsl_odeiv2_step_rk8pd;
 	if (s->method == STEP_EULER && !(s->dydt = malloc(s->f.dim * sizeof *s->dydt)))
 		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
@@ -253,7 +325,8 @@ static int make_integrator(rk4_gf *s, lindyn_host *h)
 		return LINDYN_ERROR(h, LINDYN_ENOMEM, "out of memory");
 	if (s->method == STEP_ADAPTIVE && atol == 0.0 && rtol == 0.0)
 		return LINDYN_ERROR(h, LINDYN_EINVAL,
-		                    "method=%s needs abs_tol > 0 or rel_tol > 0", method);
+		                    "method=%s needs abs_tol > 0 or rel_tol > 0",
+		                    h->get_str(h, "method"));
 	s->sys = (gsl_odeiv2_system){gf_flow_rhs, NULL, s->f.dim, &s->f};
 	if (s->method == STEP_RK4 || s->method == STEP_EULER)
 		return LINDYN_OK;
@@ -284,22 +357,20 @@ static void *rk4_gf_alloc(lindyn_host *h)
 	s->stop_loss = h->get_real(h, "stop_loss");
 	s->alpha = h->get_real(h, "alpha");
 	s->delta = h->get_real(h, "delta");
-	const char *data = h->get_str(h, "data"), *scale = h->get_str(h, "loss_scale");
-	const char *reduce = h->get_str(h, "reduce");
-	s->scale = strcmp(scale, "half") == 0   ? 1.0
-	           : strcmp(scale, "mean") == 0 ? 2.0 / (double)s->n
-	                                        : 2.0 / (double)(s->n * s->m);
-	gf_reduce mode = strcmp(reduce, "none") == 0 ? GF_FULL
-	                 : strcmp(reduce, "svd") == 0 ? GF_SVD
-	                                              : GF_ROWSPACE;
+	twolayer_data_kind data = (twolayer_data_kind)h->get_enum(h, "data");
+	scale_kind scale = (scale_kind)h->get_enum(h, "loss_scale");
+	s->scale = scale == SCALE_HALF   ? 1.0
+	           : scale == SCALE_MEAN ? 2.0 / (double)s->n
+	                                 : 2.0 / (double)(s->n * s->m);
+	gf_reduce mode = (gf_reduce)h->get_enum(h, "reduce");
 	gsl_matrix *W1 = NULL, *W2 = NULL;
 
-	if (strcmp(data, "identity") == 0 && s->n != s->d) {
+	if (data == DATA_IDENTITY && s->n != s->d) {
 		LINDYN_ERROR(h, LINDYN_EINVAL, "data=identity needs n == d (n=%zu, d=%zu)", s->n,
 		             s->d);
 		goto fail;
 	}
-	if (strcmp(data, "orthonormal") == 0 && s->n > s->d) {
+	if (data == DATA_ORTHONORMAL && s->n > s->d) {
 		LINDYN_ERROR(h, LINDYN_EINVAL, "data=orthonormal needs n <= d (n=%zu, d=%zu)", s->n,
 		             s->d);
 		goto fail;
@@ -352,11 +423,8 @@ fail: /* the reason was reported through LINDYN_ERROR */
  * / h^(2a - 1/2), C = exp(1 + lambda_1^(1/2) ||Y||_F / lambda_r). */
 static double theorem2_bound(const rk4_gf *s)
 {
-	double a = s->alpha, hh = (double)s->h, yy = 0.0;
-	for (size_t i = 0; i < s->n; i++)
-		for (size_t j = 0; j < s->m; j++)
-			yy += gsl_pow_2(gsl_matrix_get(s->Y, i, j));
-	double ynorm = sqrt(yy);
+	double a = s->alpha, hh = (double)s->h;
+	double ynorm = linalg_frob(s->Y);
 	double logC = 1.0 + sqrt(s->o.lam_1) / s->o.lam_r * ynorm;
 	return 2.0 * exp(logC / pow(hh, 1.0 - 2.0 * a)) * sqrt((double)(s->m + s->g.r)) *
 	       (sqrt((double)s->m) + sqrt((double)s->d) + 0.5 * log(2.0 / s->delta)) /
@@ -391,7 +459,8 @@ static int write_row(rk4_gf *s, lindyn_host *h, run_log *L, double t, const gf_o
 	                ob->u2_drift,
 	                (double)s->f.evals,
 	                (double)L->steps};
-	return h->row(L->loss, row);
+	_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(LOSS_COLUMNS), "loss columns");
+	return h->rowv(L->loss, COLUMN_COUNT(LOSS_COLUMNS), row);
 }
 
 /* Observes the current state into ob and writes its row. */
@@ -403,7 +472,7 @@ static int log_row(rk4_gf *s, lindyn_host *h, run_log *L, double t, gf_obs *ob)
 
 static int emit_spectrum(rk4_gf *s, lindyn_host *h)
 {
-	lindyn_table *T = h->table(h, "spectrum", "i lambda lambda_scaled");
+	lindyn_table *T = h->table(h, "spectrum", NULL);
 	if (!T)
 		return LINDYN_EIO;
 	size_t k = s->o.k;
@@ -411,7 +480,7 @@ static int emit_spectrum(rk4_gf *s, lindyn_host *h)
 		double l = gsl_vector_get(s->o.eval, k - 1 - j);
 		double i = l > 0.0 ? (double)(j + 1) : (double)(s->h - (k - 1 - j));
 		double row[] = {i, l, l * s->o.lam_r};
-		int st = h->row(T, row);
+		int st = h->rowv(T, COLUMN_COUNT(SPECTRUM_COLUMNS), row);
 		if (st)
 			return st;
 	}
@@ -423,14 +492,8 @@ static int rk4_gf_run(void *state, lindyn_host *h)
 	rk4_gf *s = state;
 	run_log L = {0};
 	gf_obs ob0, ob;
-	L.loss = h->table(h, "loss",
-	                  "t loss excess rate rate_bound bound_thm1 bound_thm3 c c_margin "
-	                  "delta_plus delta_minus drift dist range_err null_norm u2_drift "
-	                  "grad_evals steps");
-	lindyn_table *sum = h->table(h, "summary",
-	                             "h c c_margin delta_plus delta_minus excess0 lambda_r "
-	                             "lambda_1 loss_star t_stop t_cross loss_final dist_final null0 z0 "
-	                             "p0 thm2_bound grad_evals steps stopped");
+	L.loss = h->table(h, "loss", NULL);
+	lindyn_table *sum = h->table(h, "summary", NULL);
 	if (!L.loss || !sum)
 		return LINDYN_EIO;
 	gf_observe(&s->o, &s->f, s->y, &ob0);
@@ -494,7 +557,8 @@ static int rk4_gf_run(void *state, lindyn_host *h)
 	                s->scale * ob0.excess, s->o.lam_r, s->o.lam_1,
 	                s->scale * s->g.loss_star, t, t_cross, loss, ob.dist, ob0.null_norm, s->z0, s->p0,
 	                theorem2_bound(s), (double)s->f.evals, (double)L.steps, (double)stopped};
-	return h->row(sum, row);
+	_Static_assert(sizeof row / sizeof row[0] == COLUMN_COUNT(SUMMARY_COLUMNS), "summary columns");
+	return h->rowv(sum, COLUMN_COUNT(SUMMARY_COLUMNS), row);
 }
 
 static const lindyn_plugin descriptor = {
@@ -507,6 +571,7 @@ static const lindyn_plugin descriptor = {
 	.run = rk4_gf_run,
 	.free = rk4_gf_free,
 	.smoke_args = "n=10 d=20 h=30 t_end=0.05 log_dt=0.01",
+	.tables = tables,
 };
 
 LINDYN_EXPORT const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)

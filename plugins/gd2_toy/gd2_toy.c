@@ -1,4 +1,4 @@
-/* toy.c -- the gd2_toy plugin: TMLR App. B's toy example, l(x) = (x - 1)^2 / 2
+/* gd2_toy.c -- the gd2_toy plugin: TMLR App. B's toy example, l(x) = (x - 1)^2 / 2
  * and L(x1, x2) = (x1 x2 - 1)^2 / 2 (gd2 with n = d = m = h = 1, X = Y = 1),
  * on a grid: L, mu_over = ||grad L||^2 / (2L) = x1^2 + x2^2 (Lemma A.2 with
  * scalar factors), K_over = lambda_max of the Hessian from an eigen-solver,
@@ -14,9 +14,33 @@
 
 static const lindyn_param toy_params[] = {
 	{ "grid", LINDYN_P_INT, "41", 3, 2001, NULL, "grid points per axis (odd: includes 0)" },
-	{ "range", LINDYN_P_REAL, "2", 1e-6, 1e6, NULL, "the grid covers [-range, range]^2" },
+	{ "range", LINDYN_P_REAL, "2", 1e-6, LINDYN_UNBOUNDED, NULL, "the grid covers [-range, range]^2" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
+
+static const lindyn_column ell_columns[] = {
+	{ "x", "the scalar weight x (grid point)" },
+	{ "ell", "l(x) = (x - 1)^2 / 2" },
+	{ NULL, NULL }
+};
+
+static const lindyn_column surface_columns[] = {
+	{ "x1", "first factor x1 (grid point)" },
+	{ "x2", "second factor x2 (grid point)" },
+	{ "L", "L(x1, x2) = (x1 x2 - 1)^2 / 2" },
+	{ "mu_over", "||grad L||^2 / (2 L) = x1^2 + x2^2 (Lemma A.2)" },
+	{ "K_over", "largest eigenvalue of the Hessian of L (eigen-solver)" },
+	{ "K_over_printed", "the paper's printed K_over formula (eq. 59, lacks a factor 4)" },
+	{ NULL, NULL }
+};
+
+static const lindyn_table_def toy_tables[] = {
+	{ "ell", "the one-factor loss l on the grid of one axis", ell_columns },
+	{ "surface", "the two-factor loss L and its PL/smoothness constants on the grid", surface_columns },
+	{ NULL, NULL, NULL }
+};
+
+#define NCOLS(cols) (sizeof(cols) / sizeof(cols)[0] - 1)
 
 typedef struct {
 	long grid;
@@ -58,8 +82,8 @@ static void *toy_alloc(lindyn_host *h)
 static int toy_run(void *state, lindyn_host *h)
 {
 	toy_state *s = state;
-	lindyn_table *te = h->table(h, "ell", "x ell");
-	lindyn_table *ts = h->table(h, "surface", "x1 x2 L mu_over K_over K_over_printed");
+	lindyn_table *te = h->table(h, "ell", NULL);
+	lindyn_table *ts = h->table(h, "surface", NULL);
 	if (!te || !ts)
 		return LINDYN_EINVAL;
 	double step = 2 * s->range / (double)(s->grid - 1);
@@ -67,7 +91,7 @@ static int toy_run(void *state, lindyn_host *h)
 	for (long i = 0; i < s->grid && !st; i++) {
 		double x = -s->range + step * (double)i;
 		double row[] = { x, 0.5 * (x - 1) * (x - 1) };
-		st = h->row(te, row);
+		st = h->rowv(te, NCOLS(ell_columns), row);
 	}
 	for (long i = 0; i < s->grid && !st; i++)
 		for (long j = 0; j < s->grid && !st; j++) {
@@ -84,12 +108,12 @@ static int toy_run(void *state, lindyn_host *h)
 			double printed = 0.5 * (a + sqrt(a * a - 4 * x1 * x1 * x2 * x2 + off * off));
 			double row[] = { x1, x2, 0.5 * (x1 * x2 - 1) * (x1 * x2 - 1), a,
 			                 gsl_vector_max(s->e), printed };
-			st = h->row(ts, row);
+			st = h->rowv(ts, NCOLS(surface_columns), row);
 		}
 	return st;
 }
 
-const lindyn_plugin gd2_toy_plugin = {
+static const lindyn_plugin gd2_toy_plugin = {
 	LINDYN_PLUGIN_HEADER,
 	.name = "gd2_toy",
 	.version = "1.0.0",
@@ -99,4 +123,10 @@ const lindyn_plugin gd2_toy_plugin = {
 	.run = toy_run,
 	.free = toy_free,
 	.smoke_args = "grid=5",
+	.tables = toy_tables,
 };
+
+LINDYN_EXPORT const lindyn_plugin *lindyn_plugin_descriptor(uint32_t index)
+{
+	return index == 0 ? &gd2_toy_plugin : NULL;
+}
