@@ -1,6 +1,7 @@
 /* net.c -- the deep linear network: forward/backward pass, update, and the
  * conserved layer imbalances. */
 #include "deep_gd.h"
+#include "../common/linalg.h"
 
 #include <math.h>
 #include <string.h>
@@ -49,15 +50,6 @@ void deep_net_free(deep_net *net)
 	memset(net, 0, sizeof *net);
 }
 
-static double frob2(const gsl_matrix *M)
-{
-	double s = 0;
-	for (size_t i = 0; i < M->size1; i++)
-		for (size_t j = 0; j < M->size2; j++)
-			s += gsl_matrix_get(M, i, j) * gsl_matrix_get(M, i, j);
-	return s;
-}
-
 double deep_net_gradient(deep_net *net, double *gnorm)
 {
 	size_t L = net->L;
@@ -67,7 +59,7 @@ double deep_net_gradient(deep_net *net, double *gnorm)
 		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, net->A[i - 1], net->W[i], 0.0, net->A[i]);
 	gsl_matrix_memcpy(net->R, net->A[L - 1]);
 	gsl_matrix_sub(net->R, net->Y);
-	double loss = 0.5 * frob2(net->R);
+	double loss = 0.5 * linalg_frob2(net->R);
 
 	/* Backward: with E_i = R (W_{i+1} ... W_{L-1})^T (n x cols of W_i),
 	 * grad W_i = A_{i-1}^T E_i (A_{-1} = X) and E_{i-1} = E_i W_i^T. */
@@ -76,7 +68,7 @@ double deep_net_gradient(deep_net *net, double *gnorm)
 	for (size_t i = L; i-- > 0;) {
 		const gsl_matrix *in = i == 0 ? net->X : net->A[i - 1];
 		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, in, E, 0.0, net->grad[i]);
-		g2 += frob2(net->grad[i]);
+		g2 += linalg_frob2(net->grad[i]);
 		if (i > 0) {
 			gsl_matrix *next = net->B[i % 2];
 			gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, E, net->W[i], 0.0, next);
@@ -97,26 +89,18 @@ void deep_net_step(deep_net *net, double eta, double beta)
 	}
 }
 
-/* out = W_i^T W_i - W_{i+1} W_{i+1}^T (h x h). */
-static void imbalance(const deep_net *net, size_t i, gsl_matrix *out)
-{
-	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, net->W[i], net->W[i], 0.0, out);
-	gsl_blas_dgemm(CblasNoTrans, CblasTrans, -1.0, net->W[i + 1], net->W[i + 1], 1.0, out);
-}
-
 void deep_net_record_imbalance(deep_net *net)
 {
 	for (size_t i = 0; i + 1 < net->L; i++)
-		imbalance(net, i, net->D0[i]);
+		linalg_imbalance(net->W[i], net->W[i + 1], net->D0[i]); /* W_i^T W_i - W_{i+1} W_{i+1}^T */
 }
 
 double deep_net_imbalance_drift(deep_net *net)
 {
 	double worst = 0;
 	for (size_t i = 0; i + 1 < net->L; i++) {
-		imbalance(net, i, net->Dt);
-		gsl_matrix_sub(net->Dt, net->D0[i]);
-		worst = fmax(worst, sqrt(frob2(net->Dt)));
+		linalg_imbalance(net->W[i], net->W[i + 1], net->Dt);
+		worst = fmax(worst, linalg_frob_diff(net->Dt, net->D0[i]));
 	}
 	return worst;
 }

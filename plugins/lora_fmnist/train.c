@@ -8,6 +8,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "../common/linalg.h"
 #include "data.h"
 #include "state.h"
 
@@ -44,21 +45,14 @@ static void init_adapter(fm_state *s, unsigned long seed)
 	optim_reset(&s->oB);
 }
 
-/* Frobenius norm of a matrix allocated whole (contiguous rows). */
-static double frobenius(const gsl_matrix *M)
-{
-	gsl_vector_const_view v = gsl_vector_const_view_array(M->data, M->size1 * M->size2);
-	return gsl_blas_dnrm2(&v.vector);
-}
-
 /* The alignment of [B; A^T] and its norms ||Z||_F, ||A||_F, ||B||_F. */
 static int factor_stats(fm_state *s, lindyn_host *h, long step, double out[4])
 {
 	if (align_measure(&s->align, s->head.A, s->head.B, &out[0]))
 		return LINDYN_ERROR(h, LINDYN_ENUMERIC,
 		                    "step %ld: [B; A^T] lost rank, its alignment is undefined", step);
-	out[2] = frobenius(s->head.A);
-	out[3] = frobenius(s->head.B);
+	out[2] = linalg_frob_blas(s->head.A);
+	out[3] = linalg_frob_blas(s->head.B);
 	out[1] = hypot(out[2], out[3]);
 	return LINDYN_OK;
 }
