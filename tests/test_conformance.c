@@ -87,6 +87,19 @@ static void test_old_abi_fixture_passes(void **state)
 	free(report);
 }
 
+/* A 1.2 plugin must declare its tables; without them it still runs. */
+static void test_missing_declaration_fails(void **state)
+{
+	(void)state;
+	int failures;
+	char *report = check(tu_path("fixtures/no_tables.so"), NULL, &failures);
+	assert_contains(report, "FAIL  fx_no_tables: declares its tables: none: set "
+	                        "lindyn_plugin.tables (ABI 1.2)");
+	assert_contains(report, "PASS  fx_no_tables: runs with defaults at a tiny size: ok");
+	assert_int_equal(failures, 1);
+	free(report);
+}
+
 /* Writing an undeclared table (fx_undeclared's smoke run) fails the run
  * through the host's check; a table without rows fails fx_empty_table. */
 static void test_undeclared_fixture_fails(void **state)
@@ -207,7 +220,7 @@ int main(void)
 {
 	char **plugins;
 	size_t n = committed_plugins(&plugins);
-	struct CMUnitTest *tests = calloc(n + 7, sizeof *tests);
+	struct CMUnitTest *tests = calloc(n + 8, sizeof *tests);
 	char **names = calloc(n + 1, sizeof *names);
 	tests[0] = (struct CMUnitTest)cmocka_unit_test(test_good_fixture_passes);
 	tests[1] = (struct CMUnitTest)cmocka_unit_test(test_sloppy_fixture_fails);
@@ -216,16 +229,17 @@ int main(void)
 	tests[4] = (struct CMUnitTest)cmocka_unit_test(test_crash_while_loading_fails);
 	tests[5] = (struct CMUnitTest)cmocka_unit_test(test_old_abi_fixture_passes);
 	tests[6] = (struct CMUnitTest)cmocka_unit_test(test_undeclared_fixture_fails);
+	tests[7] = (struct CMUnitTest)cmocka_unit_test(test_missing_declaration_fails);
 	for (size_t i = 0; i < n; i++) {
 		if (asprintf(&names[i], "conformance of %s", plugins[i]) < 0)
 			return 1;
-		tests[7 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
+		tests[8 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
 		                                    plugins[i] };
 	}
 	if (!n)
 		fprintf(stderr, "test_conformance: no committed plugin is built under %s\n",
 		        tu_path("plugins"));
-	int rc = _cmocka_run_group_tests("conformance", tests, n + 7, NULL, NULL);
+	int rc = _cmocka_run_group_tests("conformance", tests, n + 8, NULL, NULL);
 	for (size_t i = 0; i < n; i++) {
 		free(names[i]);
 		free(plugins[i]);
