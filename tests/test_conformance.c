@@ -48,6 +48,7 @@ static void test_plugin_conforms(void **state)
 	char *report = check(path, driver, &failures);
 	if (failures) {
 		fprintf(stderr, "%s", report);
+		free(report); /* fail_msg does not return */
 		fail_msg("%s: %d conformance check(s) failed", path, failures);
 	}
 	assert_contains(report, "deterministic for a fixed seed: two runs bit-identical");
