@@ -27,7 +27,8 @@
 
 VERSION   := 0.1.0
 DEBIAN_PACKAGES := gcc make libc6-dev libgsl-dev libopenblas-dev gnuplot-nox \
-	libcmocka-dev pandoc pkg-config zlib1g-dev dataset-fashion-mnist valgrind git
+	libcmocka-dev pandoc pkg-config zlib1g-dev dataset-fashion-mnist valgrind git \
+	python3-pandas python3-numpy
 BENCH_PACKAGES  := python3 python3-numpy python3-scipy
 PAGE_PACKAGES   := python3 chromium chromium-driver
 SLURM_PACKAGES  := slurm-wlm munge

@@ -31,8 +31,9 @@ measure: last("e/loss.final", "loss_mean")
 expect: < 0.2
 ```
 DOC
-table() { mkdir -p "data/e/$(dirname "$1")"; printf "# lindyn 0.1.0 (git %s)\n# columns: %s\n%b" \
-	"$2" "$3" "$4" > "data/e/$1"; }
+# table FILE REVISION "COLUMNS" ROWS: provenance, the header row, the rows
+table() { mkdir -p "data/e/$(dirname "$1")"; printf "# lindyn 0.1.0 (git %s)\n%s\n%b" \
+	"$2" "$(echo "$3" | tr ' ' '\t')" "$4" > "data/e/$1"; }
 table loss.final.tsv aaaa "h loss_mean wall_mean" "1\t0.5\t0.01\n2\t0.1\t0.02\n"
 for h in 1 2; do
 	table "h-$h/loss.agg.tsv" aaaa "step loss_mean wall_mean" "0\t1\t0\n1\t0.$h\t0.03\n"
@@ -67,7 +68,7 @@ grep -q 'compare: DIFFERS from the reference' out || fail "1e-9 change: no DIFFE
 # a column renamed, every number the same: the data lines' digest is equal,
 # the table is not
 cp -r data renamed
-sed -i 's/^# columns: h loss_mean wall_mean$/# columns: h loss_std wall_mean/' renamed/e/loss.final.tsv
+sed -i 's/^h\tloss_mean\twall_mean$/h\tloss_std\twall_mean/' renamed/e/loss.final.tsv
 rc=0; "$lindyn" compare ref renamed > out || rc=$?
 [ $rc -eq 1 ] || fail "renamed column: exit $rc, expected 1"
 grep -q '^  DIFFERS  *e/loss.final: column loss_mean is missing' out ||

@@ -19,6 +19,9 @@ cc -shared -fPIC -O2 -Wall -Wextra -Werror $(pkg-config --cflags lindyn) walkthr
 LINDYN_PLUGIN_PATH="$PWD" "$lindyn" list | grep -q '^walkthrough '
 LINDYN_PLUGIN_PATH="$PWD" "$lindyn" run walkthrough steps=50 --out "$tmp/run"
 grep -q '^# command: lindyn run walkthrough steps=50' "$tmp/run/loss.tsv"
+# The template declares its table: the header row is its declared columns.
+grep -qx "$(printf 'step\tloss\tgrad_norm')" "$tmp/run/loss.tsv"
+LINDYN_PLUGIN_PATH="$PWD" "$lindyn" help walkthrough | grep -q '^    grad_norm  '
 "$lindyn" check-plugin ./walkthrough.so > "$tmp/report"
 if grep -q '^FAIL' "$tmp/report"; then
 	cat "$tmp/report"

@@ -36,16 +36,20 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Writes <dir>/<name> as lindyn would (header, columns, rows); returns its path. */
+/* Writes <dir>/<name> as lindyn would (provenance, table name, the header
+ * row of `columns` separated by tabs, rows); returns its path. */
 static char *table(const char *name, const char *columns, const char *rows)
 {
 	static char paths[8][PATH_MAX];
 	static int next;
 	char *p = paths[next++ % 8];
 	snprintf(p, PATH_MAX, "%s/%s", dir, name);
-	char text[4096];
-	snprintf(text, sizeof text, "# lindyn 0.1.0\n# seed: 1\n# table: loss\n# columns: %s\n%s",
-	         columns, rows);
+	char text[4096], header[256];
+	snprintf(header, sizeof header, "%s", columns);
+	for (char *c = header; *c; c++)
+		*c = *c == ' ' ? '\t' : *c;
+	snprintf(text, sizeof text, "# lindyn 0.1.0\n# seed: 1\n# table: loss\n%s\n%s", header,
+	         rows);
 	tu_write(p, text);
 	return p;
 }
@@ -99,6 +103,11 @@ static void test_mean_std_over_seeds(void **state)
 	for (size_t j = 0; j < 5; j++)
 		assert_string_equal(t.cols[j], cols[j]);
 	assert_int_equal(t.nrows, 2);
+	/* The table's name (the file's, without .tsv), then the header row. */
+	char *text = tu_read(out);
+	assert_non_null(strstr(text, "\n# table: loss.agg\nstep\tloss_mean\tloss_std\tnorm_mean\t"
+	                             "norm_std\n0\t"));
+	free(text);
 	/* Row 1: loss 1, 3, 5 -> mean 3, sample std 2; norm constant -> std 0. */
 	assert_close(t.v[0], 0, 0);
 	assert_close(t.v[1], 3, 0);
@@ -212,6 +221,10 @@ static void test_malformed_points(void **state)
 	tsv t = read_out();
 	assert_int_equal(t.ncols, 4);
 	assert_string_equal(t.cols[0], "step_mean");
+	char *text = tu_read(out);
+	assert_non_null(strstr(text, "\n# table: loss.agg\nstep_mean\tstep_std\tloss_mean\t"
+	                             "loss_std\n10\t"));
+	free(text);
 	assert_int_equal(t.nrows, 1);
 	assert_close(t.v[0], 10, 0);
 	assert_close(t.v[2], 2, 0);
@@ -334,7 +347,7 @@ static void test_refused_inputs(void **state)
 	expect_refused((char *[]){ "--seeds", "-o", out, a, inf, NULL }, inf, ":6:4: '1e400'");
 	char *nocols = table("s6.tsv", "", "0\t1\n");
 	expect_refused((char *[]){ "--seeds", "-o", out, nocols, NULL }, nocols,
-	               "'# columns:' names no column");
+	               ":5:1: '0' is not a column name"); /* the empty line is skipped */
 	/* Usage errors. */
 	char *messages = NULL;
 	assert_int_equal(aggregate(&messages, (char *[]){ "--mean", "-o", out, a, NULL }), 1);
@@ -361,6 +374,9 @@ static void test_final_rows_over_a_sweep(void **state)
 	for (size_t j = 0; j < 6; j++)
 		assert_string_equal(t.cols[j], cols[j]);
 	assert_int_equal(t.nrows, 2);
+	char *text = tu_read(out); /* the swept keys head their columns */
+	assert_non_null(strstr(text, "\nh\tinit\tstep_mean\tstep_std\tloss_mean\tloss_std\n500\t"));
+	free(text);
 	double want[2][6] = { { 500, 0, 100, 0, 2, sqrt(2) }, { 1000, 1, 200, 0, 0.375, sqrt(0.03125) } };
 	for (size_t i = 0; i < 2; i++)
 		for (size_t j = 0; j < 6; j++)

@@ -204,9 +204,30 @@ static void test_list_help_version(void **state)
 		"method=<one of euler|heun> (default heun)",
 		"label=<string> (default \"\")",
 		"integrator of the decay",
+		"\n  decay  (deprecated: renamed to rate)\n",
+		/* After the parameters: each table, its columns, its aggregates. */
+		"\ntables (columns; the aggregates over seeds and over a sweep):\n"
+		"  loss.tsv\n      the loss per step\n"
+		"    step             iteration number\n"
+		"    loss             |W|_F^2 / 2\n"
+		"    loss.agg: step loss_mean loss_std\n"
+		"    loss.final: <swept keys> step_mean step_std loss_mean loss_std\n"
+		"  weights.tsv\n",
+		"    w01              entry (0, 1) of W",
+		"    weights.final: <swept keys> step_mean step_std w00_mean w00_std w01_mean w01_std"
+		" ... (c_mean c_std per column c)\n",
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
 		assert_contains(r.out, lines[i]);
+	tu_result_free(&r);
+	/* A plugin that declares no tables shows none. */
+	char older[PATH_MAX + 32];
+	snprintf(older, sizeof older, "LINDYN_PLUGIN_PATH=%s", tu_path("fixtures/abi_older_minor.so"));
+	r = tu_spawn((char *[]){ lindyn, "help", "fx_abi_older_minor", NULL },
+	             (char *[]){ older, NULL });
+	assert_int_equal(r.code, 0);
+	assert_contains(r.out, "steps=<an integer");
+	assert_null(strstr(r.out, "tables"));
 	tu_result_free(&r);
 	r = LINDYN("--version");
 	assert_int_equal(r.code, 0);

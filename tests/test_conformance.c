@@ -48,6 +48,7 @@ static void test_plugin_conforms(void **state)
 	char *report = check(path, driver, &failures);
 	if (failures) {
 		fprintf(stderr, "%s", report);
+		free(report); /* fail_msg does not return */
 		fail_msg("%s: %d conformance check(s) failed", path, failures);
 	}
 	assert_contains(report, "deterministic for a fixed seed: two runs bit-identical");
@@ -68,6 +69,50 @@ static void test_good_fixture_passes(void **state)
 	assert_contains(report, "PASS  fx_good: rejects out-of-range value: rate=-1e-06");
 	assert_contains(report, "PASS  fx_good: rejects out-of-range value: method=not_a_choice");
 	assert_contains(report, "PASS  fx_good: emits finite numbers: 12 rows");
+	assert_contains(report, "PASS  fx_good: declares its tables: 2, well-formed, with help texts");
+	assert_contains(report, "PASS  fx_good: every table it writes has rows: yes");
+	free(report);
+}
+
+/* A plugin built before 1.2 cannot declare tables: that check is skipped. */
+static void test_old_abi_fixture_passes(void **state)
+{
+	(void)state;
+	int failures;
+	char *report = check(tu_path("fixtures/abi_older_minor.so"), NULL, &failures);
+	assert_contains(report, "SKIP  fx_abi_older_minor: declares its tables: built for ABI 1.0");
+	assert_contains(report, "PASS  fx_abi_older_minor: runs with defaults at a tiny size: ok");
+	/* Its only failure: a 1.0 descriptor has no smoke_args. */
+	assert_contains(report, "FAIL  fx_abi_older_minor: smoke arguments: missing");
+	assert_int_equal(failures, 1);
+	free(report);
+}
+
+/* A 1.2 plugin must declare its tables; without them it still runs. */
+static void test_missing_declaration_fails(void **state)
+{
+	(void)state;
+	int failures;
+	char *report = check(tu_path("fixtures/no_tables.so"), NULL, &failures);
+	assert_contains(report, "FAIL  fx_no_tables: declares its tables: none: set "
+	                        "lindyn_plugin.tables (ABI 1.2)");
+	assert_contains(report, "PASS  fx_no_tables: runs with defaults at a tiny size: ok");
+	assert_int_equal(failures, 1);
+	free(report);
+}
+
+/* Writing an undeclared table (fx_undeclared's smoke run) fails the run
+ * through the host's check; a table without rows fails fx_empty_table. */
+static void test_undeclared_fixture_fails(void **state)
+{
+	(void)state;
+	int failures;
+	char *report = check(tu_path("fixtures/undeclared.so"), NULL, &failures);
+	assert_contains(report, "FAIL  fx_undeclared: runs with defaults at a tiny size: plugin bug: "
+	                        "table 'loss' is not declared by fx_undeclared (declared: out, extra)");
+	assert_contains(report, "FAIL  fx_empty_table: every table it writes has rows: "
+	                        "table 'extra' has none");
+	assert_int_equal(failures, 2);
 	free(report);
 }
 
@@ -99,7 +144,7 @@ static void test_misbehaving_fixtures_fail(void **state)
 	report = check(tu_path("fixtures/abi_major2.so"), NULL, &failures);
 	assert_int_equal(failures, 1);
 	assert_contains(report, "loads: plugin [");
-	assert_contains(report, "abi_major2.so] #0: built for ABI 2.0, driver has 1.1");
+	assert_contains(report, "abi_major2.so] #0: built for ABI 2.0, driver has 1.2");
 	free(report);
 
 	report = check("/nonexistent/plugin.so", NULL, &failures);
@@ -176,23 +221,26 @@ int main(void)
 {
 	char **plugins;
 	size_t n = committed_plugins(&plugins);
-	struct CMUnitTest *tests = calloc(n + 5, sizeof *tests);
+	struct CMUnitTest *tests = calloc(n + 8, sizeof *tests);
 	char **names = calloc(n + 1, sizeof *names);
 	tests[0] = (struct CMUnitTest)cmocka_unit_test(test_good_fixture_passes);
 	tests[1] = (struct CMUnitTest)cmocka_unit_test(test_sloppy_fixture_fails);
 	tests[2] = (struct CMUnitTest)cmocka_unit_test(test_misbehaving_fixtures_fail);
 	tests[3] = (struct CMUnitTest)cmocka_unit_test(test_crashing_fixtures_fail);
 	tests[4] = (struct CMUnitTest)cmocka_unit_test(test_crash_while_loading_fails);
+	tests[5] = (struct CMUnitTest)cmocka_unit_test(test_old_abi_fixture_passes);
+	tests[6] = (struct CMUnitTest)cmocka_unit_test(test_undeclared_fixture_fails);
+	tests[7] = (struct CMUnitTest)cmocka_unit_test(test_missing_declaration_fails);
 	for (size_t i = 0; i < n; i++) {
 		if (asprintf(&names[i], "conformance of %s", plugins[i]) < 0)
 			return 1;
-		tests[5 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
+		tests[8 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
 		                                    plugins[i] };
 	}
 	if (!n)
 		fprintf(stderr, "test_conformance: no committed plugin is built under %s\n",
 		        tu_path("plugins"));
-	int rc = _cmocka_run_group_tests("conformance", tests, n + 5, NULL, NULL);
+	int rc = _cmocka_run_group_tests("conformance", tests, n + 8, NULL, NULL);
 	for (size_t i = 0; i < n; i++) {
 		free(names[i]);
 		free(plugins[i]);

@@ -19,6 +19,8 @@ static const lindyn_param table[] = {
 	{ "method", LINDYN_P_ENUM, "rk4", 0, 0, "rk4|rkf45|rk8pd", "integrator" },
 	{ "init_npy", LINDYN_P_STRING, "", 0, 0, NULL, "weights file" },
 	{ "shift", LINDYN_P_INT, "-3", -7, 7, NULL, "a signed integer" },
+	{ "solver", LINDYN_P_ALIAS, NULL, 0, 0, "method", "renamed: use method" },
+	{ "scale", LINDYN_P_REAL, "1", 0, LINDYN_UNBOUNDED, NULL, "any non-negative scale" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -54,7 +56,7 @@ static const char *text(const char *key)
 static void test_defaults_in_canonical_text(void **state)
 {
 	(void)state;
-	assert_int_equal(ps.n, 6);
+	assert_int_equal(ps.n, 7); /* the alias has no value */
 	assert_string_equal(text("steps"), "250");
 	assert_int_equal(params_find(&ps, "steps")->i, 250);
 	assert_string_equal(text("rate"), "0.0005");
@@ -282,6 +284,65 @@ static int check_one(lindyn_param d)
 	return params_check_table(t, err, sizeof err);
 }
 
+/* An old key sets its target; the two together are an error naming both,
+ * in either order; an alias has no value of its own. */
+static void test_alias(void **state)
+{
+	(void)state;
+	assert_int_equal(set("solver=rk8pd"), 0);
+	assert_string_equal(text("method"), "rk8pd");
+	assert_null(params_find(&ps, "solver"));
+	assert_int_equal(set("solver=rkf45"), 0); /* the same name again: the last wins */
+	assert_string_equal(text("method"), "rkf45");
+	assert_int_equal(set("method=rk4"), -1);
+	assert_string_equal(err, "parameters 'solver' and 'method' are both given, but 'solver' is "
+	                         "the deprecated name of 'method': give only 'method'");
+	params_free(&ps);
+	assert_int_equal(params_init(&ps, table, err, sizeof err), 0);
+	assert_int_equal(set("method=rk4"), 0);
+	assert_int_equal(set("solver=rk4"), -1);
+	assert_string_equal(err, "parameters 'method' and 'solver' are both given, but 'solver' is "
+	                         "the deprecated name of 'method': give only 'method'");
+	/* The target's own checks apply. */
+	params_free(&ps);
+	assert_int_equal(params_init(&ps, table, err, sizeof err), 0);
+	assert_int_equal(set("solver=euler"), -1);
+	assert_string_equal(err, "parameter 'method': 'euler' is not one of rk4|rkf45|rk8pd");
+}
+
+/* Aliases that cannot work are declaration errors. */
+static void test_alias_declarations(void **state)
+{
+	(void)state;
+	lindyn_param t[] = {
+		{ "tol", LINDYN_P_REAL, "1e-6", 0, 1, NULL, "tolerance" },
+		{ "atol", LINDYN_P_ALIAS, NULL, 0, 0, "tol", "renamed: use tol" },
+		{ NULL, 0, NULL, 0, 0, NULL, NULL },
+		{ NULL, 0, NULL, 0, 0, NULL, NULL },
+	};
+	assert_int_equal(params_check_table(t, err, sizeof err), 0);
+	t[1].choices = "tolerance";
+	assert_int_equal(params_check_table(t, err, sizeof err), -1);
+	assert_string_equal(err, "parameter 'atol': alias of 'tolerance', which is not declared");
+	t[1].choices = NULL;
+	assert_int_equal(params_check_table(t, err, sizeof err), -1);
+	assert_string_equal(err, "parameter 'atol': alias of '(null)', which is not declared");
+	t[1].choices = "tol";
+	t[2] = (lindyn_param){ "eps", LINDYN_P_ALIAS, NULL, 0, 0, "atol", "renamed: use tol" };
+	assert_int_equal(params_check_table(t, err, sizeof err), -1);
+	assert_string_equal(err, "parameter 'eps': alias of 'atol', which is itself an alias");
+	t[2].choices = "eps";
+	assert_int_equal(params_check_table(t, err, sizeof err), -1);
+	assert_string_equal(err, "parameter 'eps': alias of 'eps', which is itself an alias");
+	t[2] = (lindyn_param){ "eps", LINDYN_P_ALIAS, "1", 0, 0, "tol", "renamed: use tol" };
+	assert_int_equal(params_check_table(t, err, sizeof err), -1);
+	assert_string_equal(err, "parameter 'eps': an alias has no default (defval must be NULL)");
+	t[2].defval = NULL;
+	t[2].help = NULL;
+	assert_int_equal(params_check_table(t, err, sizeof err), -1);
+	assert_string_equal(err, "parameter 'eps': no help text");
+}
+
 static void test_table_checks(void **state)
 {
 	(void)state;
@@ -302,9 +363,9 @@ static void test_table_checks(void **state)
 	d.kind = (lindyn_param_kind)0;
 	assert_int_equal(check_one(d), -1);
 	assert_string_equal(err, "parameter 'tol': unknown kind 0");
-	d.kind = (lindyn_param_kind)6;
+	d.kind = (lindyn_param_kind)7;
 	assert_int_equal(check_one(d), -1);
-	assert_contains(err, "unknown kind 6");
+	assert_contains(err, "unknown kind 7");
 
 	d = good;
 	d.help = NULL;
@@ -384,6 +445,8 @@ static void test_help_lists_every_parameter(void **state)
 	assert_contains(out, "method=<one of rk4|rkf45|rk8pd> (default rk4)");
 	assert_contains(out, "init_npy=<string> (default \"\")");
 	assert_contains(out, "shift=<an integer in [-7, 7]> (default -3)");
+	assert_contains(out, "\n  solver  (deprecated: renamed to method)\n");
+	assert_contains(out, "scale=<a real number in [0, inf)> (default 1)");
 	free(out);
 }
 
@@ -399,6 +462,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_string_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_key_suggests_nearest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_assignments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alias, setup, teardown),
+		cmocka_unit_test(test_alias_declarations),
 		cmocka_unit_test(test_table_checks),
 		cmocka_unit_test(test_format_real_round_trips),
 		cmocka_unit_test(test_help_lists_every_parameter),

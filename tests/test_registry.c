@@ -10,6 +10,7 @@
 
 #include "lindyn/run.h"
 #include "../src/host/registry.h"
+#include "../src/host/tables.h"
 #include "fixtures/testutil.h"
 
 static registry reg;
@@ -107,13 +108,13 @@ static void test_missing_symbol(void **state)
 static void test_abi_major_2(void **state)
 {
 	(void)state;
-	expect_rejected("abi_major2", " #0: built for ABI 2.0, driver has 1.1");
+	expect_rejected("abi_major2", " #0: built for ABI 2.0, driver has 1.2");
 }
 
 static void test_newer_minor(void **state)
 {
 	(void)state;
-	expect_rejected("abi_newer_minor", " #0: built for ABI 1.2, driver has 1.1");
+	expect_rejected("abi_newer_minor", " #0: built for ABI 1.3, driver has 1.2");
 }
 
 /* An ABI 1.0 descriptor loads; smoke_args, appended in 1.1 and past its
@@ -128,6 +129,7 @@ static void test_older_minor_loads_with_zero_tail(void **state)
 	assert_int_equal(e->desc.abi_minor, 0);
 	assert_int_equal(e->desc.struct_size, offsetof(lindyn_plugin, smoke_args));
 	assert_null(e->desc.smoke_args);
+	assert_null(registry_tables(e)); /* declares nothing: may write any table */
 	/* And it runs. */
 	lindyn_run *r = lindyn_run_new(&e->desc, NULL);
 	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
@@ -183,6 +185,74 @@ static void test_missing_help(void **state)
 	                           "parameter 'tol': no help text");
 }
 
+static void test_malformed_table_declaration(void **state)
+{
+	(void)state;
+	expect_rejected("bad_tables", " #0: plugin 'fx_bad_tables': malformed table declaration: "
+	                              "table 'out': column 'step' is declared twice");
+}
+
+/* Each rule of a table declaration, with its message. */
+static void test_table_declaration_rules(void **state)
+{
+	(void)state;
+	lindyn_column cols[] = { { "step", "n" }, { "loss", "l" }, { NULL, NULL } };
+	lindyn_table_def t[] = { { "loss", "the loss", cols }, { NULL, NULL, NULL },
+	                         { NULL, NULL, NULL } };
+	char err[256];
+	assert_int_equal(tables_check(t, err, sizeof err), 0);
+	assert_int_equal(tables_check(NULL, err, sizeof err), 0);
+	t[0].name = "Loss";
+	assert_int_equal(tables_check(t, err, sizeof err), -1);
+	assert_string_equal(err, "table 'Loss': name must be [a-z][a-z0-9_]* (at most 63 characters)");
+	t[0].name = "loss";
+	t[1] = t[0];
+	assert_int_equal(tables_check(t, err, sizeof err), -1);
+	assert_string_equal(err, "table 'loss' is declared twice");
+	t[1].name = NULL;
+	t[0].help = "";
+	assert_int_equal(tables_check(t, err, sizeof err), -1);
+	assert_string_equal(err, "table 'loss' has no help text");
+	t[0].help = "the loss";
+	cols[1].name = "lo ss";
+	assert_int_equal(tables_check(t, err, sizeof err), -1);
+	assert_string_equal(err, "table 'loss': column 'lo ss' must be [A-Za-z_][A-Za-z0-9_]* "
+	                         "(at most 63 characters)");
+	cols[1].name = "L0"; /* capitals are fine in a column */
+	assert_int_equal(tables_check(t, err, sizeof err), 0);
+	cols[1].help = NULL;
+	assert_int_equal(tables_check(t, err, sizeof err), -1);
+	assert_string_equal(err, "table 'loss': column 'L0' has no help text");
+	cols[0].name = NULL;
+	assert_int_equal(tables_check(t, err, sizeof err), -1);
+	assert_string_equal(err, "table 'loss' has no columns");
+}
+
+/* registry_tables gives the declaration of a 1.2 plugin; the derived
+ * aggregate columns follow from it. */
+static void test_declared_tables_of_a_loaded_plugin(void **state)
+{
+	(void)state;
+	add_fixture("good");
+	const registry_entry *e = registry_find(&reg, "fx_good");
+	assert_non_null(e);
+	const lindyn_table_def *t = registry_tables(e);
+	assert_non_null(t);
+	const lindyn_table_def *w = tables_find(t, "weights");
+	assert_non_null(w);
+	assert_null(tables_find(t, "weight"));
+	assert_non_null(table_column(w, "w01"));
+	assert_null(table_column(w, "w02"));
+	assert_true(table_aggregate_has(w, "step", 0));
+	assert_true(table_aggregate_has(w, "w00_mean", 0));
+	assert_true(table_aggregate_has(w, "w12_std", 0));
+	assert_false(table_aggregate_has(w, "step_mean", 0));
+	assert_false(table_aggregate_has(w, "w00", 0));
+	assert_false(table_aggregate_has(w, "step", 1));
+	assert_true(table_aggregate_has(w, "step_mean", 1));
+	assert_false(table_aggregate_has(w, "w00_median", 1));
+}
+
 static void test_missing_path(void **state)
 {
 	(void)state;
@@ -201,12 +271,13 @@ static void test_directory_scan(void **state)
 	registry_add_path(&reg, dir);
 	static const char *loaded[] = { "fx_abi_older_minor", "fx_segv", "fx_abort", "fx_exit",
 	                                "fx_spin", "fx_plain", "fx_good", "fx_diverge",
-	                                "fx_fail", "fx_slow", "fx_sloppy" };
+	                                "fx_fail", "fx_slow", "fx_no_tables", "fx_sloppy", "fx_undeclared",
+	                                "fx_empty_table" };
 	assert_int_equal(reg.n, sizeof loaded / sizeof *loaded);
 	for (size_t i = 0; i < reg.n; i++)
 		assert_string_equal(reg.entries[i].desc.name, loaded[i]);
 	static const char *rejected[] = { "abi_major2.so", "abi_newer_minor.so", "bad_default.so",
-	                                  "bad_kind.so", "crash_on_load.so", "empty_list.so",
+	                                  "bad_kind.so", "bad_tables.so", "crash_on_load.so", "empty_list.so",
 	                                  "no_help.so", "no_symbol.so", "plain.so",
 	                                  "struct_too_small.so" };
 	assert_int_equal(reg.nrejected, sizeof rejected / sizeof *rejected);
@@ -418,6 +489,8 @@ int main(void)
 		T(test_older_minor_loads_with_zero_tail), T(test_struct_too_small),
 		T(test_duplicate_name),         T(test_default_outside_bounds),
 		T(test_unknown_kind),           T(test_missing_help),
+		T(test_malformed_table_declaration), T(test_table_declaration_rules),
+		T(test_declared_tables_of_a_loaded_plugin),
 		T(test_missing_path),           T(test_directory_scan),
 		T(test_plugin_path_variable),   T(test_descriptor_checks),
 		T(test_no_plugin_provided),     T(test_fifo_not_loaded),

@@ -26,7 +26,7 @@
 #include "fixtures/testutil.h"
 
 static char good_path[PATH_MAX], misbehave_path[PATH_MAX];
-static const lindyn_plugin *good, *diverge, *failing, *slow;
+static const lindyn_plugin *good, *diverge, *failing, *slow, *undeclared, *old_abi;
 
 static const lindyn_plugin *descriptor(const char *so, uint32_t index)
 {
@@ -48,6 +48,8 @@ static int load_fixtures(void **state)
 	diverge = descriptor(misbehave_path, 0);
 	failing = descriptor(misbehave_path, 1);
 	slow = descriptor(misbehave_path, 2);
+	undeclared = descriptor(tu_path("fixtures/undeclared.so"), 0);
+	old_abi = descriptor(tu_path("fixtures/abi_older_minor.so"), 0);
 	assert_string_equal(good->name, "fx_good");
 	assert_string_equal(diverge->name, "fx_diverge");
 	assert_string_equal(failing->name, "fx_fail");
@@ -132,7 +134,7 @@ static void test_provenance_header(void **state)
 	/* Tool and revision. */
 	const char *l = line_with(text, "# lindyn ");
 	assert_true(matches(l, "^# lindyn " LINDYN_VERSION " \\(git [0-9a-f]{7,40}(-dirty)?\\) "
-	                       "abi 1\\.1$"));
+	                       "abi 1\\.2$"));
 	/* The plugin, its version and the .so it came from. */
 	char want[PATH_MAX + 64];
 	snprintf(want, sizeof want, "# plugin: fx_good 2.3.1 (%s)", good_path);
@@ -147,15 +149,16 @@ static void test_provenance_header(void **state)
 	/* Libraries: GSL's version, OpenBLAS, one BLAS thread. */
 	l = line_with(text, "# libs:");
 	assert_true(matches(l, "^# libs: gsl " GSL_VERSION "; blas OpenBLAS [0-9.]+.*; threads=1$"));
-	assert_string_equal(line_with(text, "# table:"), "# table: loss");
-	assert_string_equal(line_with(text, "# columns:"), "# columns: step loss");
+	/* Then the header row: the table's name, a line of its column names. */
+	assert_non_null(strstr(text, "\n# table: loss\nstep\tloss\n0\t"));
+	assert_null(strstr(text, "# columns:"));
 	free(text);
 
 	/* The second table carries the same header. */
 	text = tu_read(file_in("weights.tsv"));
 	assert_non_null(text);
 	assert_string_equal(line_with(text, "# seed:"), "# seed: 2385");
-	assert_string_equal(line_with(text, "# columns:"), "# columns: step w00 w12");
+	assert_string_equal(line_with(text, "step\t"), "step\tw00\tw12"); /* the selected ones */
 	free(text);
 	/* The marker of a lindyn run holds the header too. */
 	text = tu_read(file_in(".lindyn-run"));
@@ -209,9 +212,14 @@ static void test_rows_round_trip(void **state)
 	assert_non_null(f);
 	char line[1024];
 	size_t row = 0;
+	int header = 0;
 	while (fgets(line, sizeof line, f)) {
 		if (line[0] == '#')
 			continue;
+		if (!header++) {
+			assert_string_equal(line, "step\tw00\tw12\n");
+			continue;
+		}
 		assert_true(row < 8);
 		char *p = line, *end;
 		static const char *cols[] = { "step", "w00", "w12" };
@@ -419,6 +427,70 @@ static void test_same_seed_same_rows(void **state)
 	lindyn_run_free(c);
 }
 
+/* A run of fx_undeclared with fault=FAULT: its status, the message in msg. */
+static int run_fault(const char *fault, char *msg, size_t len)
+{
+	lindyn_run *r = lindyn_run_new(undeclared, NULL);
+	char kv[64];
+	snprintf(kv, sizeof kv, "fault=%s", fault);
+	assert_int_equal(lindyn_run_set(r, kv), LINDYN_OK);
+	int status = lindyn_run_exec(r);
+	snprintf(msg, len, "%s", lindyn_run_message(r));
+	lindyn_run_free(r);
+	return status;
+}
+
+/* A plugin that declares its tables writes only those, with declared
+ * columns each at most once, and rows of the table's width. */
+static void test_declared_tables_enforced(void **state)
+{
+	(void)state;
+	char msg[1024];
+	assert_int_equal(run_fault("none", msg, sizeof msg), LINDYN_OK);
+	assert_int_equal(run_fault("table", msg, sizeof msg), LINDYN_EINVAL);
+	assert_string_equal(msg, "plugin bug: table 'loss' is not declared by fx_undeclared "
+	                         "(declared: out, extra)");
+	assert_int_equal(run_fault("column", msg, sizeof msg), LINDYN_EINVAL);
+	assert_string_equal(msg, "plugin bug: column 'loss' of table 'out' is not declared by "
+	                         "fx_undeclared (declared: step, value)");
+	assert_int_equal(run_fault("twice", msg, sizeof msg), LINDYN_EINVAL);
+	assert_string_equal(msg, "plugin bug: column 'step' of table 'out' is selected twice");
+	assert_int_equal(run_fault("rowv", msg, sizeof msg), LINDYN_EINVAL);
+	assert_string_equal(msg, "plugin bug: a row of 3 values for table 'out' of 2 columns");
+	/* NULL columns: every declared one, in declared order; a selection
+	 * keeps its own order. */
+	lindyn_run *r = run_good(NULL, "steps=2", 1);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	assert_int_equal(lindyn_run_columns(r, "loss"), 2);
+	assert_string_equal(lindyn_run_column_name(r, "loss", 1), "loss");
+	assert_int_equal(lindyn_run_columns(r, "weights"), 3);
+	assert_string_equal(lindyn_run_column_name(r, "weights", 2), "w12");
+	lindyn_run_free(r);
+}
+
+/* A plugin older than 1.2 declares nothing and writes what it likes. */
+static void test_old_abi_writes_any_table(void **state)
+{
+	(void)state;
+	lindyn_run *r = lindyn_run_new(old_abi, NULL);
+	assert_int_equal(lindyn_run_exec(r), LINDYN_OK);
+	assert_int_equal(lindyn_run_rows(r, "out"), 3);
+	lindyn_run_free(r);
+}
+
+/* A renamed parameter's old key sets the new one; both is an error. */
+static void test_alias_sets_its_target(void **state)
+{
+	(void)state;
+	lindyn_run *r = run_good(NULL, "decay=0.5", 1);
+	assert_string_equal(lindyn_run_param(r, "rate"), "0.5");
+	assert_null(lindyn_run_param(r, "decay"));
+	assert_int_equal(lindyn_run_set(r, "rate=0.25"), LINDYN_EINVAL);
+	assert_string_equal(lindyn_run_message(r), "parameters 'decay' and 'rate' are both given, "
+	                    "but 'decay' is the deprecated name of 'rate': give only 'rate'");
+	lindyn_run_free(r);
+}
+
 /* The sink's own checks on table and column declarations. */
 static void test_table_declarations(void **state)
 {
@@ -433,6 +505,9 @@ static void test_table_declarations(void **state)
 	assert_null(sink_table(s, "loss.tsv", "a b", err, sizeof err));
 	assert_null(sink_table(s, "loss", "  ", err, sizeof err));
 	assert_string_equal(err, "table 'loss' has no columns");
+	assert_null(sink_table(s, "loss", "step lo-ss", err, sizeof err));
+	assert_string_equal(err, "table 'loss': column 'lo-ss' must be [A-Za-z_][A-Za-z0-9_]* "
+	                         "(at most 63 characters)");
 	assert_null(sink_table(s, "loss", "step loss step", err, sizeof err));
 	assert_string_equal(err, "table 'loss': column 'step' declared twice");
 	lindyn_table *t = sink_table(s, "loss", " step\tloss  norm ", err, sizeof err);
@@ -659,6 +734,9 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_setup_dir, tu_teardown_dir)
 	const struct CMUnitTest tests[] = {
 		T(test_provenance_header),
+		T(test_declared_tables_enforced),
+		T(test_old_abi_writes_any_table),
+		T(test_alias_sets_its_target),
 		T(test_rows_round_trip),
 		T(test_nested_output_directory_is_created),
 		T(test_diverged_run_leaves_no_file),

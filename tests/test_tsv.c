@@ -61,7 +61,7 @@ static void test_reads_what_lindyn_writes(void **state)
 {
 	(void)state;
 	tsv t;
-	assert_null(read_text("# lindyn 0.1.0\n# columns: step loss\n"
+	assert_null(read_text("# lindyn 0.1.0\n# table: loss\nstep\tloss\r\n"
 	                      "0\t1.5\n\n10\t-2e-3\r\n# a comment\n20 \t 1e-320\n30\t+.5E+2",
 	                      &t));
 	assert_int_equal(t.ncols, 2);
@@ -74,9 +74,20 @@ static void test_reads_what_lindyn_writes(void **state)
 	assert_int_equal(tsv_col(&t, "loss"), 1);
 	assert_int_equal(tsv_col(&t, "los"), -1);
 	tsv_free(&t);
-	/* A columns line and no rows: a valid, empty table. */
-	assert_null(read_text("# columns: a\n", &t));
+	/* A header and no rows: a valid, empty table. */
+	assert_null(read_text("a\n", &t));
 	assert_int_equal(t.nrows, 0);
+	tsv_free(&t);
+	/* Column names may hold capitals ("K", "L0") and start with '_'. */
+	assert_null(read_text("# c\n\nK\tL0\t_x\n1 2 3\n", &t));
+	assert_string_equal(t.cols[2], "_x");
+	assert_int_equal(t.nrows, 1);
+	tsv_free(&t);
+	/* A table written before the header row names its columns in a
+	 * comment, and its first line that is no comment is data. */
+	assert_null(read_text("# table: loss\n# columns: step loss\n0\t1\n", &t));
+	assert_int_equal(t.ncols, 2);
+	assert_int_equal(t.nrows, 1);
 	tsv_free(&t);
 }
 
@@ -87,29 +98,37 @@ static void test_refuses_non_finite_and_malformed_numbers(void **state)
 	                             "0x10", "1.2.3", "2x", "1e", "-", ".", "1,5", "1e5.0" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char text[128], why[64];
-		snprintf(text, sizeof text, "# columns: a b\n1\t2\n3\t%s\n", bad[i]);
+		snprintf(text, sizeof text, "a\tb\n1\t2\n3\t%s\n", bad[i]);
 		snprintf(why, sizeof why, "'%s' is not a finite decimal number", bad[i]);
 		refused(text, ":3:3: ", why);
 	}
 	/* Two numbers run together are one malformed field, not two values. */
-	refused("# columns: a b\n12-3\n", ":2:1: ", "'12-3' is not a finite");
+	refused("a\tb\n12-3\n", ":2:1: ", "'12-3' is not a finite");
 }
 
 static void test_refuses_malformed_tables(void **state)
 {
 	(void)state;
-	refused("# columns: a b\n1\t2\n3\n", ":3: ", "expected 2 numbers, found 1");
-	refused("# columns: a b\n1\t2\t3\n", ":2:5: ", "expected 2 numbers, found more");
-	refused("1\t2\n# columns: a b\n", ":1: ", "data before a '# columns:' line");
+	refused("a\tb\n1\t2\n3\n", ":3: ", "expected 2 numbers, found 1");
+	refused("a\tb\n1\t2\t3\n", ":2:5: ", "expected 2 numbers, found more");
+	/* The first line that is no comment is the header: numbers there are
+	 * no column names. */
+	refused("# table: loss\n1\t2\n", ":2:1: ", "'1' is not a column name");
+	refused("step\tloss value\n", ":1:6: ", "'loss value' is not a column name");
+	refused("step\t\tloss\n", ":1:6: ", "'' is not a column name");
+	refused("step\tloss\t\n", ":1:11: ", "'' is not a column name");
 	refused("", ": ", "empty file");
-	refused("# lindyn 0.1.0\n# table: loss\n", ": ", "no '# columns:' line");
+	refused("# lindyn 0.1.0\n# table: loss\n", ": ",
+	        "only comments, expected a header line of column names");
+	refused("a\tb\n# columns: a b\n1 2\n", ":2: ", "a '# columns:' line after the header (line 1)");
 	refused("# columns: a b\n# columns: a b\n1 2\n", ":2: ",
-	        "a second '# columns:' line (the first is line 1)");
+	        "a '# columns:' line after the header (line 1)");
+	refused("a\tb\ta\n", ":1: ", "column 'a' appears twice");
 	refused("# columns: a b a\n", ":1: ", "column 'a' appears twice");
 	refused("# columns:   \n", ":1: ", "'# columns:' names no column");
 	tu_write(path, "");
 	FILE *f = fopen(path, "wb");
-	fwrite("# columns: a\n1\0 junk\n", 1, 21, f);
+	fwrite("a\n1\0 junk\n", 1, 10, f);
 	fclose(f);
 	char err[512];
 	tsv t;
@@ -140,7 +159,7 @@ static void test_refuses_an_oversized_file(void **state)
 {
 	(void)state;
 	/* Sparse: one byte over the limit costs no disk and no reading. */
-	tu_write(path, "# columns: a\n");
+	tu_write(path, "a\n");
 	assert_int_equal(truncate(path, TSV_MAX_BYTES + 1), 0);
 	char err[512];
 	tsv t;

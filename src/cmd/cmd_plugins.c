@@ -13,6 +13,7 @@
 #include "../host/params.h"
 #include "../host/provenance.h"
 #include "../host/registry.h"
+#include "../host/tables.h"
 #include "../host/status.h"
 
 static void print_rejected(const registry *reg)
@@ -70,6 +71,10 @@ int cmd_help(int argc, char **argv)
 		printf("%s %s: %s\n(%s)\n\nparameters:\n", e->desc.name, e->desc.version,
 		       e->desc.summary, e->path);
 		params_help(stdout, e->desc.params);
+		if (registry_tables(e)) {
+			printf("\ntables (columns; the aggregates over seeds and over a sweep):\n");
+			tables_help(stdout, registry_tables(e));
+		}
 	}
 	registry_free(&reg);
 	return e ? status_close_stdout("help") : 1;

@@ -16,6 +16,7 @@
 #include "lindyn/run.h"
 #include "../host/params.h"
 #include "../host/registry.h"
+#include "../host/tables.h"
 
 typedef struct {
 	FILE *out;
@@ -43,6 +44,7 @@ typedef struct {
 	char message[512];
 	size_t rows, printed;
 	uint64_t digest; /* of every table's name, columns and values */
+	char empty_table[64]; /* the first table written without rows, or "" */
 } smoke_report;
 
 /* FNV-1a over n bytes. */
@@ -59,12 +61,15 @@ static void digest_tables(const lindyn_run *r, smoke_report *rep)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 	rep->rows = 0;
+	rep->empty_table[0] = 0;
 	for (size_t t = 0; lindyn_run_table_name(r, t); t++) {
 		const char *name = lindyn_run_table_name(r, t);
 		size_t n = lindyn_run_rows(r, name), c = lindyn_run_columns(r, name);
 		h = hash(h, name, strlen(name) + 1);
 		h = hash(h, &n, sizeof n);
 		rep->rows += n;
+		if (!n && !*rep->empty_table)
+			snprintf(rep->empty_table, sizeof rep->empty_table, "%s", name);
 		for (size_t j = 0; j < c; j++) {
 			const char *col = lindyn_run_column_name(r, name, j);
 			h = hash(h, col, strlen(col) + 1);
@@ -215,6 +220,22 @@ static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path
 		      code == 99 || code == 2 ? " (memory errors or definite leaks)" : "");
 }
 
+/* A 1.2 plugin declares its tables (the host then refuses any other table
+ * or column in the smoke runs); an older one cannot. */
+static void check_declares_tables(report *rep, const registry_entry *e)
+{
+	const lindyn_table_def *t = registry_tables(e);
+	size_t n = 0;
+	while (t && t[n].name)
+		n++;
+	if (e->desc.abi_minor < 2)
+		fprintf(rep->out, "SKIP  %s: declares its tables: built for ABI %u.%u, before 1.2\n",
+		        rep->plugin, e->desc.abi_major, e->desc.abi_minor);
+	else
+		check(rep, n > 0, "declares its tables", n ? "%zu, well-formed, with help texts"
+		      : "none: set lindyn_plugin.tables (ABI 1.2)", n);
+}
+
 static void check_plugin(report *rep, const registry_entry *e, const char *driver)
 {
 	const lindyn_plugin *p = &e->desc;
@@ -222,6 +243,7 @@ static void check_plugin(report *rep, const registry_entry *e, const char *drive
 	check(rep, 1, "loads", "%s, ABI %u.%u (driver %u.%u)", e->path, p->abi_major, p->abi_minor,
 	      LINDYN_ABI_MAJOR, LINDYN_ABI_MINOR);
 	check(rep, 1, "parameter table", "well-formed, every parameter has help text");
+	check_declares_tables(rep, e);
 	check(rep, p->smoke_args != NULL, "smoke arguments", "%s",
 	      p->smoke_args ? p->smoke_args : "missing: set lindyn_plugin.smoke_args");
 	smoke_report a, b;
@@ -231,6 +253,9 @@ static void check_plugin(report *rep, const registry_entry *e, const char *drive
 		      a.status ? a.message : "ok");
 	if (ran && a.status == LINDYN_OK) {
 		check(rep, a.rows > 0, "emits finite numbers", "%zu rows", a.rows);
+		if (a.rows > 0) /* else "emits finite numbers" failed already */
+			check(rep, !*a.empty_table, "every table it writes has rows",
+			      *a.empty_table ? "table '%s' has none" : "yes", a.empty_table);
 		if (smoke_run(rep, p, twice_in_child, "deterministic for a fixed seed", &b)) {
 			int same = b.status == LINDYN_OK && b.rows == a.rows && b.digest == a.digest;
 			check(rep, same, "deterministic for a fixed seed", "%s",

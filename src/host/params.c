@@ -11,12 +11,21 @@
 
 #include "names.h"
 
-static size_t table_len(const lindyn_param *t)
+/* The number of parameters with a value of their own (aliases have none). */
+static size_t values_len(const lindyn_param *t)
 {
 	size_t n = 0;
-	while (t[n].key)
-		n++;
+	for (size_t i = 0; t[i].key; i++)
+		n += t[i].kind != LINDYN_P_ALIAS;
 	return n;
+}
+
+static const lindyn_param *declared(const lindyn_param *t, const char *key)
+{
+	for (size_t i = 0; t[i].key; i++)
+		if (!strcmp(t[i].key, key))
+			return &t[i];
+	return NULL;
 }
 
 static const char *kind_name(lindyn_param_kind k)
@@ -27,6 +36,7 @@ static const char *kind_name(lindyn_param_kind k)
 	case LINDYN_P_BOOL: return "bool";
 	case LINDYN_P_ENUM: return "enum";
 	case LINDYN_P_STRING: return "string";
+	case LINDYN_P_ALIAS: return "alias";
 	}
 	return "?";
 }
@@ -83,6 +93,7 @@ static void range_text(char *buf, size_t len, const lindyn_param *d)
 	case LINDYN_P_BOOL: snprintf(buf, len, "a boolean (0/1, true/false, yes/no)"); break;
 	case LINDYN_P_ENUM: snprintf(buf, len, "one of %s", d->choices); break;
 	case LINDYN_P_STRING: snprintf(buf, len, "a string"); break;
+	case LINDYN_P_ALIAS: snprintf(buf, len, "another name of %s", d->choices); break;
 	}
 }
 
@@ -249,8 +260,30 @@ static int parse_value(param_value *v, const char *text, char *err, size_t errle
 	case LINDYN_P_STRING:
 		snprintf(v->text, sizeof v->text, "%s", text);
 		return 0;
+	case LINDYN_P_ALIAS:
+		break; /* never a value of its own */
 	}
 	snprintf(err, errlen, "parameter '%s': unknown kind %d", d->key, (int)d->kind);
+	return -1;
+}
+
+/* An alias names (in choices) a declared parameter that is no alias, and
+ * has no default of its own. */
+static int check_alias(const lindyn_param *table, const lindyn_param *d, char *err,
+                       size_t errlen)
+{
+	const lindyn_param *target = d->choices ? declared(table, d->choices) : NULL;
+	if (!target)
+		snprintf(err, errlen, "parameter '%s': alias of '%s', which is not declared", d->key,
+		         d->choices ? d->choices : "(null)");
+	else if (target->kind == LINDYN_P_ALIAS)
+		snprintf(err, errlen, "parameter '%s': alias of '%s', which is itself an alias", d->key,
+		         d->choices);
+	else if (d->defval)
+		snprintf(err, errlen, "parameter '%s': an alias has no default (defval must be NULL)",
+		         d->key);
+	else
+		return 0;
 	return -1;
 }
 
@@ -271,13 +304,18 @@ int params_check_table(const lindyn_param *table, char *err, size_t errlen)
 				snprintf(err, errlen, "parameter '%s' is declared twice", d->key);
 				return -1;
 			}
-		if (d->kind < LINDYN_P_INT || d->kind > LINDYN_P_STRING) {
+		if (d->kind < LINDYN_P_INT || d->kind > LINDYN_P_ALIAS) {
 			snprintf(err, errlen, "parameter '%s': unknown kind %d", d->key, (int)d->kind);
 			return -1;
 		}
 		if (!d->help || !*d->help) {
 			snprintf(err, errlen, "parameter '%s': no help text", d->key);
 			return -1;
+		}
+		if (d->kind == LINDYN_P_ALIAS) {
+			if (check_alias(table, d, err, errlen))
+				return -1;
+			continue;
 		}
 		if (!d->defval) {
 			snprintf(err, errlen, "parameter '%s': no default", d->key);
@@ -305,15 +343,18 @@ int params_check_table(const lindyn_param *table, char *err, size_t errlen)
 
 int params_init(param_set *ps, const lindyn_param *table, char *err, size_t errlen)
 {
-	ps->n = table_len(table);
+	ps->n = values_len(table);
+	ps->table = table;
 	ps->v = calloc(ps->n ? ps->n : 1, sizeof *ps->v);
 	if (!ps->v) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (size_t i = 0; i < ps->n; i++) {
-		ps->v[i].def = &table[i];
-		if (parse_value(&ps->v[i], table[i].defval, err, errlen))
+	for (size_t i = 0, k = 0; table[i].key; i++) {
+		if (table[i].kind == LINDYN_P_ALIAS)
+			continue;
+		ps->v[k].def = &table[i];
+		if (parse_value(&ps->v[k++], table[i].defval, err, errlen))
 			return -1;
 	}
 	return 0;
@@ -356,6 +397,23 @@ static size_t edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
+/* Sets v from `text` given under `key` (its own or an alias's). */
+static int set_value(param_value *v, const char *key, const char *text, char *err,
+                     size_t errlen)
+{
+	if (v->given_as && strcmp(v->given_as, key)) {
+		const char *old = strcmp(v->given_as, v->def->key) ? v->given_as : key;
+		snprintf(err, errlen, "parameters '%s' and '%s' are both given, but '%s' is the "
+		         "deprecated name of '%s': give only '%s'", v->given_as, key, old, v->def->key,
+		         v->def->key);
+		return -1;
+	}
+	if (parse_value(v, text, err, errlen))
+		return -1;
+	v->given_as = key;
+	return 0;
+}
+
 int params_set(param_set *ps, const char *kv, char *err, size_t errlen)
 {
 	const char *eq = strchr(kv, '=');
@@ -372,9 +430,14 @@ int params_set(param_set *ps, const char *kv, char *err, size_t errlen)
 	}
 	memcpy(key, kv, klen);
 	key[klen] = 0;
+	const lindyn_param *alias = ps->table ? declared(ps->table, key) : NULL;
+	if (alias && alias->kind != LINDYN_P_ALIAS)
+		alias = NULL;
+	const char *target = alias ? alias->choices : key;
 	for (size_t i = 0; i < ps->n; i++)
-		if (!strcmp(ps->v[i].def->key, key))
-			return parse_value(&ps->v[i], eq + 1, err, errlen);
+		if (!strcmp(ps->v[i].def->key, target))
+			return set_value(&ps->v[i], alias ? alias->key : ps->v[i].def->key, eq + 1, err,
+			                 errlen);
 
 	const char *near = NULL;
 	size_t best = SIZE_MAX;
@@ -397,6 +460,10 @@ void params_help(FILE *out, const lindyn_param *table)
 {
 	for (size_t i = 0; table[i].key; i++) {
 		const lindyn_param *d = &table[i];
+		if (d->kind == LINDYN_P_ALIAS) {
+			fprintf(out, "  %s  (deprecated: renamed to %s)\n", d->key, d->choices);
+			continue;
+		}
 		char range[160];
 		range_text(range, sizeof range, d);
 		fprintf(out, "  %s=<%s> (default %s)\n      %s\n", d->key,

@@ -13,6 +13,7 @@
 
 #include "names.h"
 #include "params.h"
+#include "tables.h"
 
 static void reject(registry *reg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void reject(registry *reg, const char *fmt, ...)
@@ -57,7 +58,16 @@ int registry_check(const lindyn_plugin *d, char *err, size_t errlen)
 		snprintf(err, errlen, "plugin '%s': malformed parameter table: %s", d->name, why);
 		return -1;
 	}
+	if (tables_check(plugin_tables(d), why, sizeof why)) {
+		snprintf(err, errlen, "plugin '%s': malformed table declaration: %s", d->name, why);
+		return -1;
+	}
 	return 0;
+}
+
+const lindyn_table_def *registry_tables(const registry_entry *e)
+{
+	return plugin_tables(&e->desc);
 }
 
 const registry_entry *registry_find(const registry *reg, const char *name)

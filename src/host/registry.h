@@ -50,6 +50,10 @@ void registry_add_path(registry *reg, const char *path);
 /* Validates a descriptor; 0, or -1 with the reason in err. */
 int registry_check(const lindyn_plugin *d, char *err, size_t errlen);
 const registry_entry *registry_find(const registry *reg, const char *name);
+/* The tables plugin e declares (ABI 1.2), ending with {NULL}; NULL when it
+ * declares none (then any table may be written and nothing is checked).
+ * tables.h has tables_find, table_column and table_aggregate_has. */
+const lindyn_table_def *registry_tables(const registry_entry *e);
 void registry_free(registry *reg);
 
 #endif

@@ -17,6 +17,7 @@
 #include "params.h"
 #include "provenance.h"
 #include "sink.h"
+#include "tables.h"
 
 struct lindyn_run {
 	lindyn_host host;            /* first: the plugin sees &run->host */
@@ -157,8 +158,20 @@ static unsigned long host_seed(lindyn_host *h) { return run_of(h)->seed; }
 static lindyn_table *host_table(lindyn_host *h, const char *name, const char *columns)
 {
 	lindyn_run *r = run_of(h);
-	char err[512];
-	lindyn_table *t = sink_table(r->sink, name, columns, err, sizeof err);
+	char err[1024];
+	const lindyn_table_def *declared = plugin_tables(r->plugin);
+	char *resolved = NULL;
+	if (declared && !name) {
+		fail(r, LINDYN_EINVAL, "plugin bug: a table without a name");
+		return NULL;
+	}
+	if (declared && !(resolved = tables_resolve(declared, r->plugin->name, name, columns, err,
+	                                            sizeof err))) {
+		fail(r, LINDYN_EINVAL, "%s", err);
+		return NULL;
+	}
+	lindyn_table *t = sink_table(r->sink, name, resolved ? resolved : columns, err, sizeof err);
+	free(resolved);
 	if (!t)
 		fail(r, LINDYN_EINVAL, "%s", err);
 	return t;

@@ -155,6 +155,12 @@ lindyn_table *sink_table(sink *s, const char *name, const char *columns, char *e
 			table_free(t);
 			return NULL;
 		}
+		if (!name_is_column(c, len)) {
+			snprintf(err, errlen, "table '%s': column '%.*s' must be %s", name,
+			         len > 64 ? 64 : (int)len, c, COLUMN_RULE);
+			table_free(t);
+			return NULL;
+		}
 		t->colnames[t->ncols] = strndup(c, len);
 		for (size_t j = 0; j < t->ncols; j++)
 			if (t->colnames[t->ncols] && !strcmp(t->colnames[j], t->colnames[t->ncols])) {
@@ -183,9 +189,9 @@ lindyn_table *sink_table(sink *s, const char *name, const char *columns, char *e
 			return NULL;
 		}
 		fputs(s->header, t->file);
-		fprintf(t->file, "# table: %s\n# columns:", name);
+		fprintf(t->file, "# table: %s\n", name); /* then the header row */
 		for (size_t j = 0; j < t->ncols; j++)
-			fprintf(t->file, " %s", t->colnames[j]);
+			fprintf(t->file, j ? "\t%s" : "%s", t->colnames[j]);
 		fputc('\n', t->file);
 	}
 	s->tables[s->ntables++] = t;

@@ -6,6 +6,8 @@
  *       one row per point: the point's values (a non-numeric value is
  *       replaced by its index among the points), then <col>_mean <col>_std
  *       of every column of each file's last row
+ * OUT starts with "# table: NAME" (NAME: its file name without .tsv) and the
+ * header row of its column names.
  * Every input of one aggregation must have the same columns, in the same
  * order, and at least one row; every point the same keys.  Standard
  * deviations are the sample ones (n - 1), 0 for a single seed.  OUT is
@@ -141,16 +143,16 @@ static int write_mean_std(FILE *out, const char *sep, const tsv *t, char **paths
 	return 0;
 }
 
-static int by_seeds(FILE *out, char **paths, size_t n)
+static int by_seeds(FILE *out, const char *name, char **paths, size_t n)
 {
 	tsv *t = calloc(n, sizeof *t);
 	double *x = malloc(n * sizeof *x);
 	int rc = !t || !x ? (fprintf(stderr, ERR "out of memory\n"), -1)
 	                  : load_all(t, paths, n, NULL, NULL) || same_rows(t, paths, n) ? -1 : 0;
 	if (!rc) {
-		fprintf(out, "# lindyn aggregate over %zu seeds\n# columns: %s", n, t[0].cols[0]);
+		fprintf(out, "# lindyn aggregate over %zu seeds\n# table: %s\n%s", n, name, t[0].cols[0]);
 		for (size_t j = 1; j < t[0].ncols; j++)
-			fprintf(out, " %s_mean %s_std", t[0].cols[j], t[0].cols[j]);
+			fprintf(out, "\t%s_mean\t%s_std", t[0].cols[j], t[0].cols[j]);
 		fputc('\n', out);
 	}
 	for (size_t r = 0; !rc && r < t[0].nrows; r++) {
@@ -244,8 +246,8 @@ static point *points_of(char **argv, int argc, size_t *npoints)
 
 /* Writes the row of point q (index `index`); the first point also writes
  * the header and sets *ref and *keys0, which later points must match. */
-static int final_row(FILE *out, const point *q, int index, tsv *ref, const char **refpath,
-                     char **keys0)
+static int final_row(FILE *out, const char *name, const point *q, int index, tsv *ref,
+                     const char **refpath, char **keys0)
 {
 	size_t nvals = 0, most = 1 + strlen(q->spec) / 2; /* "k=v," per item at least */
 	double *vals = malloc(most * sizeof *vals), *x = malloc(q->n * sizeof *x);
@@ -261,9 +263,11 @@ static int final_row(FILE *out, const point *q, int index, tsv *ref, const char 
 	}
 	if (!rc && !index) {
 		fprintf(out, "# lindyn aggregate of the last rows over seeds, one row per point\n"
-		             "# columns: %s", keys);
+		             "# table: %s\n", name);
+		for (const char *k = keys; *k; k++) /* the keys, tab-separated */
+			fputc(*k == ' ' ? '\t' : *k, out);
 		for (size_t c = 0; c < t[0].ncols; c++)
-			fprintf(out, "%s%s_mean %s_std", nvals || c ? " " : "", t[0].cols[c], t[0].cols[c]);
+			fprintf(out, "%s%s_mean\t%s_std", nvals || c ? "\t" : "", t[0].cols[c], t[0].cols[c]);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; !rc && i < nvals; i++)
@@ -287,7 +291,7 @@ static int final_row(FILE *out, const point *q, int index, tsv *ref, const char 
 }
 
 /* argv: --point SPEC files... --point SPEC files... */
-static int final_rows(FILE *out, char **argv, int argc)
+static int final_rows(FILE *out, const char *name, char **argv, int argc)
 {
 	size_t npoints;
 	point *p = points_of(argv, argc, &npoints);
@@ -296,7 +300,7 @@ static int final_rows(FILE *out, char **argv, int argc)
 	char *keys0 = NULL;
 	int rc = p ? 0 : -1;
 	for (size_t i = 0; !rc && i < npoints; i++)
-		rc = final_row(out, &p[i], (int)i, &ref, &refpath, &keys0);
+		rc = final_row(out, name, &p[i], (int)i, &ref, &refpath, &keys0);
 	tsv_free(&ref);
 	free(keys0);
 	free(p);
@@ -349,6 +353,18 @@ static int write_output(const char *outpath, const char *text, size_t len)
 	return rc;
 }
 
+/* The name of the table at path: its file name without ".tsv"
+ * ("loss.agg" for data/e/p/loss.agg.tsv); the caller frees it. */
+static char *table_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".tsv"))
+		n -= 4;
+	return strndup(base, n);
+}
+
 int cmd_aggregate(int argc, char **argv)
 {
 	if (argc < 4 || strcmp(argv[1], "-o") || !*argv[2] ||
@@ -372,8 +388,11 @@ int cmd_aggregate(int argc, char **argv)
 		fprintf(stderr, ERR "out of memory\n");
 		return 1;
 	}
-	int rc = !strcmp(argv[0], "--seeds") ? by_seeds(out, argv + 3, (size_t)(argc - 3))
-	                                     : final_rows(out, argv + 3, argc - 3);
+	char *name = table_name(outpath);
+	int rc = !name ? (fprintf(stderr, ERR "out of memory\n"), -1)
+	       : !strcmp(argv[0], "--seeds") ? by_seeds(out, name, argv + 3, (size_t)(argc - 3))
+	                                     : final_rows(out, name, argv + 3, argc - 3);
+	free(name);
 	if ((fclose(out) || !text) && !rc)
 		rc = (fprintf(stderr, ERR "out of memory\n"), -1);
 	if (!rc)

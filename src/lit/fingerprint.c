@@ -83,7 +83,10 @@ static int shape(fingerprint *f, char *const *cols, size_t ncols, const char *co
 	return 0;
 }
 
-/* The SHA-256 of the lines of path that do not start with '#'. */
+/* The SHA-256 of the data lines of path: not the '#' lines, and not the
+ * header row (the first other line) unless a '# columns:' line names the
+ * columns instead (a table written before the header row).  So a digest
+ * does not depend on the header's form. */
 static int data_digest(const char *path, char sha[SHA256_HEX], char *err, size_t errlen)
 {
 	FILE *in = regular_file_open(path, err, errlen);
@@ -95,8 +98,13 @@ static int data_digest(const char *path, char sha[SHA256_HEX], char *err, size_t
 	size_t cap = 0;
 	ssize_t len;
 	errno = 0;
+	int header_seen = 0;
 	while ((len = getline(&line, &cap, in)) > 0)
-		if (line[0] != '#')
+		if (line[0] == '#')
+			header_seen |= !strncmp(line, "# columns:", 10);
+		else if (!header_seen && strspn(line, " \t\r\n") < (size_t)len)
+			header_seen = 1;
+		else
 			sha256_update(&c, line, (size_t)len);
 	int bad = ferror(in);
 	free(line);

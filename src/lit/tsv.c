@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../host/names.h"
 #include "../host/regular_file.h"
 
 #define BLANKS " \t\r\n"
@@ -80,27 +81,60 @@ int tsv_number(const char *s, size_t len, double *x)
 	return isfinite(*x);
 }
 
-static int read_columns(reader *rd, char *names)
+/* Appends column w[0..len) to the table. */
+static int add_column(reader *rd, const char *w, size_t len)
 {
 	tsv *t = rd->t;
-	if (t->ncols)
-		return failf(rd, "%s:%ld: a second '# columns:' line (the first is line %ld)", rd->path,
+	for (size_t j = 0; j < t->ncols; j++)
+		if (strlen(t->cols[j]) == len && !strncmp(t->cols[j], w, len))
+			return failf(rd, "%s:%ld: column '%.*s' appears twice", rd->path, rd->lineno,
+			             (int)len, w);
+	char **grown = realloc(t->cols, (t->ncols + 1) * sizeof *grown);
+	if (!grown)
+		return failf(rd, "%s: out of memory", rd->path);
+	t->cols = grown;
+	if (!(t->cols[t->ncols] = strndup(w, len)))
+		return failf(rd, "%s: out of memory", rd->path);
+	t->ncols++;
+	return 0;
+}
+
+/* The header: the first line that is not a comment, column names separated
+ * by tabs. */
+static int read_header(reader *rd, const char *line, size_t len)
+{
+	rd->columns_line = rd->lineno;
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	for (size_t i = 0; i <= len;) {
+		size_t n = strcspn(line + i, "\t");
+		if (i + n > len)
+			n = len - i;
+		if (!name_is_column(line + i, n))
+			return failf(rd, "%s:%ld:%zu: '%.*s' is not a column name (%s): the first line "
+			             "that is not a '#' comment is the header of tab-separated column names",
+			             rd->path, rd->lineno, i + 1, n > 40 ? 40 : (int)n, line + i, COLUMN_RULE);
+		if (add_column(rd, line + i, n))
+			return -1;
+		i += n + 1;
+	}
+	return 0;
+}
+
+/* "# columns: a b c", the header of tables written before the header row. */
+static int read_columns_comment(reader *rd, const char *names)
+{
+	if (rd->t->ncols)
+		return failf(rd, "%s:%ld: a '# columns:' line after the header (line %ld)", rd->path,
 		             rd->lineno, rd->columns_line);
 	rd->columns_line = rd->lineno;
-	char *save = NULL;
-	for (char *w = strtok_r(names, BLANKS, &save); w; w = strtok_r(NULL, BLANKS, &save)) {
-		for (size_t j = 0; j < t->ncols; j++)
-			if (!strcmp(t->cols[j], w))
-				return failf(rd, "%s:%ld: column '%s' appears twice", rd->path, rd->lineno, w);
-		char **grown = realloc(t->cols, (t->ncols + 1) * sizeof *grown);
-		if (!grown)
-			return failf(rd, "%s: out of memory", rd->path);
-		t->cols = grown;
-		if (!(t->cols[t->ncols] = strdup(w)))
-			return failf(rd, "%s: out of memory", rd->path);
-		t->ncols++;
+	for (const char *w = names + strspn(names, BLANKS); *w; w += strspn(w, BLANKS)) {
+		size_t len = strcspn(w, BLANKS);
+		if (add_column(rd, w, len))
+			return -1;
+		w += len;
 	}
-	if (!t->ncols)
+	if (!rd->t->ncols)
 		return failf(rd, "%s:%ld: '# columns:' names no column", rd->path, rd->lineno);
 	return 0;
 }
@@ -126,8 +160,6 @@ static int reserve_row(reader *rd)
 static int read_row(reader *rd, const char *line)
 {
 	tsv *t = rd->t;
-	if (!t->ncols)
-		return failf(rd, "%s:%ld: data before a '# columns:' line", rd->path, rd->lineno);
 	if (reserve_row(rd))
 		return -1;
 	double *row = t->v + t->nrows * t->ncols;
@@ -155,10 +187,10 @@ static int read_line(reader *rd, char *line, size_t len)
 	if (memchr(line, 0, len))
 		return failf(rd, "%s:%ld: NUL byte in a table", rd->path, rd->lineno);
 	if (line[0] == '#')
-		return strncmp(line, "# columns:", 10) ? 0 : read_columns(rd, line + 10);
+		return strncmp(line, "# columns:", 10) ? 0 : read_columns_comment(rd, line + 10);
 	if (strspn(line, BLANKS) == len)
 		return 0;
-	return read_row(rd, line);
+	return rd->t->ncols ? read_row(rd, line) : read_header(rd, line, len);
 }
 
 static int read_lines(reader *rd, FILE *f)
@@ -180,8 +212,8 @@ static int read_lines(reader *rd, FILE *f)
 	if (!rc && ferror(f))
 		rc = failf(rd, "%s: read error: %s", rd->path, strerror(errno));
 	if (!rc && !rd->t->ncols)
-		rc = failf(rd, "%s: %s, expected a '# columns:' line", rd->path,
-		           rd->lineno ? "no '# columns:' line" : "empty file");
+		rc = failf(rd, "%s: %s, expected a header line of column names", rd->path,
+		           rd->lineno ? "only comments" : "empty file");
 	free(line);
 	return rc;
 }
