@@ -16,7 +16,7 @@ cp figures/style.gp "$tmp/figures/"
 ln -s "$root/$build/lindyn" "$tmp/build/lindyn"
 export LINDYN_PLUGIN_PATH="$root/$build/fixtures/declared.so"
 cd "$tmp"
-mk() { make -s -o build/lindyn "$@"; }
+mk() { make -s -o build/lindyn PROGRESS=0 "$@"; }
 fail() { echo "figure-data: $*"; exit 1; }
 fence='```'
 
