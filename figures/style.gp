@@ -52,5 +52,5 @@ set format y '%g'
 # A colour-blind-safe palette (Okabe-Ito); use with `lc c1` etc.
 c1 = '#0072B2'; c2 = '#D55E00'; c3 = '#009E73'; c4 = '#CC79A7'
 c5 = '#E69F00'; c6 = '#56B4E9'; c7 = '#000000'; c8 = '#F0E442'
-# Mean +/- std bands: `using 1:($2-$3):($2+$3) with filledcurves fs transparent solid 0.2`
+# Mean +/- std bands: `using 't':(column('loss_mean') - column('loss_std')):(column('loss_mean') + column('loss_std')) with filledcurves`
 set style fill transparent solid 0.2 noborder

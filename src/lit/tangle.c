@@ -559,7 +559,7 @@ static int script_ok(const figure_data *fd, const char *script, char *err, size_
 
 /* The figure rule of one format: prerequisites and the strict gnuplot
  * wrapper, which fails on gnuplot's exit status and on its warnings about
- * missing or empty data (gnuplot itself only warns). */
+ * missing or empty data, also those of `stats` (gnuplot itself only warns). */
 static void emit_figure_rule(FILE *mk, const tangle_opts *o, const doc *d, const char *name,
                              const char *script, const char *vars, const char *deps,
                              const char *ext)
@@ -570,7 +570,8 @@ static void emit_figure_rule(FILE *mk, const tangle_opts *o, const doc *d, const
 	fprintf(mk, "\t@err=$$(gnuplot -e \"datadir='%s'; outbase='%s/%s'; term='%s'; load '%s'\" "
 	            "%s 2>&1 >/dev/null); rc=$$?; [ -z \"$$err\" ] || printf '%%s\\n' \"$$err\" >&2; "
 	            "if [ $$rc -ne 0 ] || printf '%%s\\n' \"$$err\" | grep -q -e 'Cannot find or open "
-	            "file' -e 'Skipping data file with no valid points' -e 'No data in plot'; then "
+	            "file' -e 'Skipping data file with no valid points' -e 'No data in plot' "
+	            "-e 'No valid data points found' -e 'no column with header'; then "
 	            "rm -f $@; echo 'lindyn: figure $@ failed: %s (data: %s)' >&2; exit 1; fi\n",
 	        o->data, o->figures, name, ext, vars, script, script, vars);
 }

@@ -172,7 +172,7 @@ def bench_gd2(lin, table, repeat, dgemm_rate):
 def bench_lora(lin, table, repeat):
     base = ("m=10 n=10 h=100 r=4 sigma=5 c=1.05 pair=top init=random alpha=1e-3 "
             "solver=gd eta=1e-4")
-    _, inputs = lin.run("lora_gf", base + " t_end=1e-4 log_points=1 reduce=false "
+    _, inputs = lin.run("lora_gf", base + " t_end=1e-4 log_points=1 reduce=none "
                                           "save_inputs=true", seed=2025)
     arrays = [np.load(os.path.join(inputs, f + ".npy"))
               for f in ("w1", "w2", "dy", "a1_init", "b1_init", "a2_init", "b2_init")]
