@@ -1,5 +1,5 @@
 # Xu et al. (AISTATS 2025) Figure 1: LoRA on a frozen factorization, GD with
-# eta = 1e-4 (lora_gf solver=gd), 30 seeds, mean +/- 1 std of the log10 values.
+# eta = 1e-4 (lora_gf method=gd), 30 seeds, mean +/- 1 std of the log10 values.
 # Data lines: random, spectral (loss.agg of each init, one file per alpha in
 # sweep order) and phases (loss.agg of the random init at the phase panel's alpha).
 size_pdf = '10in,3.1in'

@@ -27,8 +27,8 @@ set key top right font ',8'
 plot word(gd, 1) using (steps(column('t'))):'log10_loss' with lines lw 2 lc rgb c1 \
         title sprintf('α = %s, GD: %d evaluations', pow10(word(gd_alpha, 1)), n_gd[1]), \
      flow_at(1) using (steps(column('t'))):'log10_loss' with points pt 6 ps 0.6 lc rgb c2 \
-        title sprintf('α = %s, %s rtol %s: %d', pow10(word(gd_alpha, 1)), word(flow_solver, 1), pow10(word(flow_rtol, 1)), n_flow[1]), \
+        title sprintf('α = %s, %s rtol %s: %d', pow10(word(gd_alpha, 1)), word(flow_method, 1), pow10(word(flow_rel_tol, 1)), n_flow[1]), \
      word(gd, 2) using (steps(column('t'))):'log10_loss' with lines lw 2 lc rgb c3 \
         title sprintf('α = %s, GD: %d evaluations', pow10(word(gd_alpha, 2)), n_gd[2]), \
      flow_at(2) using (steps(column('t'))):'log10_loss' with points pt 6 ps 0.6 lc rgb c4 \
-        title sprintf('α = %s, %s rtol %s: %d', pow10(word(gd_alpha, 2)), word(flow_solver, 2), pow10(word(flow_rtol, 2)), n_flow[2])
+        title sprintf('α = %s, %s rtol %s: %d', pow10(word(gd_alpha, 2)), word(flow_method, 2), pow10(word(flow_rel_tol, 2)), n_flow[2])

@@ -61,6 +61,9 @@ static const lindyn_param lora_params[] = {
 	{ "save_inputs", LINDYN_P_BOOL, "false", 0, 0, NULL,
 	  "write w1, w2, dy, a1_init, b1_init, a2_init, b2_init .npy (h-side in working "
 	  "coordinates: reduce=none for the full h)" },
+	{ "solver", LINDYN_P_ALIAS, NULL, 0, 0, "method", "renamed: use method" },
+	{ "atol", LINDYN_P_ALIAS, NULL, 0, 0, "abs_tol", "renamed: use abs_tol" },
+	{ "rtol", LINDYN_P_ALIAS, NULL, 0, 0, "rel_tol", "renamed: use rel_tol" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
