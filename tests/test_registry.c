@@ -228,8 +228,7 @@ static void test_table_declaration_rules(void **state)
 	assert_string_equal(err, "table 'loss' has no columns");
 }
 
-/* registry_tables gives the declaration of a 1.2 plugin; the derived
- * aggregate columns follow from it. */
+/* registry_tables gives the declaration of a 1.2 plugin. */
 static void test_declared_tables_of_a_loaded_plugin(void **state)
 {
 	(void)state;
@@ -243,14 +242,6 @@ static void test_declared_tables_of_a_loaded_plugin(void **state)
 	assert_null(tables_find(t, "weight"));
 	assert_non_null(table_column(w, "w01"));
 	assert_null(table_column(w, "w02"));
-	assert_true(table_aggregate_has(w, "step", 0));
-	assert_true(table_aggregate_has(w, "w00_mean", 0));
-	assert_true(table_aggregate_has(w, "w12_std", 0));
-	assert_false(table_aggregate_has(w, "step_mean", 0));
-	assert_false(table_aggregate_has(w, "w00", 0));
-	assert_false(table_aggregate_has(w, "step", 1));
-	assert_true(table_aggregate_has(w, "step_mean", 1));
-	assert_false(table_aggregate_has(w, "w00_median", 1));
 }
 
 static void test_missing_path(void **state)

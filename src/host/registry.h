@@ -52,7 +52,7 @@ int registry_check(const lindyn_plugin *d, char *err, size_t errlen);
 const registry_entry *registry_find(const registry *reg, const char *name);
 /* The tables plugin e declares (ABI 1.2), ending with {NULL}; NULL when it
  * declares none (then any table may be written and nothing is checked).
- * tables.h has tables_find, table_column and table_aggregate_has. */
+ * tables.h has tables_find and table_column; src/lit/schema.h the aggregates' columns. */
 const lindyn_table_def *registry_tables(const registry_entry *e);
 void registry_free(registry *reg);
 

@@ -79,20 +79,6 @@ const lindyn_column *table_column(const lindyn_table_def *t, const char *name)
 	return NULL;
 }
 
-int table_aggregate_has(const lindyn_table_def *t, const char *column, int final)
-{
-	if (!final && !strcmp(t->columns[0].name, column))
-		return 1;
-	size_t len = strlen(column);
-	for (size_t j = final ? 0 : 1; t->columns[j].name; j++) {
-		size_t n = strlen(t->columns[j].name);
-		if (len > n && !strncmp(column, t->columns[j].name, n) &&
-		    (!strcmp(column + n, "_mean") || !strcmp(column + n, "_std")))
-			return 1;
-	}
-	return 0;
-}
-
 /* "a, b, c": the names of a list, for messages (truncated with "..." when
  * longer than buf). */
 static void names_text(char *buf, size_t len, const char *(*name)(const void *, size_t),

@@ -28,9 +28,6 @@ int tables_check(const lindyn_table_def *tables, char *err, size_t errlen);
 const lindyn_table_def *tables_find(const lindyn_table_def *tables, const char *name);
 /* The declared column `name` of t, or NULL. */
 const lindyn_column *table_column(const lindyn_table_def *t, const char *name);
-/* 1 when `column` is a column of the aggregate of t: T.agg (final 0) or
- * T.final (final 1, apart from the swept keys, which the caller knows). */
-int table_aggregate_has(const lindyn_table_def *t, const char *column, int final);
 
 /* The space-separated columns a run of plugin `plugin` (its name, for
  * messages) opens for table `name` with h->table(h, name, columns): the
