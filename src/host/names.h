@@ -16,5 +16,9 @@
 int name_is_identifier(const char *s);
 /* 1 when s[0..len) follows COLUMN_RULE. */
 int name_is_column(const char *s, size_t len);
+/* The edit distance of a and b (insertions, deletions, substitutions), for
+ * "did you mean" hints; SIZE_MAX when either is longer than 128 bytes (no
+ * name is: such a string is simply far from every name). */
+size_t name_distance(const char *a, const char *b);
 
 #endif

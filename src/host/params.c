@@ -375,28 +375,6 @@ const param_value *params_find(const param_set *ps, const char *key)
 	return NULL;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-	if (lb >= 64)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best) best = up + 1;
-			if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 /* Sets v from `text` given under `key` (its own or an alias's). */
 static int set_value(param_value *v, const char *key, const char *text, char *err,
                      size_t errlen)
@@ -442,7 +420,7 @@ int params_set(param_set *ps, const char *kv, char *err, size_t errlen)
 	const char *near = NULL;
 	size_t best = SIZE_MAX;
 	for (size_t i = 0; i < ps->n; i++) {
-		size_t dist = edit_distance(key, ps->v[i].def->key);
+		size_t dist = name_distance(key, ps->v[i].def->key);
 		if (dist < best) {
 			best = dist;
 			near = ps->v[i].def->key;
