@@ -6,13 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The plugin's declared tables, or NULL (a 1.0/1.1 descriptor, or none). */
-static const lindyn_table_def *declared_tables(const lindyn_plugin *p)
-{
-	if (p->struct_size < offsetof(lindyn_plugin, tables) + sizeof p->tables)
-		return NULL;
-	return p->tables;
-}
+#include "../host/names.h"
+#include "../host/tables.h"
 
 static int add(schema_columns *c, const char *name, const char *suffix)
 {
@@ -54,17 +49,17 @@ int schema_of(schema_columns *c, const lindyn_plugin *plugin, const data_sel *s,
               size_t errlen)
 {
 	*c = (schema_columns){ 0 };
-	const lindyn_table_def *tables = declared_tables(plugin);
+	const lindyn_table_def *tables = plugin_tables(plugin);
 	if (!tables)
 		return 0;
-	for (const lindyn_table_def *t = tables; t->name; t++)
-		if (!strcmp(t->name, s->table)) {
-			if (t->columns && !derive(c, t, s))
-				return 1;
-			schema_free(c);
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
+	const lindyn_table_def *t = tables_find(tables, s->table);
+	if (t) {
+		if (t->columns && !derive(c, t, s))
+			return 1;
+		schema_free(c);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	snprintf(err, errlen, "plugin '%s' declares no table '%s' (its tables: ", plugin->name,
 	         s->table);
 	for (const lindyn_table_def *t = tables; t->name; t++)
@@ -82,29 +77,6 @@ void schema_free(schema_columns *c)
 	*c = (schema_columns){ 0 };
 }
 
-/* The edit distance of a and b (names are at most 63 characters here; a
- * longer one is simply far). */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[129];
-	if (la > 128 || lb > 128)
-		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			best = up + 1 < best ? up + 1 : best;
-			best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 int schema_has(const schema_columns *c, const char *name, const char *what, char *err,
                size_t errlen)
 {
@@ -112,7 +84,7 @@ int schema_has(const schema_columns *c, const char *name, const char *what, char
 	for (size_t i = 0; i < c->n; i++) {
 		if (!strcmp(c->names[i], name))
 			return 1;
-		size_t d = distance(c->names[i], name);
+		size_t d = name_distance(c->names[i], name);
 		if (d < best)
 			best = d, at = i;
 	}
