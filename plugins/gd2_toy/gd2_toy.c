@@ -40,8 +40,6 @@ static const lindyn_table_def toy_tables[] = {
 	{ NULL, NULL, NULL }
 };
 
-#define NCOLS(cols) (sizeof(cols) / sizeof(cols)[0] - 1)
-
 typedef struct {
 	long grid;
 	double range;
@@ -91,7 +89,7 @@ static int toy_run(void *state, lindyn_host *h)
 	for (long i = 0; i < s->grid && !st; i++) {
 		double x = -s->range + step * (double)i;
 		double row[] = { x, 0.5 * (x - 1) * (x - 1) };
-		st = h->rowv(te, NCOLS(ell_columns), row);
+		st = h->rowv(te, sizeof row / sizeof *row, row);
 	}
 	for (long i = 0; i < s->grid && !st; i++)
 		for (long j = 0; j < s->grid && !st; j++) {
@@ -108,7 +106,7 @@ static int toy_run(void *state, lindyn_host *h)
 			double printed = 0.5 * (a + sqrt(a * a - 4 * x1 * x1 * x2 * x2 + off * off));
 			double row[] = { x1, x2, 0.5 * (x1 * x2 - 1) * (x1 * x2 - 1), a,
 			                 gsl_vector_max(s->e), printed };
-			st = h->rowv(ts, NCOLS(surface_columns), row);
+			st = h->rowv(ts, sizeof row / sizeof *row, row);
 		}
 	return st;
 }
