@@ -5,18 +5,8 @@
 # a data file missing.  Every check of paper/FORMAT.md, "Checked before
 # anything runs", fails with one line naming document:line or script:line.
 set -eu
-unset MAKEFLAGS MFLAGS MAKELEVEL BUILD SAN OPT QUICK DATA
-root=$PWD
-build=${LINDYN_BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/paper" "$tmp/build" "$tmp/figures"
-cp Makefile "$tmp/"
-cp figures/style.gp "$tmp/figures/"
-ln -s "$root/$build/lindyn" "$tmp/build/lindyn"
-export LINDYN_PLUGIN_PATH="$root/$build/fixtures/declared.so"
-cd "$tmp"
-mk() { make -s -o build/lindyn PROGRESS=0 "$@"; }
+fixture=declared
+. tests/scratch-tree.sh
 fail() { echo "figure-data: $*"; exit 1; }
 fence='```'
 

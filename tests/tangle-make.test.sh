@@ -4,21 +4,8 @@
 # document whose fields try to reach make or the shell makes make fail
 # before anything runs, and writes nothing outside build/ and data/.
 set -eu
-# Not the options or variables of a make running this test (make check sets BUILD).
-unset MAKEFLAGS MFLAGS MAKELEVEL BUILD SAN OPT QUICK DATA
-root=$PWD
-build=${LINDYN_BUILD:-build}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/paper" "$tmp/build" "$tmp/figures"
-cp Makefile "$tmp/"
-cp figures/style.gp "$tmp/figures/"
-ln -s "$root/$build/lindyn" "$tmp/build/lindyn"
-export LINDYN_PLUGIN_PATH="$root/$build/fixtures/good.so"
-cd "$tmp"
-# -o: take the driver as built; this tree has no sources to build it from
-# (PROGRESS=0: in this make, as a second make would not inherit -o).
-mk() { make -s -o build/lindyn PROGRESS=0 "$@"; }
+fixture=good
+. tests/scratch-tree.sh
 fail() { echo "tangle-make: $*"; exit 1; }
 # A document rewritten within the filesystem's timestamp tick of the fragment
 # looks no newer to make: date the fragment back (still after 2000-01-01).
