@@ -64,6 +64,8 @@ LIT_SRC     := $(wildcard src/lit/*.c)
 LIT_OBJ     := $(LIT_SRC:%.c=$(BUILD)/obj/%.o)
 CMD_SRC     := $(wildcard src/cmd/*.c)
 CMD_OBJ     := $(CMD_SRC:%.c=$(BUILD)/obj/%.o)
+# the driver's archives, in link order (cmd uses lit and host, lit uses host)
+LIBS_ALL    := $(BUILD)/libcmd.a $(BUILD)/liblit.a $(BUILD)/libhost.a
 SRC_ALL     := $(HOST_SRC) $(LIT_SRC) $(filter-out src/cmd/main.c,$(CMD_SRC))
 COMMON_SRC  := $(wildcard plugins/common/*.c)
 PLUGINS     := $(filter-out common,$(notdir $(wildcard plugins/*)))
@@ -120,7 +122,7 @@ $(BUILD)/libcmd.a: $(filter-out %/main.o,$(CMD_OBJ))
 	@rm -f $@
 	ar rcs $@ $^
 
-$(LINDYN): $(BUILD)/obj/src/cmd/main.o $(BUILD)/libcmd.a $(BUILD)/liblit.a $(BUILD)/libhost.a
+$(LINDYN): $(BUILD)/obj/src/cmd/main.o $(LIBS_ALL)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 # ---- plugins: plugins/NAME/*.c + plugins/common/*.c -> build/plugins/NAME.so
@@ -136,7 +138,6 @@ $(BUILD)/fixtures/%.so: tests/fixtures/%.c $(wildcard tests/fixtures/*.h) includ
 # ---- tests: tests/test_NAME.c and tests/test_NAME-TOPIC.c link plugin NAME's objects
 test_plugin = $(firstword $(subst -, ,$(patsubst test_%,%,$(1))))
 test_objs = $(if $(wildcard plugins/$(call test_plugin,$(1))/*.c),$(call plugin_objs,$(call test_plugin,$(1))))
-LIBS_ALL    := $(BUILD)/libcmd.a $(BUILD)/liblit.a $(BUILD)/libhost.a
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call test_objs,$$*) $(LIBS_ALL)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LIBS)
