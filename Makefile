@@ -39,7 +39,6 @@ SAN      ?=
 PREFIX   ?= /usr/local
 QUICK    ?=
 DATA     ?= $(if $(QUICK),data/quick,data)
-FIGDIR   := $(if $(QUICK),$(BUILD)/figures/quick,$(BUILD)/figures)
 
 CC       ?= cc
 OPT      ?= -O2 -g
@@ -205,101 +204,19 @@ fuzz: all $(FUZZ:%=$(FUZZ_DIR)/bin/%)
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
 
-# ---- literate papers ----------------------------------------------------------
-PAPERS := $(filter-out paper/FORMAT.md,$(wildcard paper/*.md))
-# Document and script names reach make (prerequisites are expanded twice)
-# and sh: a name with any other character than these stops make here.
-PLAIN_CHARS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M \
-	N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 _ . / -
-unplain = $(if $(2),$(call unplain,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
-$(foreach f,$(PAPERS) $(wildcard figures/*.gp),$(if $(call unplain,$(f),$(PLAIN_CHARS)),\
-  $(error $(f): a document or figure script name may hold only [A-Za-z0-9_./-])))
-RUNS_MK := $(BUILD)/runs$(if $(QUICK),-quick).mk
-# The list of documents, rewritten only when it changes, so that adding or
-# removing a document re-tangles even when the document's file is older.
-PAPERS_LIST := $(BUILD)/papers.list
-ifneq (papers: $(PAPERS),$(file < $(PAPERS_LIST)))
-$(shell mkdir -p $(BUILD))
-$(file > $(PAPERS_LIST),papers: $(PAPERS))
-endif
-
-$(RUNS_MK): $(PAPERS) $(PAPERS_LIST) $(LINDYN) $(PLUGIN_SOS) $(wildcard figures/*.gp)
-	@$(LINDYN) tangle $(if $(QUICK),--quick) --data $(DATA) --figures $(FIGDIR) \
-	  --blocks $(BUILD)/blocks$(if $(QUICK),-quick) --figvars $(BUILD)/figvars$(if $(QUICK),-quick) \
-	  --lindyn $(LINDYN) -o $@ $(PAPERS)
-
-ifneq ($(filter figures verify paper do-figures do-verify do-paper figures-% runs-% verify-% paper-% figure-% reference compare artifact \
-                $(BUILD)/paper/%,$(MAKECMDGOALS)),)
-include $(RUNS_MK)
-endif
-
-# figures, verify and paper do their work (do-figures, ...) in a second make
-# under `lindyn progress`: runs done/total, elapsed time and an estimate of
-# what remains on one line (a plain line every 10% when stderr is no
-# terminal) instead of a RUN line per run; every other line, and every
-# failure, prints as it comes.  PROGRESS=0, or make -n, does the work here.
-PROGRESS ?= 1
-.PHONY: do-figures do-verify do-paper
-ifeq ($(PROGRESS)$(findstring n,$(firstword -$(MAKEFLAGS))),1)
-figures verify paper: all $(RUNS_MK)
-	+@$(LINDYN) progress -- $(MAKE) --no-print-directory do-$@
-else
-figures: do-figures
-verify: do-verify
-paper: do-paper
-endif
-
-do-figures: all $(RUNS_MK) $$(ALL_FIGURES)
-	@echo "figures: $(words $(ALL_FIGURES)) files in $(FIGDIR)"
-
-do-verify: all $(RUNS_MK) $$(ALL_RUNS)
-	$(LINDYN) verify $(if $(QUICK),--quick) --data $(DATA) $(PAPERS)
-
-# One document's claims, after its runs only.
-verify-%: paper/%.md all $(RUNS_MK) $$(RUNS_$$*)
-	$(LINDYN) verify $(if $(QUICK),--quick) --data $(DATA) $<
-
-# One figure, with the runs it reads.
-figure-%: all $(RUNS_MK) $(FIGDIR)/%.pdf $(FIGDIR)/%.png
-	@echo "figure: $(FIGDIR)/$*.pdf $(FIGDIR)/$*.png"
-
-# ---- woven pages: one HTML page per document, and the index -------------------
-# A page depends on its document's runs (its claims read them) and figures;
-# pages are written to a temporary name and renamed, so a failed weave or
-# pandoc leaves no page that looks complete.  Pages link to the figures by a
-# path relative to the page directory (not self-contained).
-PAGEDIR      := $(BUILD)/paper$(if $(QUICK),/quick)
-PAGE_FIGURES := $(if $(QUICK),../../figures/quick,../figures)
-PAGE_FILES   := src/page/head.html src/page/nav.html
-PAGES        := $(PAPERS:paper/%.md=$(PAGEDIR)/%.html)
-PANDOC_PAGE   = pandoc --standalone --mathml --from markdown --to html5 -H src/page/head.html
-
-do-paper: $(PAGES) $(PAGEDIR)/index.html
-	@echo "paper: $(PAGEDIR)/index.html and $(words $(PAGES)) pages"
-
-paper-%: $(PAGEDIR)/%.html
-	@echo "paper: $<"
-
-$(PAGEDIR)/%.html: paper/%.md $(LINDYN) $(RUNS_MK) $$(RUNS_$$*) $$(FIGURES_$$*) $(PAGE_FILES)
-	@mkdir -p $(@D); echo '  PAGE  $@'
-	@$(LINDYN) weave $(if $(QUICK),--quick) --data $(DATA) --figures $(PAGE_FIGURES) $< > $@.md || { rm -f $@.md; exit 1; }
-	@$(PANDOC_PAGE) --toc --toc-depth=2 -B src/page/nav.html -M pagetitle="lindyn: $*" \
-	  -o $@.tmp $@.md || { rm -f $@.tmp; exit 1; }
-	@mv $@.tmp $@
-
-$(PAGEDIR)/index.html: $(PAPERS) $(LINDYN) $(RUNS_MK) $$(ALL_RUNS) $$(ALL_FIGURES) $(PAGE_FILES)
-	@mkdir -p $(@D); echo '  PAGE  $@'
-	@$(LINDYN) weave --index $(if $(QUICK),--quick) --data $(DATA) --figures $(PAGE_FIGURES) $(PAPERS) > $@.md \
-	  || { rm -f $@.md; exit 1; }
-	@$(PANDOC_PAGE) -M pagetitle="lindyn: papers" -o $@.tmp $@.md || { rm -f $@.tmp; exit 1; }
-	@mv $@.tmp $@
-
-# A name that is no document or figure: one line with the names there are
-# (make tries these rules only when the ones above cannot apply).
-verify-% paper-%::
-	@echo "lindyn: no document paper/$*.md; documents: $(PAPERS:paper/%.md=%)" >&2; exit 1
-figure-%::
-	@echo "lindyn: no figure '$*' in paper/*.md; figures: $(sort $(basename $(notdir $(ALL_FIGURES))))" >&2; exit 1
+# ---- literate papers: src/dist/lindyn.mk, the file authors include too ---------
+PAPERS          := $(filter-out paper/FORMAT.md,$(wildcard paper/*.md))
+LINDYN_DOCS     := $(PAPERS)
+LINDYN_DEPS     := $(LINDYN) $(PLUGIN_SOS)
+LINDYN_BUILD    := $(BUILD)
+LINDYN_DATA     := $(DATA)
+LINDYN_STYLE    := figures/style.gp
+LINDYN_PAGE_DIR := src/page
+LINDYN_EXTRA_GOALS := reference compare artifact
+include src/dist/lindyn.mk
+RUNS_MK := $(LINDYN_RUNS_MK)
+PAGEDIR := $(LINDYN_PAGEDIR)
+PAGES   := $(LINDYN_PAGES)
 
 # The pages at quick scale in headless Chromium: images load, local links
 # resolve, math is MathML, one claim-table row per claim; screenshots in
@@ -374,11 +291,11 @@ define record_reference
 	@rm -rf $(1) && mv $(1).tmp $(1)
 endef
 
-reference: all $(RUNS_MK) $$(ALL_RUNS)
+reference: all $(RUNS_MK) $$(LINDYN_ALL_RUNS)
 	$(call record_reference,$(REFDIR))
 	@echo "reference: $(REFDIR), $$(du -sb $(REFDIR) | cut -f1) bytes (data/reference: $$(du -sb data/reference | cut -f1))"
 
-compare: all $(RUNS_MK) $$(ALL_RUNS)
+compare: all $(RUNS_MK) $$(LINDYN_ALL_RUNS)
 	$(LINDYN) compare $(REFDIR) $(DATA)
 
 # ---- the bundle for an archive ------------------------------------------------
@@ -392,11 +309,11 @@ ARTIFACT_DIR  := $(BUILD)/artifact/$(ARTIFACT_NAME)
 ARTIFACT      := $(ARTIFACT_DIR).tar.gz
 ARTIFACT_SUB  := $(if $(QUICK),/quick)
 
-artifact: all $(RUNS_MK) $$(ALL_RUNS) $$(ALL_FIGURES) $(PAGES) $(PAGEDIR)/index.html
+artifact: all $(RUNS_MK) $$(LINDYN_ALL_RUNS) $$(LINDYN_ALL_FIGURES) $(PAGES) $(PAGEDIR)/index.html
 	@rm -rf $(ARTIFACT_DIR) $(ARTIFACT) && mkdir -p $(ARTIFACT_DIR)/paper$(ARTIFACT_SUB) \
 	  $(ARTIFACT_DIR)/figures$(ARTIFACT_SUB) $(ARTIFACT_DIR)/tables
 	@cp $(PAGES) $(PAGEDIR)/index.html $(ARTIFACT_DIR)/paper$(ARTIFACT_SUB)/
-	@cp $(ALL_FIGURES) $(ARTIFACT_DIR)/figures$(ARTIFACT_SUB)/
+	@cp $(LINDYN_ALL_FIGURES) $(ARTIFACT_DIR)/figures$(ARTIFACT_SUB)/
 	@$(LINDYN) verify $(if $(QUICK),--quick) --data $(DATA) $(PAPERS) > $(ARTIFACT_DIR)/verify.txt || [ $$? -eq 1 ]
 	@$(LINDYN) verify $(if $(QUICK),--quick) --format tsv --data $(DATA) $(PAPERS) > $(ARTIFACT_DIR)/verify.tsv || [ $$? -eq 1 ]
 	@cd $(DATA) && find . \( -path ./reference -o -path ./quick \) -prune -o -type f \( -name '*.final.tsv' -o -name '*.agg.tsv' \) -print \

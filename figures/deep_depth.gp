@@ -2,7 +2,7 @@
 # Data (paper/deep_linear.md): loss = deep_depth/loss.agg, one file per
 # (init_std, depth) point; columns step, loss_mean, loss_std, ...
 size_pdf = '7in,3in'; size_png = '1400,600'
-load 'figures/style.gp'
+load lindyn_style
 set multiplot layout 1,2
 set logscale y
 set format y '10^{%L}'

@@ -2,7 +2,7 @@
 # Data (paper/deep_linear.md): steps = deep_momentum/summary.final (one row per
 # (momentum, depth) point); drift = deep_eta/loss, one run per step size eta.
 size_pdf = '7in,3in'; size_png = '1400,600'
-load 'figures/style.gp'
+load lindyn_style
 set multiplot layout 1,2
 set title 'steps to reach loss 10^{-6}'
 set xlabel 'depth L'

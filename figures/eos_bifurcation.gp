@@ -4,7 +4,7 @@
 # of every point, for lambda*.
 size_pdf = '9in,3.2in'
 size_png = '1500,540'
-load 'figures/style.gp'
+load lindyn_style
 stats word(model, 1) using 'lambda_star' nooutput
 lstar = STATS_max
 stats sweep using 'eta' nooutput

@@ -3,7 +3,7 @@
 # Data (figvars): ROW_traj (GD) and ROW_reduced (eq. (42)) for ROW = logistic, valley.
 size_pdf = '9in,5in'
 size_png = '1500,830'
-load 'figures/style.gp'
+load lindyn_style
 orange = c5
 set multiplot layout 2, 3 margins 0.07, 0.98, 0.08, 0.94 spacing 0.07, 0.13
 set xrange [0:30]

@@ -7,7 +7,7 @@
 # bcolumn/blabel (the traj column of panel (e) and its name).
 size_pdf = '9in,5.6in'
 size_png = '1500,930'
-load 'figures/style.gp'
+load lindyn_style
 
 npts = words(traj)
 f(k) = word(traj, k)

@@ -5,7 +5,7 @@
 # gd_cases (gd2 loss tables); a case's GD run is picked by its sigma_u, sigma_v.
 size_pdf = '11in,3.4in'
 size_png = '2100,650'
-load 'figures/style.gp'
+load lindyn_style
 colours = c1.' '.c2.' '.c3.' '.c4.' '.c5.' '.c6
 ncases = words(flow_cases)
 fl(k) = word(flow_cases, k)

@@ -3,7 +3,7 @@
 # Data (figvars): balanced (loss), cases (loss of each imbalanced case, with
 # cases_sigma_u / cases_sigma_v), case_summary (their summary tables).
 size_pdf = '5in,3.6in'
-load 'figures/style.gp'
+load lindyn_style
 colours = c1.' '.c2.' '.c3.' '.c4.' '.c5.' '.c6
 case_sel(k) = sprintf('sigma_u=%s sigma_v=%s', word(cases_sigma_u, k), word(cases_sigma_v, k))
 # Level of imbalance c, L0 and the bound's rate 2 lambda_r c from each case's summary.

@@ -4,7 +4,7 @@
 # gf_e2_gd, gf_e2_loose (h, then <column>_mean <column>_std of the summary).
 size_pdf = '11in,3.4in'
 size_png = '2100,650'
-load 'figures/style.gp'
+load lindyn_style
 K = 1e4   # GD iterations per unit of flow time, n / (2 eta)
 
 set multiplot layout 1,3

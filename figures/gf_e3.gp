@@ -4,7 +4,7 @@
 # spectrum_narrow / spectrum_wide (the spectrum at the narrowest and widest h).
 size_pdf = '11in,3.4in'
 size_png = '2100,650'
-load 'figures/style.gp'
+load lindyn_style
 colours = c1.' '.c2.' '.c3.' '.c4.' '.c5.' '.c6
 nruns = words(runs)
 fl(i) = word(runs, i)

@@ -4,7 +4,7 @@
 # <column>_std: c, z0 = ||[V U2^T; U1 U2^T]||_F, p0 = ||U1 V^T||_F).
 size_pdf = '8in,3.4in'
 size_png = '1600,650'
-load 'figures/style.gp'
+load lindyn_style
 # The reference slopes span the swept widths.
 stats half using 'h' nooutput
 hmin = STATS_min

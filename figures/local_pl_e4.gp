@@ -4,7 +4,7 @@
 # (data, sigma_u, sigma_v) point; consts = the fixed rule's aistats.agg (alpha0/beta0).
 size_pdf = '10in,6in'
 size_png = '1500,900'
-load 'figures/style.gp'
+load lindyn_style
 # one panel per point of the fixed rule, in sweep order (data outer: one row per X)
 ncol = sum [k = 1:words(fixed)] (word(fixed_data, k) eq word(fixed_data, 1) ? 1 : 0)
 nrow = words(fixed) / ncol

@@ -3,7 +3,7 @@
 # Data (paper/local_pl.md): fixed, adaptive, arora, du = the loss.agg of each rule.
 size_pdf = '9in,3.2in'
 size_png = '1400,500'
-load 'figures/style.gp'
+load lindyn_style
 set multiplot layout 1,2 margins 0.08,0.99,0.15,0.9 spacing 0.09
 set xrange [0:200]
 set xlabel 'Iterations'

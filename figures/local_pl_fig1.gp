@@ -5,7 +5,7 @@
 # (h, noise) point, ratio = the rho rule's tmlr.agg (alpha1/alpha2 in the titles).
 size_pdf = '10in,8in'
 size_png = '1500,1200'
-load 'figures/style.gp'
+load lindyn_style
 # one panel per point of the rho rule, in sweep order (h outer: one row per h)
 ncol = sum [k = 1:words(rho)] (word(rho_h, k) eq word(rho_h, 1) ? 1 : 0)
 nrow = words(rho) / ncol

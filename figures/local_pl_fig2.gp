@@ -4,7 +4,7 @@
 # Data (paper/local_pl.md): armijo, adaptive, rho = the loss.agg of each rule, one per h.
 size_pdf = '10in,6in'
 size_png = '1500,900'
-load 'figures/style.gp'
+load lindyn_style
 n = words(rho)
 set multiplot layout 2,n margins 0.06,0.99,0.08,0.95 spacing 0.05,0.1
 set logscale x

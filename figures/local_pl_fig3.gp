@@ -2,7 +2,7 @@
 # mu_over = x1^2 + x2^2 and K_over = lambda_max(Hessian), from gd2_toy's 41 x 41 grid.
 size_pdf = '11in,2.9in'
 size_png = '1700,450'
-load 'figures/style.gp'
+load lindyn_style
 # Data (paper/local_pl.md): ell and surface, the two tables of the one gd2_toy run.
 # surface is a regular grid x grid table (counted before any range can filter it)
 stats surface using 'x1' nooutput

@@ -4,7 +4,7 @@
 # plotted); points = its per-point tmlr.agg, read only for points_width_power (the panels).
 size_pdf = '10in,3in'
 size_png = '1500,450'
-load 'figures/style.gp'
+load lindyn_style
 # the distinct values of width_power, in sweep order, and the range of the widths
 P = ''
 hmin = real(word(points_h, 1)); hmax = hmin

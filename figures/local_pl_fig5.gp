@@ -4,7 +4,7 @@
 # growth cap, one per h; ratio = the capped runs' tmlr.agg; nonover = lpl_fig5_nonover's.
 size_pdf = '10in,3in'
 size_png = '1500,450'
-load 'figures/style.gp'
+load lindyn_style
 n = words(capped)
 set multiplot layout 1,n margins 0.06,0.99,0.15,0.9 spacing 0.05
 set xrange [0:49]

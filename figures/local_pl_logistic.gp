@@ -4,7 +4,7 @@
 # ratio = the rho rule's tmlr.agg (alpha1/alpha2 in the titles).
 size_pdf = '10in,3in'
 size_png = '1500,450'
-load 'figures/style.gp'
+load lindyn_style
 n = words(rho)
 set multiplot layout 1,n margins 0.06,0.99,0.15,0.9 spacing 0.05
 set xrange [0:49]

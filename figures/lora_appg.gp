@@ -5,7 +5,7 @@
 # mf_pissa, mf_milora, mf_spectral_bottom, mf_spectral_top).
 size_pdf = '9in,3.2in'
 size_png = '1600,580'
-load 'figures/style.gp'
+load lindyn_style
 steps(t) = t / 1e-4
 set multiplot layout 1,2 margins 0.07,0.98,0.15,0.9 spacing 0.08,0
 set format x '%.0s%c'

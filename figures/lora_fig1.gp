@@ -4,7 +4,7 @@
 # sweep order) and phases (loss.agg of the random init at the phase panel's alpha).
 size_pdf = '10in,3.1in'
 size_png = '1800,560'
-load 'figures/style.gp'
+load lindyn_style
 col(i) = (i == 1 ? c1 : i == 2 ? c2 : c3)
 steps(t) = t / 1e-4
 # '1e-5' -> '10^{-5}' for the titles; other values as written

@@ -8,7 +8,7 @@
 # (early.agg of the 300-step runs).
 size_pdf = '10in,3.3in'
 size_png = '1800,600'
-load 'figures/style.gp'
+load lindyn_style
 
 set multiplot layout 1,3 margins 0.05,0.95,0.15,0.90 spacing 0.07,0
 set logscale x

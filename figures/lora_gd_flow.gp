@@ -4,7 +4,7 @@
 # of each solver at the two alphas (sweep order).
 size_pdf = '5.5in,3.6in'
 size_png = '1000,660'
-load 'figures/style.gp'
+load lindyn_style
 steps(t) = t / 1e-4
 # '1e-5' -> '10^{-5}' for the legend; other values as written
 pow10(a) = (a[1:2] eq '1e' ? '10^{'.a[3:].'}' : a)

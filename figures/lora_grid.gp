@@ -10,7 +10,7 @@
 # eta = 1e-4 (GD steps).
 size_pdf = '10in,8.4in'
 size_png = '1800,1500'
-load 'figures/style.gp'
+load lindyn_style
 col(i) = (i == 1 ? c1 : i == 2 ? c2 : c3)
 steps(t) = t / 1e-4
 # '1e-5' -> '10^{-5}' for the titles; other values as written

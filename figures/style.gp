@@ -1,9 +1,11 @@
-# Shared style for every lindyn figure.  A figure script starts with
-#   load 'figures/style.gp'
+# Shared style for every lindyn figure.  A figure script sets its sizes
+# (size_pdf, size_png) and then
+#   load lindyn_style
 # and is run by make (through a wrapper that fails on missing or empty data) as
 #   gnuplot -e "datadir='data'; outbase='build/figures/NAME'; term='pdf'; \
-#               load 'build/figvars/NAME.gp'" figures/NAME.gp
-# (then again with term='png').  The figvars file, written by `lindyn tangle`,
+#               lindyn_style='figures/style.gp'; load 'build/figvars/NAME.gp'" figures/NAME.gp
+# (then again with term='png'; lindyn_style names this file wherever it is
+# installed).  The figvars file, written by `lindyn tangle`,
 # defines per `data: NAME = EXP[SEL]/TABLE` line of the figure block
 #   NAME = 'file1 file2 ...'       the selected points' files, in sweep order
 #   NAME_KEY = 'v1 v2 ...'         per swept KEY: its value at each file

@@ -15,8 +15,8 @@ fence='```'
 doc() {
 	printf '%s\nname: e\nplugin: fx_declared\nseeds: 2\nset: steps=3\nsweep: rate=0.5,0.25\naggregate: loss\n%s\n\n' \
 		"${fence}lindyn-experiment" "$fence" > paper/p.md
-	printf '%s\nname: f\nscript: figures/f.gp\n%s\n%s\n' "${fence}lindyn-figure" "$1" "$fence" >> paper/p.md
-	printf "load 'figures/style.gp'\nplot for [f in d] f using %s with lines\n" \
+	printf '%s\nname: f\nscript: ../figures/f.gp\n%s\n%s\n' "${fence}lindyn-figure" "$1" "$fence" >> paper/p.md
+	printf "load lindyn_style\nplot for [f in d] f using %s with lines\n" \
 		"${2:-\'step\':\'loss_mean\'}" > figures/f.gp
 }
 # tangle_fails DATA_LINE SCRIPT_LINE MESSAGE
@@ -79,7 +79,7 @@ claim_tangles 'last("e/loss.final", "loss_mean") + last("e[rate=0.5]/loss.agg", 
 doc 'data: d = e/loss.agg
 data: r = e[rate=0.25, seed=1]/loss'
 cat > figures/f.gp <<'GP'
-load 'figures/style.gp'
+load lindyn_style
 plot for [f in d] f using 'step':'loss_mean' with lines, \
      lindyn_pick('d', 'rate=0.25') using 'step':(column('loss_mean') + column('loss_std')), \
      r using 'step':'loss' with points
@@ -103,17 +103,17 @@ grep '^build/figures/f.pdf:' build/runs.mk | grep -q 'data/e/rate-0.25/s1/.done'
 mkdir -p hdr
 printf '# table: loss\nstep\tloss_mean\tloss_std\n0\t1\t0\n1\t0.5\t0\n' > hdr/a.tsv
 cat > figures/g.gp <<'GP'
-load 'figures/style.gp'
+load lindyn_style
 plot for [f in d] f using 'step':'loss_mean' with lines
 GP
 printf "d = 'hdr/a.tsv'\n" > hdr/vars.gp
-gnuplot -e "outbase='hdr/ok'; term='png'; load 'hdr/vars.gp'" figures/g.gp 2> gp.log ||
+gnuplot -e "outbase='hdr/ok'; term='png'; lindyn_style='figures/style.gp'; load 'hdr/vars.gp'" figures/g.gp 2> gp.log ||
 	{ cat gp.log; fail "gnuplot did not read a header-row file by column name"; }
 [ ! -s gp.log ] || { cat gp.log; fail "gnuplot warned on a header-row file"; }
 # lindyn_pick of a selection matching no file names a file that is not there.
 printf "d = 'hdr/a.tsv'\nd_rate = '0.5'\n" > hdr/vars.gp
-printf "load 'figures/style.gp'\nplot lindyn_pick('d', 'rate=9') using 'step':'loss_mean'\n" > figures/g.gp
-gnuplot -e "outbase='hdr/bad'; term='png'; load 'hdr/vars.gp'" figures/g.gp 2> gp.log || :
+printf "load lindyn_style\nplot lindyn_pick('d', 'rate=9') using 'step':'loss_mean'\n" > figures/g.gp
+gnuplot -e "outbase='hdr/bad'; term='png'; lindyn_style='figures/style.gp'; load 'hdr/vars.gp'" figures/g.gp 2> gp.log || :
 grep -q 'Cannot find or open file "d: 0 points match rate=9"' gp.log ||
 	{ cat gp.log; fail "lindyn_pick of no point did not name it"; }
 

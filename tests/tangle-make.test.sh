@@ -13,13 +13,13 @@ stale_fragment() { touch -d '2000-01-02' build/runs.mk; }
 
 printf 'prose only\n' > paper/first.md
 mk build/runs.mk
-grep -q '^DOCS += paper/first.md$' build/runs.mk || fail "first document not tangled"
+grep -q '^LINDYN_TANGLED += paper/first.md$' build/runs.mk || fail "first document not tangled"
 
 # A new document older than the fragment is tangled all the same.
 printf 'more prose\n' > paper/second.md
 touch -d '2000-01-01' paper/second.md
 mk build/runs.mk
-grep -q '^DOCS += paper/second.md$' build/runs.mk || fail "an old new document was not tangled"
+grep -q '^LINDYN_TANGLED += paper/second.md$' build/runs.mk || fail "an old new document was not tangled"
 rm paper/second.md
 mk build/runs.mk
 ! grep -q 'second' build/runs.mk || fail "a removed document stayed in the fragment"
@@ -28,10 +28,10 @@ mk build/runs.mk
 fence='```'
 files_before=$(find . -path ./build -prune -o -print | sort)
 for field in 'name: $(shell touch PWNED)' 'name: f`touch PWNED`' 'name: ../../PWNED' \
-		'script: figures/$(shell touch PWNED).gp' 'data: d = e1[$(shell touch PWNED)]/loss' \
+		'script: ../figures/$(shell touch PWNED).gp' 'data: d = e1[$(shell touch PWNED)]/loss' \
 		'data: d = e1/$(shell touch PWNED)'; do
 	key=${field%%:*}
-	name='name: fig'; script='script: figures/style.gp'; uses='data: d = e1/loss'
+	name='name: fig'; script='script: ../figures/style.gp'; uses='data: d = e1/loss'
 	case $key in
 	name) name=$field ;;
 	script) script=$field ;;
@@ -49,8 +49,9 @@ for field in 'name: $(shell touch PWNED)' 'name: f`touch PWNED`' 'name: ../../PW
 	[ -z "$(find . -name PWNED)" ] || fail "'$field' ran a command"
 	[ ! -e data ] || fail "'$field' ran experiments"
 done
-# File names are data too: make stops before they reach it twice or sh.
-for name in 'figures/$(shell touch PWNED).gp' 'paper/$(touch PWNED).md' 'paper/a`touch PWNED`.md'; do
+# Document names are data too: make stops before they reach it twice or sh
+# (a script reaches make only as tangle writes it, in plain characters).
+for name in 'paper/$(touch PWNED).md' 'paper/a`touch PWNED`.md'; do
 	printf 'x\n' > "$name"
 	if mk figures > make.log 2>&1; then
 		fail "make figures accepted a file named '$name'"

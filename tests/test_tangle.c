@@ -32,7 +32,15 @@ static int setup(void **state)
 	snprintf(figs, sizeof figs, "%s/figures", dir);
 	snprintf(figvars, sizeof figvars, "%s/figvars", dir);
 	snprintf(lindyn, sizeof lindyn, "%s", tu_path("lindyn"));
-	tu_write(script, "load 'figures/style.gp'\n");
+	tu_write(script, "load lindyn_style\n");
+	/* Scripts are named relative to the document: the fixture script
+	 * beside the documents. */
+	char target[PATH_MAX], link[PATH_MAX + 16], sub[PATH_MAX + 8];
+	assert_non_null(realpath("tests/fixtures/figure.gp", target));
+	snprintf(link, sizeof link, "%s/figure.gp", dir);
+	assert_int_equal(symlink(target, link), 0);
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	assert_int_equal(mkdir(sub, 0777), 0);
 	setenv("LINDYN_PLUGIN_PATH", tu_path("fixtures/good.so"), 1);
 	return 0;
 }
@@ -145,7 +153,7 @@ static const char *good_doc =
 	"\n"
 	FENCE "lindyn-figure\n"
 	"name: decay_fig\n"
-	"script: tests/fixtures/figure.gp\n"
+	"script: figure.gp\n"
 	"data: d = decay/loss.agg\n"
 	"data: g = grid[steps=1, rate=0.10]/loss\n"
 	"caption: losses # with a hash in prose\n"
@@ -225,7 +233,7 @@ static void test_fragment_targets(void **state)
 	const char *so = tu_path("fixtures/good.so");
 	for (int steps = 2; steps <= 4; steps += 2)
 		for (long k = 0; k < 2; k++) {
-			snprintf(want, sizeof want, "EXP_decay += %s/decay/steps-%d/s%ld/.done\n", data,
+			snprintf(want, sizeof want, "LINDYN_EXP_decay += %s/decay/steps-%d/s%ld/.done\n", data,
 			         steps, k);
 			assert_contains(mkf, want);
 			snprintf(want, sizeof want, "%s/decay/steps-%d/s%ld/.done: %s/decay.blk %s\n", data,
@@ -261,14 +269,14 @@ static void test_fragment_targets(void **state)
 	assert_contains(mkf, want);
 	/* The figure, in PDF and PNG, after the runs and aggregates it reads, its
 	 * data file and the files its script loads. */
-	snprintf(want, sizeof want, "%s/decay_fig.pdf: tests/fixtures/figure.gp figures/style.gp "
+	snprintf(want, sizeof want, "%s/decay_fig.pdf: %s/figure.gp figures/style.gp "
 	         "%s/decay_fig.gp %s/decay/steps-2/loss.agg.tsv %s/decay/steps-4/loss.agg.tsv "
 	         "%s/grid/steps-1_rate-0.1_noise-0.2/s0/.done tests/fixtures/figure_part.gp\n", figs,
-	         figvars, data, data, data);
+	         dir, figvars, data, data, data);
 	assert_contains(mkf, want);
 	snprintf(want, sizeof want, "gnuplot -e \"datadir='%s'; outbase='%s/decay_fig'; term='png'; "
-	         "load '%s/decay_fig.gp'\" tests/fixtures/figure.gp 2>&1 >/dev/null", data, figs,
-	         figvars);
+	         "lindyn_style='figures/style.gp'; load '%s/decay_fig.gp'\" %s/figure.gp 2>&1 >/dev/null",
+	         data, figs, figvars, dir);
 	assert_contains(mkf, want);
 	assert_contains(mkf, "-e 'Cannot find or open file' -e 'Skipping data file with no valid "
 	                     "points' -e 'No data in plot'");
@@ -280,7 +288,10 @@ static void test_fragment_targets(void **state)
 	         "g_steps = '1'\ng_rate = '0.1'\ng_noise = '0.2'\n", data, data, data);
 	assert_contains(vars, want);
 	free(vars);
-	assert_contains(mkf, "figures-first: $(FIGURES_first)");
+	assert_contains(mkf, "LINDYN_ALL_FIGURES += $(LINDYN_FIGURES_first)");
+	/* The fragment is stale when the script, or a file it loads, changes. */
+	snprintf(want, sizeof want, "\n%s: %s/figure.gp tests/fixtures/figure_part.gp\n", mk, dir);
+	assert_contains(mkf, want);
 	free(mkf);
 
 	/* The block's stamp holds its text. */
@@ -360,7 +371,7 @@ static void test_make_reruns_only_edited_block(void **state)
 	(void)state;
 	char wrapper[PATH_MAX], cmd[3 * PATH_MAX], text[4096];
 	snprintf(wrapper, sizeof wrapper, "%s/Makefile", dir);
-	snprintf(text, sizeof text, "include %s\nruns: $(ALL_RUNS)\n", mk);
+	snprintf(text, sizeof text, "include %s\nruns: $(LINDYN_ALL_RUNS)\n", mk);
 	tu_write(wrapper, text);
 	snprintf(text, sizeof text, "%s", good_doc);
 	tu_write(doc1, text);
@@ -492,20 +503,20 @@ static void test_missing_keys_and_script(void **state)
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
 	             FENCE "lindyn-figure\nname: f\nscript: figures/no_such_script.gp\ndata: d = e1/loss\n"
 	             FENCE "\n",
-	             8, "figure script figures/no_such_script.gp: No such file or directory");
+	             8, "/figures/no_such_script.gp: No such file or directory");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
-	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\ndata: d = e2/loss\n"
+	             FENCE "lindyn-figure\nname: f\nscript: fig.gp\ndata: d = e2/loss\n"
 	             FENCE "\n", 9, "figure 'f': data d: 'e2/loss': 'e2' is not an experiment of "
 	             "this document (e1)");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
-	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\nuses: e1\n"
+	             FENCE "lindyn-figure\nname: f\nscript: fig.gp\nuses: e1\n"
 	             FENCE "\n", 9, "'uses:' is replaced by one line per table read, 'data: NAME = "
 	             "EXP[key=value, ...]/TABLE'");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
-	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\ndata: d = e1/loss\n"
+	             FENCE "lindyn-figure\nname: f\nscript: fig.gp\ndata: d = e1/loss\n"
 	             "data: d = e1/loss\n" FENCE "\n", 10, "figure 'f': data name 'd' is used twice");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n\n"
-	             FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\ndata: e1/loss\n"
+	             FENCE "lindyn-figure\nname: f\nscript: fig.gp\ndata: e1/loss\n"
 	             FENCE "\n", 9, "figure 'f': expected 'data: NAME = EXP[key=value, ...]/TABLE'");
 	tangle_fails(FENCE "lindyn-figure\nname: f\ndata: d = e1/loss\n" FENCE "\n", 1,
 	             "block lacks required key 'script'");
@@ -563,8 +574,8 @@ static void test_names_are_identifiers(void **state)
 	const char *bad[] = { "$(shell touch PWNED)", "a`touch PWNED`b", "../../escape", "f#x",
 	                      "f:x", "f\"x", "f x", "F1", longname };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		figure_fails(bad[i], "figures/style.gp", "e1", 7, "figure name '");
-		figure_fails(bad[i], "figures/style.gp", "e1", 7,
+		figure_fails(bad[i], "fig.gp", "e1", 7, "figure name '");
+		figure_fails(bad[i], "fig.gp", "e1", 7,
 		             "' must match [a-z][a-z0-9_]* (at most 63 characters)");
 		char text[1024];
 		snprintf(text, sizeof text, FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n"
@@ -581,7 +592,7 @@ static void test_names_are_identifiers(void **state)
 	             4, "'$(x)' is not a parameter name");
 	tangle_fails(FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\nsweep: a$b=1,2\n" FENCE "\n",
 	             4, "sweep key 'a$b' is not a parameter name");
-	figure_fails("f", "figures/style.gp", "e1[$(shell touch PWNED)]", 9,
+	figure_fails("f", "fig.gp", "e1[$(shell touch PWNED)]", 9,
 	             "the selection item '$(shell touch PWNED)' is not key=value");
 	assert_false(tu_exists("PWNED"));
 	/* data/quick and data/reference belong to the pipeline */
@@ -591,16 +602,19 @@ static void test_names_are_identifiers(void **state)
 	             "experiment name 'reference' is reserved");
 }
 
-/* script: names a regular file inside the source tree, in plain characters. */
+/* script: is relative to the document, names a regular file below the
+ * working directory or the document's directory, in plain characters. */
 static void test_script_is_a_tree_file(void **state)
 {
 	(void)state;
-	figure_fails("f", script, "e1", 8, "must be a relative path inside the source tree");
+	const char *outside = "must be a relative path from the document's directory";
+	figure_fails("f", script, "e1", 8, outside);
 	figure_fails("f", "/etc/hostname", "e1", 8, "figure script '/etc/hostname' must be a relative");
-	figure_fails("f", "../lindyn/figures/style.gp", "e1", 8, "without '..'");
-	figure_fails("f", "figures/../figures/style.gp", "e1", 8, "without '..'");
-	figure_fails("f", "figures/$(shell touch PWNED).gp", "e1", 8, "of [A-Za-z0-9_./-]");
-	figure_fails("f", "figures", "e1", 8, "figure script figures: not a regular file (a directory)");
+	figure_fails("f", "../lindyn/figures/style.gp", "e1", 8, outside);
+	figure_fails("f", "sub/../../x/fig.gp", "e1", 8, outside);
+	figure_fails("f", "sub/../missing.gp", "e1", 8, "missing.gp");
+	figure_fails("f", "figures/$(shell touch PWNED).gp", "e1", 8, "out of [A-Za-z0-9_./-]");
+	figure_fails("f", "sub", "e1", 8, "/sub: not a regular file (a directory)");
 	assert_false(tu_exists("PWNED"));
 }
 
@@ -609,7 +623,7 @@ static void test_duplicate_figure_name(void **state)
 {
 	(void)state;
 	const char *exp = FENCE "lindyn-experiment\nname: e1\nplugin: fx_good\n" FENCE "\n";
-	const char *fig = FENCE "lindyn-figure\nname: f\nscript: figures/style.gp\ndata: d = e1/loss\n"
+	const char *fig = FENCE "lindyn-figure\nname: f\nscript: fig.gp\ndata: d = e1/loss\n"
 	                  FENCE "\n";
 	char text[1024], want[2 * PATH_MAX + 128];
 	snprintf(text, sizeof text, "%s%s%s", exp, fig, fig);
@@ -836,7 +850,7 @@ static int make_goal(const char *goal, char **log)
 {
 	char wrapper[PATH_MAX], cmd[3 * PATH_MAX], text[PATH_MAX + 64], logpath[PATH_MAX];
 	snprintf(wrapper, sizeof wrapper, "%s/Makefile", dir);
-	snprintf(text, sizeof text, "include %s\nruns: $(ALL_RUNS)\n", mk);
+	snprintf(text, sizeof text, "include %s\nruns: $(LINDYN_ALL_RUNS)\n", mk);
 	tu_write(wrapper, text);
 	snprintf(logpath, sizeof logpath, "%s/make.log", dir);
 	unsetenv("MAKEFLAGS");

@@ -1,10 +1,12 @@
 /* doc.c -- find and parse the lindyn blocks of a Markdown document. */
 #include "doc.h"
+#include <limits.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../host/regular_file.h"
 
@@ -243,4 +245,64 @@ const block_field *block_require(const doc *d, const block *b, const char *key, 
 	if (!f || !*f->value)
 		snprintf(err, errlen, "%s:%d: block lacks required key '%s'", d->path, b->line, key);
 	return f && *f->value ? f : NULL;
+}
+
+/* Lexically normalises path into out ("." and "x/.." removed, a leading
+ * '/' kept); -1 when a ".." climbs above the start or out is too small. */
+static int normalise_path(char *path, char *out, size_t len)
+{
+	size_t n = 0; /* out[0..n) is the normalised path so far */
+	int absolute = path[0] == '/';
+	if (absolute)
+		out[n++] = '/';
+	for (char *save = NULL, *c = strtok_r(path, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			if (n <= (size_t)absolute)
+				return -1;
+			char *up = memrchr(out, '/', n);
+			n = up ? (size_t)(up - out) : 0;
+			n += absolute && !n;
+			continue;
+		}
+		size_t clen = strlen(c), sep = n > (size_t)absolute;
+		if (n + sep + clen + 1 > len)
+			return -1;
+		if (sep)
+			out[n++] = '/';
+		memcpy(out + n, c, clen);
+		n += clen;
+	}
+	out[n] = 0;
+	return n > (size_t)absolute ? 0 : -1;
+}
+
+/* 1 when path lies strictly below directory dir. */
+static int below(const char *path, const char *dir, size_t dirlen)
+{
+	return dirlen && !strncmp(path, dir, dirlen) && path[dirlen] == '/';
+}
+
+int doc_resolve_path(const doc *d, const char *value, char *out, size_t len)
+{
+	const char *slash = strrchr(d->path, '/');
+	int dirlen = slash ? (int)(slash - d->path) : 0;
+	char joined[PATH_MAX], docdir[PATH_MAX], cwd[PATH_MAX];
+	if (!*value || *value == '/' ||
+	    snprintf(joined, sizeof joined, "%.*s%s%s", dirlen, d->path, dirlen ? "/" : "",
+	             value) >= (int)sizeof joined ||
+	    normalise_path(joined, out, len))
+		return -1;
+	if (out[0] != '/')
+		return 0; /* relative, and no ".." left: below the working directory */
+	snprintf(docdir, sizeof docdir, "%.*s", dirlen, d->path);
+	size_t clen = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+	if (below(out, cwd, clen)) {
+		memmove(out, out + clen + 1, strlen(out + clen + 1) + 1);
+		return 0;
+	}
+	char norm[PATH_MAX];
+	return dirlen && !normalise_path(docdir, norm, sizeof norm) &&
+	       below(out, norm, strlen(norm)) ? 0 : -1;
 }

@@ -43,4 +43,12 @@ const block_field *block_field_get(const block *b, const char *key);
 const block_field *block_require(const doc *d, const block *b, const char *key, char *err,
                                  size_t errlen);
 
+/* A path written in document d, relative to the document's directory,
+ * lexically normalised ("." and "x/.." removed) into out, relative to the
+ * working directory when it lies below it ("paper/x.md" and
+ * "../figures/a.gp" give "figures/a.gp"), else absolute.  -1 when value is
+ * empty or absolute, or the path lies neither below the working directory
+ * nor below the document's directory, or does not fit. */
+int doc_resolve_path(const doc *d, const char *value, char *out, size_t len);
+
 #endif

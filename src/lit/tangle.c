@@ -1,8 +1,10 @@
 /* tangle.c -- `lindyn tangle`: turns the experiment and figure blocks of
- * paper/ documents into a make fragment with one target per run, per aggregate and
- * per figure.  Every run depends on a per-experiment stamp file holding the
- * block's text, rewritten only when the block changed, so editing one block
- * re-runs only that block's runs.  Plugins and parameters are validated
+ * documents into a make fragment with one target per run, per aggregate and
+ * per figure, for src/dist/lindyn.mk (every name it defines starts with
+ * LINDYN_).  Every run depends on a per-experiment stamp file holding the
+ * block's fields at that scale, rewritten only when they changed, so editing
+ * one block re-runs only that block's runs (and a `quick:` line only the
+ * quick ones).  Plugins and parameters are validated
  * here, so a bad block fails before anything runs, naming document and line.
  * A document is data: every name in the fragment follows NAME_RULE, every
  * path holds only PATH_CHARS, and every value from a document is quoted in
@@ -36,7 +38,7 @@
 
 typedef struct {
 	int quick;
-	const char *data, *figures, *blocks, *figvars, *lindyn, *out;
+	const char *data, *figures, *blocks, *figvars, *lindyn, *style, *out;
 } tangle_opts;
 
 static int mkdirs(const char *dir)
@@ -185,8 +187,8 @@ static void emit_aggregate(FILE *mk, const tangle_opts *o, const experiment *e, 
 {
 	char point[EXPERIMENT_POINT_MAX];
 	size_t npoints = experiment_npoints(e), nkv = experiment_nkeys(e);
-	fprintf(mk, "EXP_%s += %s/%s/%s.final.tsv\n", e->name, o->data, e->name, t);
-	fprintf(mk, "%s/%s/%s.final.tsv: $(filter %%.done,$(EXP_%s))\n", o->data, e->name, t,
+	fprintf(mk, "LINDYN_EXP_%s += %s/%s/%s.final.tsv\n", e->name, o->data, e->name, t);
+	fprintf(mk, "%s/%s/%s.final.tsv: $(filter %%.done,$(LINDYN_EXP_%s))\n", o->data, e->name, t,
 	        e->name);
 	fprintf(mk, "\t@echo '  AGG   $@'; %s aggregate --final -o $@", o->lindyn);
 	for (size_t p = 0; p < npoints; p++) {
@@ -203,7 +205,7 @@ static void emit_aggregate(FILE *mk, const tangle_opts *o, const experiment *e, 
 	fprintf(mk, "\n");
 	for (size_t p = 0; p < npoints; p++) {
 		experiment_point(e, p, point, NULL, NULL);
-		fprintf(mk, "EXP_%s += %s/%s/%s/%s.agg.tsv\n%s/%s/%s/%s.agg.tsv:", e->name, o->data,
+		fprintf(mk, "LINDYN_EXP_%s += %s/%s/%s/%s.agg.tsv\n%s/%s/%s/%s.agg.tsv:", e->name, o->data,
 		        e->name, point, t, o->data, e->name, point, t);
 		for (long k = 0; k < e->seeds; k++)
 			fprintf(mk, " %s/%s/%s/s%ld/.done", o->data, e->name, point, k);
@@ -215,6 +217,24 @@ static void emit_aggregate(FILE *mk, const tangle_opts *o, const experiment *e, 
 }
 
 /* Emits the runs and aggregates of one experiment. */
+/* The stamp of an experiment: its block's fields that apply at this scale
+ * (at paper scale, not the quick: and quick-sweep: lines). */
+static int write_stamp(const char *path, const block *b, int quick)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return -1;
+	fprintf(f, "quick=%d\n", quick);
+	for (size_t i = 0; i < b->nfields; i++)
+		if (quick || (strcmp(b->fields[i].key, "quick") && strcmp(b->fields[i].key, "quick-sweep")))
+			fprintf(f, "%s: %s\n", b->fields[i].key, b->fields[i].value);
+	int rc = fclose(f) ? -1 : write_if_changed(path, text);
+	free(text);
+	return rc;
+}
+
 static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
                            const registry_entry *plugin, char *err, size_t errlen)
 {
@@ -226,14 +246,10 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 		return -1;
 	}
 	snprintf(stamp, sizeof stamp, "%s/%s.blk", o->blocks, e->name);
-	char *text = NULL;
-	if (asprintf(&text, "quick=%d\n%s", o->quick, e->block->body) < 0 ||
-	    write_if_changed(stamp, text)) {
-		free(text);
+	if (write_stamp(stamp, e->block, o->quick)) {
 		snprintf(err, errlen, "%s: cannot write", stamp);
 		return -1;
 	}
-	free(text);
 	size_t npoints = experiment_npoints(e), nkv = experiment_nkeys(e);
 	const char **keys = calloc(nkv + 1, sizeof *keys), **values = calloc(nkv + 1, sizeof *values);
 	int rc = keys && values ? 0 : -1;
@@ -248,7 +264,7 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 		for (long k = 0; k < e->seeds && !rc; k++) {
 			char dir[PATH_MAX];
 			snprintf(dir, sizeof dir, "%s/%s/%s/s%ld", o->data, e->name, point, k);
-			fprintf(mk, "EXP_%s += %s/.done\n", e->name, dir);
+			fprintf(mk, "LINDYN_EXP_%s += %s/.done\n", e->name, dir);
 			fprintf(mk, "%s/.done: %s %s\n", dir, stamp, so);
 			emit_run_recipe(mk, o, e, keys, values, nkv, k, dir);
 		}
@@ -256,8 +272,8 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 	for (size_t a = 0; a < e->naggregate && !rc; a++)
 		emit_aggregate(mk, o, e, e->aggregate[a], keys, values);
 	if (!rc)
-		fprintf(mk, "RUNS_%s += $(EXP_%s)\nALL_RUNS += $(EXP_%s)\n", e->doc->name, e->name,
-		        e->name);
+		fprintf(mk, "LINDYN_RUNS_%s += $(LINDYN_EXP_%s)\nLINDYN_ALL_RUNS += $(LINDYN_EXP_%s)\n",
+		        e->doc->name, e->name, e->name);
 	free(keys);
 	free(values);
 	return rc;
@@ -287,7 +303,7 @@ static int tree_file(const char *path, char *why, size_t whylen)
 /* Appends to deps the files a gnuplot script loads (`load 'x.gp'` lines)
  * that lie in the source tree, so editing a shared piece re-renders its
  * figures; a load from elsewhere is the script's business and not tracked. */
-static void script_loads(const char *script, FILE *deps)
+static void script_loads(const char *script, const char *style, FILE *deps)
 {
 	char line[1024], why[PATH_MAX + 128];
 	FILE *f = regular_file_open(script, why, sizeof why);
@@ -300,7 +316,7 @@ static void script_loads(const char *script, FILE *deps)
 		if (!end)
 			continue;
 		*end = 0;
-		if (strcmp(p + 1, "figures/style.gp") && tree_file(p + 1, why, sizeof why))
+		if (strcmp(p + 1, style) && tree_file(p + 1, why, sizeof why))
 			fprintf(deps, " %s", p + 1);
 	}
 	if (f)
@@ -559,21 +575,23 @@ static int script_ok(const figure_data *fd, const char *script, char *err, size_
 
 /* The figure rule of one format: prerequisites and the strict gnuplot
  * wrapper, which fails on gnuplot's exit status and on its warnings about
- * missing or empty data, also those of `stats` (gnuplot itself only warns). */
+ * missing or empty data, also those of `stats` (gnuplot itself only warns).
+ * gnuplot loads the figvars, then the script, which loads the style file
+ * (--style) by the name lindyn_style once it has set its sizes. */
 static void emit_figure_rule(FILE *mk, const tangle_opts *o, const doc *d, const char *name,
                              const char *script, const char *vars, const char *deps,
-                             const char *ext)
+                             const char *loads, const char *ext)
 {
-	fprintf(mk, "FIGURES_%s += %s/%s.%s\n%s/%s.%s: %s figures/style.gp %s%s\n", d->name,
-	        o->figures, name, ext, o->figures, name, ext, script, vars, deps);
+	fprintf(mk, "LINDYN_FIGURES_%s += %s/%s.%s\n%s/%s.%s: %s %s %s%s%s\n", d->name,
+	        o->figures, name, ext, o->figures, name, ext, script, o->style, vars, deps, loads);
 	fprintf(mk, "\t@mkdir -p %s; echo '  FIG   $@'\n", o->figures);
-	fprintf(mk, "\t@err=$$(gnuplot -e \"datadir='%s'; outbase='%s/%s'; term='%s'; load '%s'\" "
+	fprintf(mk, "\t@err=$$(gnuplot -e \"datadir='%s'; outbase='%s/%s'; term='%s'; lindyn_style='%s'; load '%s'\" "
 	            "%s 2>&1 >/dev/null); rc=$$?; [ -z \"$$err\" ] || printf '%%s\\n' \"$$err\" >&2; "
 	            "if [ $$rc -ne 0 ] || printf '%%s\\n' \"$$err\" | grep -q -e 'Cannot find or open "
 	            "file' -e 'Skipping data file with no valid points' -e 'No data in plot' "
 	            "-e 'No valid data points found' -e 'no column with header'; then "
 	            "rm -f $@; echo 'lindyn: figure $@ failed: %s (data: %s)' >&2; exit 1; fi\n",
-	        o->data, o->figures, name, ext, vars, script, script, vars);
+	        o->data, o->figures, name, ext, o->style, vars, script, script, vars);
 }
 
 static int emit_figure(FILE *mk, const tangle_opts *o, const doc *d, const block *b,
@@ -585,15 +603,25 @@ static int emit_figure(FILE *mk, const tangle_opts *o, const doc *d, const block
 	const block_field *data = script ? block_require(d, b, "data", err, errlen) : NULL;
 	if (!data || figure_name_unique(d, name, seen, nseen, err, errlen))
 		return -1;
-	char why[PATH_MAX + 128], vars[PATH_MAX];
-	if (!tree_file(script->value, why, sizeof why)) {
+	char why[PATH_MAX + 128], vars[PATH_MAX], path[PATH_MAX];
+	if (doc_resolve_path(d, script->value, path, sizeof path)) {
+		snprintf(err, errlen, "%s:%d: figure script '%s' must be a relative path from the "
+		         "document's directory to a file below the working directory or the "
+		         "document's directory", d->path, script->line, script->value);
+		return -1;
+	}
+	FILE *sf = path_is_plain(path) ? regular_file_open(path, why, sizeof why) : NULL;
+	if (!sf) {
+		if (!path_is_plain(path))
+			snprintf(why, sizeof why, "'%s' holds a character out of %s", path, PATH_CHARS);
 		snprintf(err, errlen, "%s:%d: figure script %s", d->path, script->line, why);
 		return -1;
 	}
+	fclose(sf);
 	snprintf(vars, sizeof vars, "%s/%s.gp", o->figvars, name->value);
 	figure_data fd = { 0 };
-	char *vtext = NULL, *deps = NULL;
-	size_t vlen = 0, dlen = 0;
+	char *vtext = NULL, *deps = NULL, *loads = NULL;
+	size_t vlen = 0, dlen = 0, llen = 0;
 	doc_experiments x = { 0 };
 	fd.vars = open_memstream(&vtext, &vlen);
 	fd.deps = open_memstream(&deps, &dlen);
@@ -605,21 +633,30 @@ static int emit_figure(FILE *mk, const tangle_opts *o, const doc *d, const block
 	for (size_t i = 0; i < b->nfields && !rc; i++)
 		if (!strcmp(b->fields[i].key, "data"))
 			rc = figure_data_line(&fd, o, d, name, &b->fields[i], &x, reg, err, errlen);
-	if (!rc)
-		script_loads(script->value, fd.deps);
+	FILE *lf = rc ? NULL : open_memstream(&loads, &llen);
+	if (lf) {
+		script_loads(path, o->style, lf);
+		rc = fclose(lf) ? -1 : 0;
+	} else if (!rc) {
+		rc = (snprintf(err, errlen, "out of memory"), -1);
+	}
 	if (fd.vars && fclose(fd.vars))
 		rc = -1;
 	if (fd.deps && fclose(fd.deps))
 		rc = -1;
-	rc = rc ? rc : script_ok(&fd, script->value, err, errlen);
+	rc = rc ? rc : script_ok(&fd, path, err, errlen);
 	if (!rc && write_if_changed(vars, vtext))
 		rc = (snprintf(err, errlen, "%s: cannot write", vars), -1);
 	for (int png = 0; png < 2 && !rc; png++)
-		emit_figure_rule(mk, o, d, name->value, script->value, vars, deps, png ? "png" : "pdf");
+		emit_figure_rule(mk, o, d, name->value, path, vars, deps, loads, png ? "png" : "pdf");
+	/* The fragment itself is stale when a script it checked changes. */
+	if (!rc && path_is_plain(o->out))
+		fprintf(mk, "%s: %s%s\n", o->out, path, loads);
 	doc_experiments_free(&x);
 	schema_free(&fd.columns);
 	free(vtext);
 	free(deps);
+	free(loads);
 	return rc;
 }
 
@@ -699,7 +736,8 @@ static int check_claims(const doc *d, const registry *reg, char *err, size_t err
 static int usage(void)
 {
 	fprintf(stderr, "usage: lindyn tangle [--quick] --data DIR --figures DIR --blocks DIR "
-	                "[--figvars DIR] --lindyn PATH -o FILE DOC.md...\n");
+	                "[--figvars DIR] [--style FILE] --lindyn PATH -o FILE DOC.md... "
+	                "(lindyn tangle --help)\n");
 	return 1;
 }
 
@@ -713,6 +751,7 @@ static int parse_options(tangle_opts *o, int argc, char **argv)
 		                    : !strcmp(argv[i], "--blocks")  ? &o->blocks
 		                    : !strcmp(argv[i], "--figvars") ? &o->figvars
 		                    : !strcmp(argv[i], "--lindyn")  ? &o->lindyn
+		                    : !strcmp(argv[i], "--style")   ? &o->style
 		                    : !strcmp(argv[i], "-o")        ? &o->out
 		                                                    : NULL;
 		if (slot) {
@@ -781,9 +820,17 @@ static int tangle_experiment(FILE *mk, const tangle_opts *o, const doc *d, const
 	return rc;
 }
 
-/* A document's name and path are written into the fragment. */
-static int check_document_name(const doc *d, char *err, size_t errlen)
+/* A document's name and path are written into the fragment; its name is
+ * unique among the documents before it (earlier[0..n)). */
+static int check_document_name(const doc *d, const doc *earlier, int n, char *err, size_t errlen)
 {
+	for (int i = 0; i < n; i++)
+		if (!strcmp(earlier[i].name, d->name)) {
+			snprintf(err, errlen, "%s: %s already names document '%s'%s", d->path,
+			         earlier[i].path, d->name,
+			         strcmp(earlier[i].path, d->path) ? "" : " (a document given twice)");
+			return -1;
+		}
 	if (!path_is_plain(d->path))
 		snprintf(err, errlen, "%s: a document path must hold only %s", d->path, PATH_CHARS);
 	else if (!name_is_identifier(d->name))
@@ -802,7 +849,7 @@ static int load_documents(const tangle_opts *o, doc *docs, int ndocs, char **pat
 	size_t runs = 0;
 	for (int i = 0; i < ndocs; i++) {
 		if (doc_load(&docs[i], paths[i], err, errlen) ||
-		    check_document_name(&docs[i], err, errlen))
+		    check_document_name(&docs[i], docs, i, err, errlen))
 			return -1;
 		for (size_t b = 0; b < docs[i].nblocks; b++) {
 			experiment e;
@@ -833,7 +880,7 @@ static int tangle_documents(FILE *mk, const tangle_opts *o, doc *docs, int ndocs
 	size_t nseen = 0;
 	int rc = 0;
 	for (int i = 0; i < ndocs && !rc; i++) {
-		fprintf(mk, "DOCS += %s\n", docs[i].path);
+		fprintf(mk, "LINDYN_TANGLED += %s\n", docs[i].path);
 		for (size_t b = 0; b < docs[i].nblocks && !rc; b++)
 			if (docs[i].blocks[b].kind == BLOCK_EXPERIMENT)
 				rc = tangle_experiment(mk, o, &docs[i], &docs[i].blocks[b], reg, &done, err,
@@ -845,10 +892,7 @@ static int tangle_documents(FILE *mk, const tangle_opts *o, doc *docs, int ndocs
 				rc = emit_figure(mk, o, &docs[i], &docs[i].blocks[b], reg, &seen, &nseen, err,
 				                 errlen);
 		rc = rc ? rc : check_claims(&docs[i], reg, err, errlen);
-		fprintf(mk, "ALL_FIGURES += $(FIGURES_%s)\n.PHONY: figures-%s runs-%s\n"
-		            "figures-%s: $(FIGURES_%s)\nruns-%s: $(RUNS_%s)\n",
-		        docs[i].name, docs[i].name, docs[i].name, docs[i].name, docs[i].name,
-		        docs[i].name, docs[i].name);
+		fprintf(mk, "LINDYN_ALL_FIGURES += $(LINDYN_FIGURES_%s)\n", docs[i].name);
 	}
 	for (size_t i = 0; i < done.n; i++)
 		free(done.names[i]);
@@ -860,7 +904,7 @@ static int tangle_documents(FILE *mk, const tangle_opts *o, doc *docs, int ndocs
 int cmd_tangle(int argc, char **argv)
 {
 	tangle_opts o = { 0, "data", "build/figures", "build/blocks", "build/figvars", "build/lindyn",
-		              NULL };
+		              "figures/style.gp", NULL };
 	int first = parse_options(&o, argc, argv);
 	if (first < 0)
 		return 1;

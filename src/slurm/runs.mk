@@ -8,8 +8,8 @@
 .DELETE_ON_ERROR:
 include $(RUNS_MK)
 
-SLURM_RUNS    := $(if $(PAPER),$(RUNS_$(PAPER)),$(ALL_RUNS))
-SLURM_FIGURES := $(if $(PAPER),$(FIGURES_$(PAPER)),$(ALL_FIGURES))
+SLURM_RUNS    := $(if $(PAPER),$(LINDYN_RUNS_$(PAPER)),$(LINDYN_ALL_RUNS))
+SLURM_FIGURES := $(if $(PAPER),$(LINDYN_FIGURES_$(PAPER)),$(LINDYN_ALL_FIGURES))
 
 .PHONY: slurm-stale slurm-shard slurm-gather
 slurm-stale: $(filter %/.done,$(SLURM_RUNS))
