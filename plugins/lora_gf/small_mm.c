@@ -88,8 +88,8 @@ small_mm_avx2(int trans_a, double alpha, const gsl_matrix *A, const gsl_matrix *
 void small_mm(int trans_a, double alpha, const gsl_matrix *A, const gsl_matrix *B, double beta,
               gsl_matrix *C)
 {
-	static int avx2 = -1;
-	if (avx2 < 0)
-		avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-	(avx2 ? small_mm_avx2 : small_mm_portable)(trans_a, alpha, A, B, beta, C);
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+		small_mm_avx2(trans_a, alpha, A, B, beta, C);
+	else
+		small_mm_portable(trans_a, alpha, A, B, beta, C);
 }

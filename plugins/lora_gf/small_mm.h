@@ -5,9 +5,10 @@
  *
  * Every element is one fused multiply-add chain over k in increasing order,
  * started from 0, then C = beta C + alpha acc with alpha = +-1 and beta in
- * {0, 1} -- the arithmetic of OpenBLAS's Haswell kernel -- so the result is
- * the same to the bit on every machine: AVX2+FMA where the CPU has it,
- * the C library's correctly rounded fma() elsewhere. */
+ * {0, 1}.  The result is the same to the bit on every machine (AVX2+FMA
+ * where the CPU has them, the C library's correctly rounded fma()
+ * elsewhere), and it is what OpenBLAS's Haswell dgemm kernel computes, so
+ * the switch from dgemm left every lora_gf table bit-identical there. */
 #ifndef LORA_GF_SMALL_MM_H
 #define LORA_GF_SMALL_MM_H
 
