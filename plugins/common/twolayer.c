@@ -9,11 +9,15 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 
+/* Row by row, in the order of the draws; through the data pointer, not
+ * gsl_matrix_set's checked call per entry (W1 has d h of them). */
 static void fill_gauss(gsl_rng *rng, double std, gsl_matrix *A)
 {
-	for (size_t i = 0; i < A->size1; i++)
+	for (size_t i = 0; i < A->size1; i++) {
+		double *row = A->data + i * A->tda;
 		for (size_t j = 0; j < A->size2; j++)
-			gsl_matrix_set(A, i, j, std * gsl_ran_gaussian_ziggurat(rng, 1.0));
+			row[j] = std * gsl_ran_gaussian_ziggurat(rng, 1.0);
+	}
 }
 
 /* X = W Phi1^T for the SVD X0 = W S Phi1^T, computed as the polar factor

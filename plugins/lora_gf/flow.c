@@ -8,6 +8,8 @@
 
 #include <gsl/gsl_blas.h>
 
+#include "small_mm.h"
+
 lora_views lora_views_of(const lora_problem *p, const double *y)
 {
 	size_t m = p->m, n = p->n, h = p->h, r = p->r;
@@ -59,21 +61,6 @@ void lora_flow_free(lora_flow *f)
 	free(f);
 }
 
-/* C = alpha op(A) op(B) + beta C straight through CBLAS: these matrices are
- * tiny (h is k + r after the reduction), so GSL's checks cost as much as the
- * product; the shapes are fixed by lora_flow_new.  Every product below is
- * A B or A^T B: OpenBLAS (0.3.21, SkylakeX) runs those on its small-matrix
- * kernels, while A B^T goes through its packing path, several times slower
- * at these sizes (perf: 30% of a Figure 1 run), so
- * the right factors are transposed first (A1t, B1t, Qt, and W1t once). */
-static inline void MM(CBLAS_TRANSPOSE_t ta, CBLAS_TRANSPOSE_t tb, double alpha,
-                      const gsl_matrix *A, const gsl_matrix *B, double beta, gsl_matrix *C)
-{
-	int k = (int)(ta == CblasNoTrans ? A->size2 : A->size1);
-	cblas_dgemm(CblasRowMajor, ta, tb, (int)C->size1, (int)C->size2, k, alpha, A->data,
-	            (int)A->tda, B->data, (int)B->tda, beta, C->data, (int)C->tda);
-}
-
 /* dst = src^T by a plain loop: GSL's transpose_memcpy copies row by row
  * through BLAS, which costs more than the copy at these sizes. */
 static void transpose(const gsl_matrix *src, gsl_matrix *dst)
@@ -83,8 +70,11 @@ static void transpose(const gsl_matrix *src, gsl_matrix *dst)
 			dst->data[j * dst->tda + i] = src->data[i * src->tda + j];
 }
 
-#define N_ CblasNoTrans
-#define T_ CblasTrans
+/* Every product below is A B or A^T B on matrices of a few dozen entries,
+ * done by small_mm (no BLAS call: see small_mm.h); the right factors of
+ * A B^T are transposed first (A1t, B1t, Qt, and W1t once). */
+#define N_ 0
+#define T_ 1
 
 /* E = dY - F with
  *   S = A2 B1,  P = W2 B1 + B2 S = (W2 + B2 A2) B1,  Q = A2 W1,
@@ -95,14 +85,14 @@ static double residual(lora_flow *f, const lora_views *v)
 	const lora_problem *p = f->p;
 	const gsl_matrix *A1 = &v->A1.matrix, *B1 = &v->B1.matrix, *A2 = &v->A2.matrix,
 	                 *B2 = &v->B2.matrix;
-	MM(N_, N_, 1.0, A2, B1, 0.0, f->S);
-	MM(N_, N_, 1.0, p->W2, B1, 0.0, f->P);
-	MM(N_, N_, 1.0, B2, f->S, 1.0, f->P);
-	MM(N_, N_, 1.0, A2, p->W1, 0.0, f->Q);
+	small_mm(N_, 1.0, A2, B1, 0.0, f->S);
+	small_mm(N_, 1.0, p->W2, B1, 0.0, f->P);
+	small_mm(N_, 1.0, B2, f->S, 1.0, f->P);
+	small_mm(N_, 1.0, A2, p->W1, 0.0, f->Q);
 	memcpy(f->E->data, p->dY->data, f->E->size1 * f->E->size2 * sizeof *f->E->data);
-	MM(N_, N_, -1.0, f->P, A1, 1.0, f->E);
-	MM(N_, N_, -1.0, B2, f->Q, 1.0, f->E);
-	MM(N_, N_, 1.0, f->S, A1, 1.0, f->Q);
+	small_mm(N_, -1.0, f->P, A1, 1.0, f->E);
+	small_mm(N_, -1.0, B2, f->Q, 1.0, f->E);
+	small_mm(N_, 1.0, f->S, A1, 1.0, f->Q);
 	double ss = cblas_ddot((int)(f->E->size1 * f->E->size2), f->E->data, 1, f->E->data, 1);
 	return 0.5 * ss; /* E is contiguous: allocated by lora_flow_new */
 }
@@ -123,22 +113,22 @@ double lora_flow_eval(lora_flow *f, const double *y, double *dy)
 	gsl_matrix_view dA2 = gsl_matrix_view_array(dy + r * n + h * r, r, h);
 	gsl_matrix_view dB2 = gsl_matrix_view_array(dy + r * n + 2 * h * r, m, r);
 	/* -dL/dA1 = B1^T (W2 + B2 A2)^T E = P^T E */
-	MM(T_, N_, 1.0, f->P, f->E, 0.0, &dA1.matrix);
+	small_mm(T_, 1.0, f->P, f->E, 0.0, &dA1.matrix);
 	transpose(f->Q, f->Qt);
 	transpose(A1, f->A1t);
 	transpose(B1, f->B1t);
 	/* -dL/dB2 = E (W1 + B1 A1)^T A2^T = E Q^T */
-	MM(N_, N_, 1.0, f->E, f->Qt, 0.0, &dB2.matrix);
+	small_mm(N_, 1.0, f->E, f->Qt, 0.0, &dB2.matrix);
 	/* -dL/dB1 = (W2 + B2 A2)^T E A1^T = W2^T K1 + A2^T (B2^T K1), K1 = E A1^T */
-	MM(N_, N_, 1.0, f->E, f->A1t, 0.0, f->K1);
-	MM(T_, N_, 1.0, B2, f->K1, 0.0, f->M1);
-	MM(T_, N_, 1.0, p->W2, f->K1, 0.0, &dB1.matrix);
-	MM(T_, N_, 1.0, A2, f->M1, 1.0, &dB1.matrix);
+	small_mm(N_, 1.0, f->E, f->A1t, 0.0, f->K1);
+	small_mm(T_, 1.0, B2, f->K1, 0.0, f->M1);
+	small_mm(T_, 1.0, p->W2, f->K1, 0.0, &dB1.matrix);
+	small_mm(T_, 1.0, A2, f->M1, 1.0, &dB1.matrix);
 	/* -dL/dA2 = B2^T E (W1 + B1 A1)^T = K2 W1^T + (K2 A1^T) B1^T, K2 = B2^T E */
-	MM(T_, N_, 1.0, B2, f->E, 0.0, f->K2);
-	MM(N_, N_, 1.0, f->K2, f->A1t, 0.0, f->M2);
-	MM(N_, N_, 1.0, f->K2, f->W1t, 0.0, &dA2.matrix);
-	MM(N_, N_, 1.0, f->M2, f->B1t, 1.0, &dA2.matrix);
+	small_mm(T_, 1.0, B2, f->E, 0.0, f->K2);
+	small_mm(N_, 1.0, f->K2, f->A1t, 0.0, f->M2);
+	small_mm(N_, 1.0, f->K2, f->W1t, 0.0, &dA2.matrix);
+	small_mm(N_, 1.0, f->M2, f->B1t, 1.0, &dA2.matrix);
 	if (p->structured)
 		lora_scalar_rhs(p, y + p->n_factors, dy + p->n_factors);
 	return loss;

@@ -93,7 +93,7 @@ lora_views lora_views_of(const lora_problem *p, const double *y);
 typedef struct lora_flow {
 	const lora_problem *p;
 	gsl_matrix *S, *P, *Q, *E, *K1, *M1, *K2, *M2;
-	gsl_matrix *A1t, *B1t, *Qt, *W1t; /* transposes: see MM in flow.c */
+	gsl_matrix *A1t, *B1t, *Qt, *W1t; /* transposes: small_mm takes B untransposed (flow.c) */
 	unsigned long evals; /* gradient evaluations so far */
 } lora_flow;
 

@@ -54,9 +54,11 @@ def read_tsv(path):
     cols, rows = None, []
     with open(path) as f:
         for line in f:
-            if line.startswith("# columns:"):
-                cols = line.split(":", 1)[1].split()
-            elif not line.startswith("#") and line.strip():
+            if line.startswith("#") or not line.strip():
+                continue
+            if cols is None:  # the header line of column names
+                cols = line.split()
+            else:
                 rows.append([float(x) for x in line.split("\t")])
     data = np.array(rows).reshape(len(rows), len(cols))
     return {c: data[:, i] for i, c in enumerate(cols)}
