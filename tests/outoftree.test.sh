@@ -14,7 +14,7 @@ export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 lindyn="$tmp/prefix/bin/lindyn"
 mkdir "$tmp/src" && cd "$tmp/src"
 "$lindyn" new-plugin walkthrough . >/dev/null
-cc -shared -fPIC -O2 -Wall -Wextra -Werror $(pkg-config --cflags lindyn) walkthrough.c \
+cc -shared -fPIC -fvisibility=hidden -O2 -Wall -Wextra -Werror $(pkg-config --cflags lindyn) walkthrough.c \
 	-o walkthrough.so $(pkg-config --libs lindyn)
 LINDYN_PLUGIN_PATH="$PWD" "$lindyn" list | grep -q '^walkthrough '
 LINDYN_PLUGIN_PATH="$PWD" "$lindyn" run walkthrough steps=50 --out "$tmp/run"

@@ -261,7 +261,8 @@ static void test_directory_scan(void **state)
 	snprintf(dir, sizeof dir, "%s", tu_path("fixtures"));
 	registry_add_path(&reg, dir);
 	static const char *loaded[] = { "fx_abi_older_minor", "fx_segv", "fx_abort", "fx_exit",
-	                                "fx_spin", "fx_declared", "fx_plain", "fx_good", "fx_diverge",
+	                                "fx_spin", "fx_declared", "fx_plain", "fx_extra_export",
+	                                "fx_good", "fx_diverge",
 	                                "fx_fail", "fx_slow", "fx_no_tables", "fx_sloppy", "fx_undeclared",
 	                                "fx_empty_table" };
 	assert_int_equal(reg.n, sizeof loaded / sizeof *loaded);
