@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "../src/cmd/usage.h"
+#include "../src/host/sha256.h"
 #include "fixtures/testutil.h"
 
 static char *dir;
@@ -85,15 +87,19 @@ static void expect_one_line(tu_result r, int code, const char *message)
 	tu_result_free(&r);
 }
 
+/* An unknown command: one line, with the nearest command or the list. */
 static void test_unknown_command(void **state)
 {
 	(void)state;
-	tu_result r = LINDYN("frobnicate");
-	assert_int_equal(r.code, 1);
-	assert_prefix(r.err, "lindyn: unknown command 'frobnicate'\n");
-	assert_contains(r.err, "usage: lindyn COMMAND");
-	tu_result_free(&r);
-	r = LINDYN("run");
+	expect_one_line(LINDYN("verfy", "paper/x.md"), 1,
+	                "lindyn: unknown command 'verfy'; did you mean 'verify'?");
+	expect_one_line(LINDYN("check_plugin", "x"), 1,
+	                "lindyn: unknown command 'check_plugin'; did you mean 'check-plugin'?");
+	expect_one_line(LINDYN("frobnicate"), 1,
+	                "lindyn: unknown command 'frobnicate'; the commands are list, help, run, "
+	                "check-plugin, new-plugin, tangle, aggregate, verify, compare, progress, "
+	                "weave (lindyn --help)");
+	tu_result r = LINDYN("run");
 	assert_int_equal(r.code, 1);
 	assert_contains(r.err, "usage: lindyn run PLUGIN");
 	tu_result_free(&r);
@@ -162,22 +168,116 @@ static void test_bad_options(void **state)
 	                "lindyn run: unknown option '--frob'");
 }
 
+/* The last line of text (warnings about other broken plugins may come first). */
+static const char *last_line(const char *text)
+{
+	const char *last = text + strlen(text) - 1;
+	while (last > text && last[-1] != '\n')
+		last--;
+	return last;
+}
+
+/* An unknown plugin: the nearest name, or every name found. */
 static void test_unknown_plugin(void **state)
 {
 	(void)state;
-	tu_result r = LINDYN("run", "fx_nope", "steps=3", "--out", out);
+	tu_result r = LINDYN("run", "fx_godo", "steps=3", "--out", out);
 	assert_int_equal(r.code, 1);
-	/* Warnings about other broken plugins may come first; the last line says it. */
-	const char *last = r.err + strlen(r.err) - 1;
-	while (last > r.err && last[-1] != '\n')
-		last--;
-	assert_prefix(last, "lindyn: unknown plugin 'fx_nope'; `lindyn list` shows the ");
+	assert_string_equal(last_line(r.err), "lindyn: unknown plugin 'fx_godo'; did you mean "
+	                                      "'fx_good'?\n");
 	assert_false(tu_exists(out));
 	tu_result_free(&r);
-	r = LINDYN("help", "fx_nope");
+	r = LINDYN("help", "fx_sloww");
 	assert_int_equal(r.code, 1);
-	assert_contains(r.err, "unknown plugin 'fx_nope'");
+	assert_string_equal(last_line(r.err), "lindyn: unknown plugin 'fx_sloww'; did you mean "
+	                                      "'fx_slow'?\n");
 	tu_result_free(&r);
+	r = LINDYN("help", "zzzzzzzzzz");
+	assert_int_equal(r.code, 1);
+	assert_prefix(last_line(r.err), "lindyn: unknown plugin 'zzzzzzzzzz'; the plugins are ");
+	assert_contains(last_line(r.err), "fx_good, ");
+	assert_contains(last_line(r.err), "fx_segv");
+	tu_result_free(&r);
+	r = tu_spawn((char *[]){ lindyn, "help", "gd3", NULL },
+	             (char *[]){ "LINDYN_PLUGIN_PATH=", NULL });
+	assert_int_equal(r.code, 1);
+	assert_string_equal(r.err, "lindyn: unknown plugin 'gd3'; did you mean 'gd2'?\n");
+	tu_result_free(&r);
+}
+
+/* Each command, and the options its help must list, one line each. */
+static const struct {
+	const char *command, *options[10];
+} command_options[] = {
+	{ "list", { NULL } },
+	{ "help", { NULL } },
+	{ "run", { "--out DIR", "--seed N" } },
+	{ "check-plugin", { "--no-valgrind", "--time-limit S" } },
+	{ "new-plugin", { NULL } },
+	{ "tangle", { "--quick", "--data DIR", "--figures DIR", "--blocks DIR", "--figvars DIR",
+	              "--lindyn PATH", "--style FILE", "-o FILE" } },
+	{ "aggregate", { "--seeds", "--final", "-o OUT", "--point SPEC" } },
+	{ "verify", { "--data DIR", "--quick", "--format F" } },
+	{ "compare", { "--record", "--quick", "--data DATA" } },
+	{ "progress", { NULL } },
+	{ "weave", { "--index", "--quick", "--data DIR", "--figures URL" } },
+};
+
+/* Asserts that text is command's full help. */
+static void expect_help_of(const char *text, const char *command, const char *const *options)
+{
+	char want[128];
+	snprintf(want, sizeof want, "usage: lindyn %s", command);
+	assert_prefix(text, want);
+	assert_contains(text, "\n  -h, --help        this help\n");
+	for (size_t i = 0; options[i]; i++) {
+		snprintf(want, sizeof want, "\n  %s  ", options[i]);
+		assert_contains(text, want);
+	}
+}
+
+/* `lindyn CMD --help`, -h anywhere among CMD's arguments, and `lindyn help
+ * CMD`: CMD's full help on stdout, exit 0, nothing run. */
+static void test_help_of_every_command(void **state)
+{
+	(void)state;
+	tu_result top = LINDYN("--help");
+	assert_int_equal(top.code, 0);
+	for (size_t i = 0; i < sizeof command_options / sizeof *command_options; i++) {
+		const char *c = command_options[i].command, *const *opts = command_options[i].options;
+		char line[64];
+		snprintf(line, sizeof line, "\n  %-14s ", c);
+		assert_contains(top.out, line);
+		tu_result r[3] = { LINDYN((char *)c, "--help"), LINDYN((char *)c, "x.md", "-h", "y"),
+		                   LINDYN("help", (char *)c) };
+		for (size_t k = 0; k < 3; k++) {
+			if (r[k].code != 0)
+				fail_msg("%s (%zu): exit %d: %s", c, k, r[k].code, r[k].err);
+			assert_string_equal(r[k].err, "");
+			expect_help_of(r[k].out, c, opts);
+			assert_string_equal(r[k].out, r[0].out);
+		}
+		for (size_t k = 0; k < 3; k++)
+			tu_result_free(&r[k]);
+	}
+	tu_result_free(&top);
+	/* A run given --help among its arguments does not run. */
+	tu_result r = LINDYN("run", "fx_good", "steps=2", "--out", out, "--help");
+	assert_int_equal(r.code, 0);
+	assert_prefix(r.out, "usage: lindyn run ");
+	assert_false(tu_exists(out));
+	tu_result_free(&r);
+}
+
+/* After `--`, --help belongs to the command progress runs. */
+static void test_help_stops_at_double_dash(void **state)
+{
+	(void)state;
+	assert_true(usage_asks_help(2, (char *[]){ "--help", "--" }));
+	assert_true(usage_asks_help(3, (char *[]){ "a", "-h", "b" }));
+	assert_false(usage_asks_help(3, (char *[]){ "--", "make", "--help" }));
+	assert_false(usage_asks_help(2, (char *[]){ "-help", "--helpx" }));
+	assert_false(usage_asks_help(0, NULL));
 }
 
 static void test_list_help_version(void **state)
@@ -423,12 +523,74 @@ static void test_header_command_reproduces(void **state)
 	free(second);
 }
 
+/* `run` writes nowhere it was not told to: --out is required. */
+static void test_run_needs_out(void **state)
+{
+	(void)state;
+	const char *line = "lindyn run: expected --out DIR (the directory the run's tables are "
+	                   "written to)";
+	expect_one_line(LINDYN("run", "fx_good", "steps=2"), 1, line);
+	expect_one_line(LINDYN("run", "fx_good", "--seed", "3"), 1, line);
+}
+
+/* help, run and check-plugin take a plugin file: a path, or a name ending
+ * in .so (in the current directory); a .so that is not there is named. */
+static void test_plugin_file_arguments(void **state)
+{
+	(void)state;
+	char so[PATH_MAX], fixtures[PATH_MAX], abs[PATH_MAX], cmd[4 * PATH_MAX];
+	snprintf(so, sizeof so, "%s", tu_path("fixtures/good.so"));
+	tu_result r = LINDYN("help", so);
+	assert_int_equal(r.code, 0);
+	assert_prefix(r.out, "fx_good 2.3.1: ");
+	assert_contains(r.out, "steps=<an integer in [0, 10000]>");
+	tu_result_free(&r);
+	assert_non_null(realpath(tu_path("fixtures"), fixtures));
+	assert_non_null(realpath(lindyn, abs));
+	char *env[] = { "LINDYN_PLUGIN_PATH=", NULL };
+	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' help good.so", fixtures, abs);
+	r = tu_spawn((char *[]){ "/bin/sh", "-c", cmd, NULL }, env);
+	assert_int_equal(r.code, 0);
+	assert_prefix(r.out, "fx_good 2.3.1: ");
+	tu_result_free(&r);
+	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' help misbehave.so:fx_slow", fixtures, abs);
+	r = tu_spawn((char *[]){ "/bin/sh", "-c", cmd, NULL }, env);
+	assert_int_equal(r.code, 0);
+	assert_prefix(r.out, "fx_slow ");
+	tu_result_free(&r);
+	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' run good.so steps=2 --out '%s'", fixtures,
+	         abs, out);
+	r = tu_spawn((char *[]){ "/bin/sh", "-c", cmd, NULL }, env);
+	if (r.code != 0)
+		fail_msg("run good.so: exit %d: %s", r.code, r.err);
+	tu_result_free(&r);
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/loss.tsv", out);
+	assert_true(tu_exists(path));
+	tu_rmtree(strdup(out)); /* frees its argument */
+	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' check-plugin good.so --no-valgrind "
+	         "--time-limit 20", fixtures, abs);
+	r = tu_spawn((char *[]){ "/bin/sh", "-c", cmd, NULL }, env);
+	assert_int_equal(r.code, 0);
+	assert_contains(r.out, "good.so: 0 checks failed\n");
+	tu_result_free(&r);
+	const char *line = "lindyn: no file nope.so (a plugin file; or the plugin name 'nope')";
+	expect_one_line(LINDYN("run", "nope.so", "--out", out), 1, line);
+	expect_one_line(LINDYN("run", "nope.so:fx_good", "--out", out), 1, line);
+	expect_one_line(LINDYN("help", "nope.so"), 1, line);
+	r = LINDYN("check-plugin", "nope.so", "--no-valgrind");
+	assert_int_equal(r.code, 1);
+	assert_contains(r.out, "FAIL  nope.so: loads: no file nope.so (a plugin file; or the "
+	                       "plugin name 'nope')\n");
+	tu_result_free(&r);
+}
+
 /* An argument full of single quotes is recorded, quoted, in the header:
  * each ' becomes '\'' (four bytes), which once overflowed the buffer. */
 static void test_quotes_in_arguments(void **state)
 {
 	(void)state;
-	char label[300] = "label=", want[1400] = "# command: lindyn run fx_good 'label=";
+	char label[300] = "label=", want[1400] = " lindyn run fx_good 'label=";
 	for (int i = 0; i < 240; i++) {
 		strcat(label, "'");
 		strcat(want, "'\\''");
@@ -497,7 +659,7 @@ static void test_crashing_plugin_reported(void **state)
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof path, "%s/loss.tsv", out);
 	char *text = tu_read(path);
-	assert_contains(text, "# command: lindyn run fx_good steps=2 ");
+	assert_contains(text, " lindyn run fx_good steps=2 ");
 	free(text);
 	assert_int_equal(tu_count_entries(out), 3);
 }
@@ -618,6 +780,8 @@ static void test_stdout_write_errors(void **state)
 		{ { "--version" },
 		  "lindyn --version: cannot write to standard output: No space left on device\n" },
 		{ { "--help" }, "lindyn --help: cannot write to standard output: No space left on device\n" },
+		{ { "run", "--help" },
+		  "lindyn run --help: cannot write to standard output: No space left on device\n" },
 		{ { "help", "fx_good" },
 		  "lindyn help: cannot write to standard output: No space left on device\n" },
 	};
@@ -656,7 +820,7 @@ static void test_plugin_path_explained(void **state)
 	/* A file named without a '/' is taken for a plugin name: say so. */
 	char abs[PATH_MAX], cmd[3 * PATH_MAX];
 	assert_non_null(realpath(lindyn, abs));
-	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' run notes.txt", dir, abs);
+	snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' run notes.txt --out '%s'", dir, abs, out);
 	tu_result named = tu_spawn((char *[]){ "/bin/sh", "-c", cmd, NULL },
 	                           (char *[]){ "LINDYN_PLUGIN_PATH=", NULL });
 	assert_int_equal(named.code, 1);
@@ -763,6 +927,9 @@ int main(void)
 		T(test_no_partial_tables),      T(test_stdout_write_errors),
 		T(test_plugin_path_explained),  T(test_check_plugin_survives),
 		T(test_run_loads_only_named_file),
+		T(test_help_of_every_command),  T(test_help_stops_at_double_dash),
+		T(test_run_needs_out),
+		T(test_plugin_file_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

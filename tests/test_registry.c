@@ -321,6 +321,20 @@ static void test_plugin_path_variable(void **state)
 	assert_int_equal(reg.nrejected, 0);
 }
 
+/* A plugin argument names a file when it holds a '/' or ends in .so. */
+static void test_names_file(void **state)
+{
+	(void)state;
+	assert_true(registry_names_file("./x"));
+	assert_true(registry_names_file("x.so"));
+	assert_true(registry_names_file("x.so:fx_a"));
+	assert_true(registry_names_file("dir/x.so:fx_a"));
+	assert_false(registry_names_file("gd2"));
+	assert_false(registry_names_file(".so"));
+	assert_false(registry_names_file("x.sox"));
+	assert_false(registry_names_file("notes.txt"));
+}
+
 /* Copies build/fixtures/<fixture>.so to <dir>/<as> (a fresh file: the
  * process keeps every library it loaded, by path). */
 static void copy_fixture(const char *fixture, const char *dir, const char *as)
@@ -485,6 +499,7 @@ int main(void)
 		T(test_declared_tables_of_a_loaded_plugin),
 		T(test_missing_path),           T(test_directory_scan),
 		T(test_plugin_path_variable),   T(test_descriptor_checks),
+		T(test_names_file),
 		T(test_no_plugin_provided),     T(test_fifo_not_loaded),
 		T(test_named_file_loaded_alone), T(test_named_falls_back_to_scan),
 		T(test_named_search_order),

@@ -187,11 +187,23 @@ static void check_bounds(report *rep, const lindyn_plugin *p)
 /* valgrind is some 20 to 50 times slower than the plain run. */
 #define VALGRIND_SLOWDOWN 10
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
 static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path,
                            const char *driver)
 {
-	char target[PATH_MAX + 80];
+	char target[PATH_MAX + 80], scratch[] = "/tmp/lindyn-valgrind-XXXXXX", out[64];
 	snprintf(target, sizeof target, "%s:%s", path, p->name);
+	if (!mkdtemp(scratch)) {
+		check(rep, 0, "frees what it allocates", "cannot make a directory for the run: %s",
+		      strerror(errno));
+		return;
+	}
+	snprintf(out, sizeof out, "%s/run", scratch);
 	char *args = strdup(p->smoke_args ? p->smoke_args : "");
 	fflush(NULL);
 	pid_t pid = args ? fork() : -1;
@@ -199,8 +211,8 @@ static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path
 		char *argv[64] = { "valgrind", "-q", "--leak-check=full",
 		                   "--errors-for-leak-kinds=definite", "--show-possibly-lost=no",
 		                   "--error-exitcode=99",
-		                   (char *)driver, "run", target };
-		int argc = 9;
+		                   (char *)driver, "run", target, "--out", out };
+		int argc = 11;
 		char *save = NULL;
 		for (char *kv = strtok_r(args, " \t", &save); kv && argc < 63;
 		     kv = strtok_r(NULL, " \t", &save))
@@ -214,6 +226,7 @@ static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path
 	free(args);
 	int st = 0, timed_out = pid > 0 && isolate_wait(pid, VALGRIND_SLOWDOWN * rep->time_limit, &st);
 	int code = pid < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (code == 127)
 		fprintf(rep->out, "SKIP  %s: frees what it allocates: valgrind not installed\n", p->name);
 	else if (timed_out)
@@ -396,6 +409,16 @@ int conformance_check(const char *path, FILE *out, const char *valgrind_driver,
                       double time_limit)
 {
 	report rep = { out, 0, path, time_limit };
+	struct stat st;
+	if (registry_names_file(path) && stat(path, &st)) {
+		size_t n = strlen(path);
+		if (!strchr(path, '/'))
+			check(&rep, 0, "loads", "no file %s (a plugin file; or the plugin name '%.*s')", path,
+			      (int)(n - 3), path);
+		else
+			check(&rep, 0, "loads", "no file %s", path);
+		return rep.failures;
+	}
 	/* Loading runs the library's constructors and descriptor function:
 	 * first in a child process, so that a crash there is a failed check. */
 	int loaded = 0;
@@ -408,7 +431,6 @@ int conformance_check(const char *path, FILE *out, const char *valgrind_driver,
 		return rep.failures;
 	}
 	registry reg = { 0 };
-	struct stat st;
 	load(&reg, path);
 	for (size_t i = 0; i < reg.nrejected; i++)
 		check(&rep, 0, "loads", "%s", reg.rejected[i]);

@@ -78,6 +78,14 @@ const registry_entry *registry_find(const registry *reg, const char *name)
 	return NULL;
 }
 
+int registry_names_file(const char *arg)
+{
+	if (strchr(arg, '/'))
+		return 1;
+	size_t len = strcspn(arg, ":");
+	return len > 3 && !strncmp(arg + len - 3, ".so", 3);
+}
+
 static int already_loaded(const registry *reg, const char *path)
 {
 	for (size_t i = 0; i < reg->n; i++)
