@@ -48,6 +48,18 @@ static size_t staging_dirs(void)
 	return n;
 }
 
+/* Copies build/fixtures/<fixture>.so into `dir` as `as`. */
+static void copy_fixture(const char *fixture, const char *as)
+{
+	char rel[128], from[PATH_MAX], to[PATH_MAX];
+	snprintf(rel, sizeof rel, "fixtures/%s.so", fixture);
+	snprintf(from, sizeof from, "%s", tu_path(rel));
+	snprintf(to, sizeof to, "%s/%s", dir, as);
+	tu_result r = tu_spawn((char *[]){ "/bin/cp", from, to, NULL }, NULL);
+	assert_int_equal(r.code, 0);
+	tu_result_free(&r);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -492,35 +504,113 @@ static void test_progress_on_terminal(void **state)
 	assert_true(text[len - 1] == '\n' || (len > 1 && text[len - 2] == '\r'));
 }
 
-/* The header's command, run again, gives the same rows. */
+/* The value of the "# NAME: " line of text (up to the newline), malloc'ed. */
+static char *header_value(const char *text, const char *name)
+{
+	char key[64];
+	snprintf(key, sizeof key, "# %s: ", name);
+	const char *c = strstr(text, key);
+	assert_non_null(c);
+	c += strlen(key);
+	return strndup(c, strcspn(c, "\n"));
+}
+
+/* The SHA-256 of the file at path. */
+static void file_sha256(const char *path, char hex[SHA256_HEX])
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	sha256_ctx c;
+	sha256_init(&c);
+	unsigned char buf[4096];
+	for (size_t n; (n = fread(buf, 1, sizeof buf, f));)
+		sha256_update(&c, buf, n);
+	fclose(f);
+	sha256_hex(&c, hex);
+}
+
+/* The header's command works as printed: run by the shell, with only the
+ * driver's directory on PATH and no LINDYN_PLUGIN_PATH of its own, it
+ * makes the same files.  The plugin, found through LINDYN_PLUGIN_PATH, is
+ * found again through the value the command sets; the header names the file
+ * and its SHA-256. */
 static void test_header_command_reproduces(void **state)
 {
 	(void)state;
-	tu_result r = LINDYN("run", "fx_good", "steps=9", "noise=0.5", "label=first try", "--seed",
-	                     "314", "--out", out);
+	char plugins[PATH_MAX + 16], real[PATH_MAX], env[2 * PATH_MAX], so[2 * PATH_MAX];
+	snprintf(plugins, sizeof plugins, "%s/my plugins", dir);
+	assert_int_equal(mkdir(plugins, 0777), 0);
+	copy_fixture("good", "my plugins/fx_good.so");
+	assert_non_null(realpath(plugins, real));
+	snprintf(env, sizeof env, "LINDYN_PLUGIN_PATH=%s", plugins);
+	tu_result r = tu_spawn((char *[]){ lindyn, "run", "fx_good", "steps=9", "noise=0.5",
+	                                   "label=first try", "--seed", "314", "--out", out, NULL },
+	                       (char *[]){ env, NULL });
 	assert_int_equal(r.code, 0);
 	assert_string_equal(r.out, "");
 	assert_string_equal(r.err, "");
 	tu_result_free(&r);
-	char path[PATH_MAX + 16];
+	char path[PATH_MAX + 16], want[4 * PATH_MAX], hex[SHA256_HEX];
 	snprintf(path, sizeof path, "%s/loss.tsv", out);
-	char *first = tu_read(path);
-	char *c = strstr(first, "# command: lindyn run ");
-	assert_non_null(c);
-	char cmd[2 * PATH_MAX];
-	int n = (int)strcspn(c, "\n") - (int)strlen("# command: lindyn");
-	assert_contains(c, "'label=first try'");
+	char *first = tu_read(path), *command = header_value(first, "command");
+	snprintf(want, sizeof want, "LINDYN_PLUGIN_PATH='%s' lindyn run fx_good steps=9 noise=0.5 "
+	         "'label=first try' --seed 314 --out %s", plugins, out);
+	assert_string_equal(command, want);
+	char *plugin = header_value(first, "plugin"), *sha = header_value(first, "plugin_sha256");
+	snprintf(so, sizeof so, "%s/fx_good.so", real);
+	snprintf(want, sizeof want, "fx_good 2.3.1 (%s)", so);
+	assert_string_equal(plugin, want);
+	file_sha256(so, hex);
+	assert_string_equal(sha, hex);
+	assert_non_null(strstr(first, "# plugin: fx_good 2.3.1 (")); /* the digest right after */
+	assert_prefix(strstr(first, "# plugin: ") + strlen("# plugin: ") + strlen(want) + 1,
+	              "# plugin_sha256: ");
+	free(plugin);
+	free(sha);
 	/* The same command, with the data moved away first. */
 	snprintf(path, sizeof path, "%s/first", dir);
 	assert_int_equal(rename(out, path), 0);
-	snprintf(cmd, sizeof cmd, "%s %s%.*s", plugin_path, lindyn, n, c + strlen("# command: lindyn"));
-	assert_int_equal(system(cmd), 0);
+	char bindir[PATH_MAX], pathvar[PATH_MAX + 32];
+	assert_non_null(realpath(tu_build(), bindir));
+	snprintf(pathvar, sizeof pathvar, "PATH=%s:/usr/bin:/bin", bindir);
+	r = tu_spawn((char *[]){ "/bin/sh", "-c", command, NULL }, (char *[]){ pathvar, NULL });
+	if (r.code != 0)
+		fail_msg("the recorded command failed (exit %d): %s", r.code, r.err);
+	tu_result_free(&r);
 	snprintf(path, sizeof path, "%s/loss.tsv", out);
 	char *second = tu_read(path);
 	assert_non_null(second);
 	assert_string_equal(first, second);
+	free(command);
 	free(first);
 	free(second);
+}
+
+/* A plugin file under the current directory is recorded relative to it;
+ * given as a file, the command records the file as given, with no
+ * LINDYN_PLUGIN_PATH. */
+static void test_header_names_plugin_file(void **state)
+{
+	(void)state;
+	char so[PATH_MAX], want[3 * PATH_MAX], hex[SHA256_HEX];
+	snprintf(so, sizeof so, "%s", tu_path("fixtures/good.so"));
+	tu_result r = LINDYN("run", so, "steps=2", "--out", out);
+	assert_int_equal(r.code, 0);
+	tu_result_free(&r);
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/loss.tsv", out);
+	char *text = tu_read(path), *plugin = header_value(text, "plugin"),
+	     *command = header_value(text, "command"), *sha = header_value(text, "plugin_sha256");
+	snprintf(want, sizeof want, "fx_good 2.3.1 (%s)", so); /* tu_path is relative */
+	assert_string_equal(plugin, want);
+	snprintf(want, sizeof want, "lindyn run %s steps=2 --out %s", so, out);
+	assert_string_equal(command, want);
+	file_sha256(so, hex);
+	assert_string_equal(sha, hex);
+	free(text);
+	free(plugin);
+	free(command);
+	free(sha);
 }
 
 /* `run` writes nowhere it was not told to: --out is required. */
@@ -835,18 +925,6 @@ static void test_plugin_path_explained(void **state)
 	tu_result_free(&r);
 }
 
-/* Copies build/fixtures/<fixture>.so into `dir` as `as`. */
-static void copy_fixture(const char *fixture, const char *as)
-{
-	char rel[128], from[PATH_MAX], to[PATH_MAX];
-	snprintf(rel, sizeof rel, "fixtures/%s.so", fixture);
-	snprintf(from, sizeof from, "%s", tu_path(rel));
-	snprintf(to, sizeof to, "%s/%s", dir, as);
-	tu_result r = tu_spawn((char *[]){ "/bin/cp", from, to, NULL }, NULL);
-	assert_int_equal(r.code, 0);
-	tu_result_free(&r);
-}
-
 /* `run NAME` opens only NAME.so when one provides NAME: a library beside it
  * that kills whoever loads it is not touched, and the run's header names
  * the file used.  A plugin in a file of another name is still found. */
@@ -928,7 +1006,7 @@ int main(void)
 		T(test_plugin_path_explained),  T(test_check_plugin_survives),
 		T(test_run_loads_only_named_file),
 		T(test_help_of_every_command),  T(test_help_stops_at_double_dash),
-		T(test_run_needs_out),
+		T(test_header_names_plugin_file), T(test_run_needs_out),
 		T(test_plugin_file_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

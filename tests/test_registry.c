@@ -319,6 +319,15 @@ static void test_plugin_path_variable(void **state)
 	assert_non_null(registry_find(&reg, "fx_slow"));
 	assert_null(registry_find(&reg, "fx_plain"));
 	assert_int_equal(reg.nrejected, 0);
+	/* Each plugin knows it came through the variable (a run's recorded
+	 * command then sets it); one next to the driver or named by its file does not. */
+	assert_true(registry_find(&reg, "fx_good")->from_plugin_path);
+	assert_true(registry_find(&reg, "fx_slow")->from_plugin_path);
+	for (size_t i = 0; i < reg.n; i++)
+		if (strncmp(reg.entries[i].desc.name, "fx_", 3))
+			assert_false(reg.entries[i].from_plugin_path);
+	add_fixture("plain");
+	assert_false(registry_find(&reg, "fx_plain")->from_plugin_path);
 }
 
 /* A plugin argument names a file when it holds a '/' or ends in .so. */

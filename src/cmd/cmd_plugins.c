@@ -99,14 +99,21 @@ static void put_shell_word(FILE *f, const char *a)
 }
 
 /* The command line, shell-quoted where needed, for the provenance header
- * (a growing buffer: quoting may make it four times longer). */
-static char *command_line(int argc, char **argv)
+ * (a growing buffer: quoting may make it four times longer).  A plugin
+ * found through LINDYN_PLUGIN_PATH is found again the same way: the
+ * command then starts with that variable's value. */
+static char *command_line(int argc, char **argv, int with_plugin_path)
 {
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	if (!f)
 		return NULL;
+	if (with_plugin_path) {
+		fputs("LINDYN_PLUGIN_PATH=", f);
+		put_shell_word(f, getenv("LINDYN_PLUGIN_PATH"));
+		fputc(' ', f);
+	}
 	fputs("lindyn run", f);
 	for (int i = 0; i < argc; i++) {
 		fputc(' ', f);
@@ -346,7 +353,7 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	lindyn_run *r = lindyn_run_new(&e->desc, out);
-	char *cmd = command_line(argc, argv);
+	char *cmd = command_line(argc, argv, e->from_plugin_path);
 	if (!r || !cmd) {
 		fprintf(stderr, "lindyn: out of memory\n");
 		free(cmd);

@@ -150,6 +150,7 @@ static void add_file(registry *reg, const char *file)
 		memset(&e->desc, 0, sizeof e->desc);
 		memcpy(&e->desc, d, d->struct_size < sizeof e->desc ? d->struct_size : sizeof e->desc);
 		e->path = p;
+		e->from_plugin_path = reg->in_plugin_path;
 		added++;
 	}
 	if (i == 0)
@@ -233,10 +234,12 @@ static void each_search_entry(registry *reg, int (*visit)(registry *, const char
 	const char *env = getenv("LINDYN_PLUGIN_PATH");
 	if (env && *env) {
 		char *copy = strdup(env), *save = NULL;
+		reg->in_plugin_path = 1;
 		for (char *p = copy ? strtok_r(copy, ":", &save) : NULL; p;
 		     p = strtok_r(NULL, ":", &save))
 			if (visit(reg, p, arg))
 				break;
+		reg->in_plugin_path = 0;
 		free(copy);
 	}
 }

@@ -28,6 +28,7 @@
 typedef struct {
 	lindyn_plugin desc; /* copied up to the plugin's struct_size, rest zero */
 	char *path;
+	int from_plugin_path; /* found through LINDYN_PLUGIN_PATH */
 } registry_entry;
 
 typedef struct {
@@ -37,6 +38,7 @@ typedef struct {
 	size_t nhandles;
 	char **rejected; /* one message per rejected file or descriptor */
 	size_t nrejected;
+	int in_plugin_path; /* while LINDYN_PLUGIN_PATH's entries are loaded */
 } registry;
 
 /* Scans the default directories and LINDYN_PLUGIN_PATH. */
