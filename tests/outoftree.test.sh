@@ -1,7 +1,8 @@
 #!/bin/sh
 # A plugin written out of tree, as README's "Out of tree" section says: install
 # lindyn, create a plugin from the installed template, build it with
-# pkg-config alone, run it through LINDYN_PLUGIN_PATH, and pass check-plugin.
+# pkg-config alone, run it through LINDYN_PLUGIN_PATH, rerun it from the command
+# its header records, and pass check-plugin.
 set -eu
 if [ -n "${LINDYN_SAN:-}" ]; then
 	echo "outoftree: skipped under sanitizers (the installed driver is the plain build)"
@@ -14,11 +15,18 @@ export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 lindyn="$tmp/prefix/bin/lindyn"
 mkdir "$tmp/src" && cd "$tmp/src"
 "$lindyn" new-plugin walkthrough . >/dev/null
-cc -shared -fPIC -O2 -Wall -Wextra -Werror $(pkg-config --cflags lindyn) walkthrough.c \
+cc -shared -fPIC -fvisibility=hidden -O2 -Wall -Wextra -Werror $(pkg-config --cflags lindyn) walkthrough.c \
 	-o walkthrough.so $(pkg-config --libs lindyn)
 LINDYN_PLUGIN_PATH="$PWD" "$lindyn" list | grep -q '^walkthrough '
 LINDYN_PLUGIN_PATH="$PWD" "$lindyn" run walkthrough steps=50 --out "$tmp/run"
-grep -q '^# command: lindyn run walkthrough steps=50' "$tmp/run/loss.tsv"
+grep -qx "# command: LINDYN_PLUGIN_PATH=$PWD lindyn run walkthrough steps=50 --out $tmp/run" "$tmp/run/loss.tsv"
+grep -qx "# plugin: walkthrough 0.1.0 (walkthrough.so)" "$tmp/run/loss.tsv"
+grep -qx "# plugin_sha256: $(sha256sum walkthrough.so | cut -d' ' -f1)" "$tmp/run/loss.tsv"
+# The recorded command works as printed, with the installed lindyn on PATH.
+mv "$tmp/run" "$tmp/first"
+command=$(sed -n 's/^# command: //p' "$tmp/first/loss.tsv")
+env -u LINDYN_PLUGIN_PATH PATH="$tmp/prefix/bin:$PATH" sh -c "$command"
+cmp "$tmp/first/loss.tsv" "$tmp/run/loss.tsv"
 # The template declares its table: the header row is its declared columns.
 grep -qx "$(printf 'step\tloss\tgrad_norm')" "$tmp/run/loss.tsv"
 LINDYN_PLUGIN_PATH="$PWD" "$lindyn" help walkthrough | grep -q '^    grad_norm  '

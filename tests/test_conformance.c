@@ -53,6 +53,7 @@ static void test_plugin_conforms(void **state)
 	}
 	assert_contains(report, "deterministic for a fixed seed: two runs bit-identical");
 	assert_contains(report, "runs with defaults at a tiny size: ok");
+	assert_contains(report, "exports only its descriptor: yes");
 	if (driver && !strstr(report, "SKIP"))
 		assert_contains(report, "frees what it allocates: valgrind smoke run exit 0");
 	free(report);
@@ -113,6 +114,23 @@ static void test_undeclared_fixture_fails(void **state)
 	assert_contains(report, "FAIL  fx_empty_table: every table it writes has rows: "
 	                        "table 'extra' has none");
 	assert_int_equal(failures, 2);
+	free(report);
+}
+
+/* A plugin exporting a symbol besides its descriptor fails, naming it;
+ * the fixtures, built with -fvisibility=hidden, export nothing else. */
+static void test_extra_export_fails(void **state)
+{
+	(void)state;
+	int failures;
+	char *report = check(tu_path("fixtures/extra_export.so"), NULL, &failures);
+	assert_contains(report, "FAIL  fx_extra_export: exports only its descriptor: also exports "
+	                        "fx_helper_exported (build with -fvisibility=hidden)\n");
+	assert_contains(report, "PASS  fx_extra_export: runs with defaults at a tiny size: ok");
+	assert_int_equal(failures, 1);
+	free(report);
+	report = check(tu_path("fixtures/good.so"), NULL, &failures);
+	assert_contains(report, "PASS  fx_good: exports only its descriptor: yes\n");
 	free(report);
 }
 
@@ -221,7 +239,7 @@ int main(void)
 {
 	char **plugins;
 	size_t n = committed_plugins(&plugins);
-	struct CMUnitTest *tests = calloc(n + 8, sizeof *tests);
+	struct CMUnitTest *tests = calloc(n + 9, sizeof *tests);
 	char **names = calloc(n + 1, sizeof *names);
 	tests[0] = (struct CMUnitTest)cmocka_unit_test(test_good_fixture_passes);
 	tests[1] = (struct CMUnitTest)cmocka_unit_test(test_sloppy_fixture_fails);
@@ -231,16 +249,17 @@ int main(void)
 	tests[5] = (struct CMUnitTest)cmocka_unit_test(test_old_abi_fixture_passes);
 	tests[6] = (struct CMUnitTest)cmocka_unit_test(test_undeclared_fixture_fails);
 	tests[7] = (struct CMUnitTest)cmocka_unit_test(test_missing_declaration_fails);
+	tests[8] = (struct CMUnitTest)cmocka_unit_test(test_extra_export_fails);
 	for (size_t i = 0; i < n; i++) {
 		if (asprintf(&names[i], "conformance of %s", plugins[i]) < 0)
 			return 1;
-		tests[8 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
+		tests[9 + i] = (struct CMUnitTest){ names[i], test_plugin_conforms, NULL, NULL,
 		                                    plugins[i] };
 	}
 	if (!n)
 		fprintf(stderr, "test_conformance: no committed plugin is built under %s\n",
 		        tu_path("plugins"));
-	int rc = _cmocka_run_group_tests("conformance", tests, n + 8, NULL, NULL);
+	int rc = _cmocka_run_group_tests("conformance", tests, n + 9, NULL, NULL);
 	for (size_t i = 0; i < n; i++) {
 		free(names[i]);
 		free(plugins[i]);

@@ -261,7 +261,8 @@ static void test_directory_scan(void **state)
 	snprintf(dir, sizeof dir, "%s", tu_path("fixtures"));
 	registry_add_path(&reg, dir);
 	static const char *loaded[] = { "fx_abi_older_minor", "fx_segv", "fx_abort", "fx_exit",
-	                                "fx_spin", "fx_declared", "fx_plain", "fx_good", "fx_diverge",
+	                                "fx_spin", "fx_declared", "fx_plain", "fx_extra_export",
+	                                "fx_good", "fx_diverge",
 	                                "fx_fail", "fx_slow", "fx_no_tables", "fx_sloppy", "fx_undeclared",
 	                                "fx_empty_table" };
 	assert_int_equal(reg.n, sizeof loaded / sizeof *loaded);
@@ -318,6 +319,29 @@ static void test_plugin_path_variable(void **state)
 	assert_non_null(registry_find(&reg, "fx_slow"));
 	assert_null(registry_find(&reg, "fx_plain"));
 	assert_int_equal(reg.nrejected, 0);
+	/* Each plugin knows it came through the variable (a run's recorded
+	 * command then sets it); one next to the driver or named by its file does not. */
+	assert_true(registry_find(&reg, "fx_good")->from_plugin_path);
+	assert_true(registry_find(&reg, "fx_slow")->from_plugin_path);
+	for (size_t i = 0; i < reg.n; i++)
+		if (strncmp(reg.entries[i].desc.name, "fx_", 3))
+			assert_false(reg.entries[i].from_plugin_path);
+	add_fixture("plain");
+	assert_false(registry_find(&reg, "fx_plain")->from_plugin_path);
+}
+
+/* A plugin argument names a file when it holds a '/' or ends in .so. */
+static void test_names_file(void **state)
+{
+	(void)state;
+	assert_true(registry_names_file("./x"));
+	assert_true(registry_names_file("x.so"));
+	assert_true(registry_names_file("x.so:fx_a"));
+	assert_true(registry_names_file("dir/x.so:fx_a"));
+	assert_false(registry_names_file("gd2"));
+	assert_false(registry_names_file(".so"));
+	assert_false(registry_names_file("x.sox"));
+	assert_false(registry_names_file("notes.txt"));
 }
 
 /* Copies build/fixtures/<fixture>.so to <dir>/<as> (a fresh file: the
@@ -484,6 +508,7 @@ int main(void)
 		T(test_declared_tables_of_a_loaded_plugin),
 		T(test_missing_path),           T(test_directory_scan),
 		T(test_plugin_path_variable),   T(test_descriptor_checks),
+		T(test_names_file),
 		T(test_no_plugin_provided),     T(test_fifo_not_loaded),
 		T(test_named_file_loaded_alone), T(test_named_falls_back_to_scan),
 		T(test_named_search_order),

@@ -139,6 +139,8 @@ static void test_provenance_header(void **state)
 	char want[PATH_MAX + 64];
 	snprintf(want, sizeof want, "# plugin: fx_good 2.3.1 (%s)", good_path);
 	assert_string_equal(line_with(text, "# plugin:"), want);
+	/* Right after it, the SHA-256 of that file. */
+	assert_true(matches(strstr(text, want) + strlen(want), "^\n# plugin_sha256: [0-9a-f]{64}\n"));
 	/* Every parameter, defaults filled in, in canonical text. */
 	assert_string_equal(line_with(text, "# params:"),
 	                    "# params: steps=3 rate=0.5 noise=0.125 centered=1 method=heun label= "

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "usage.h"
 #include "../host/isolate.h"
 #include "lindyn/run.h"
 #include "../host/outdir.h"
@@ -47,37 +48,25 @@ int cmd_list(int argc, char **argv)
 	return status_close_stdout("list");
 }
 
-static const registry_entry *find_or_complain(const registry *reg, const char *name)
+/* Unknown plugin NAME: one line with the nearest name, or the names found. */
+static void unknown_plugin(const registry *reg, const char *name)
 {
-	const registry_entry *e = registry_find(reg, name);
-	if (!e) {
-		print_rejected(reg);
-		fprintf(stderr, "lindyn: unknown plugin '%s'; `lindyn list` shows the %zu available\n",
-		        name, reg->n);
+	print_rejected(reg);
+	const char **names = malloc((reg->n ? reg->n : 1) * sizeof *names);
+	for (size_t i = 0; names && i < reg->n; i++)
+		names[i] = reg->entries[i].desc.name;
+	const char *near = names ? usage_nearest(name, names, reg->n) : NULL;
+	if (near)
+		fprintf(stderr, "lindyn: unknown plugin '%s'; did you mean '%s'?\n", name, near);
+	else if (!reg->n || !names)
+		fprintf(stderr, "lindyn: unknown plugin '%s'; no plugin was found (`lindyn list`)\n",
+		        name);
+	else {
+		fprintf(stderr, "lindyn: unknown plugin '%s'; the plugins are ", name);
+		usage_list_names(stderr, names, reg->n);
+		fputc('\n', stderr);
 	}
-	return e;
-}
-
-int cmd_help(int argc, char **argv)
-{
-	if (argc != 1) {
-		fprintf(stderr, "usage: lindyn help PLUGIN\n");
-		return 1;
-	}
-	registry reg = { 0 };
-	registry_scan(&reg);
-	const registry_entry *e = find_or_complain(&reg, argv[0]);
-	if (e) {
-		printf("%s %s: %s\n(%s)\n\nparameters:\n", e->desc.name, e->desc.version,
-		       e->desc.summary, e->path);
-		params_help(stdout, e->desc.params);
-		if (registry_tables(e)) {
-			printf("\ntables (columns; the aggregates over seeds and over a sweep):\n");
-			tables_help(stdout, registry_tables(e));
-		}
-	}
-	registry_free(&reg);
-	return e ? status_close_stdout("help") : 1;
+	free(names);
 }
 
 static int parse_seed(const char *text, unsigned long *seed)
@@ -110,14 +99,21 @@ static void put_shell_word(FILE *f, const char *a)
 }
 
 /* The command line, shell-quoted where needed, for the provenance header
- * (a growing buffer: quoting may make it four times longer). */
-static char *command_line(int argc, char **argv)
+ * (a growing buffer: quoting may make it four times longer).  A plugin
+ * found through LINDYN_PLUGIN_PATH is found again the same way: the
+ * command then starts with that variable's value. */
+static char *command_line(int argc, char **argv, int with_plugin_path)
 {
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	if (!f)
 		return NULL;
+	if (with_plugin_path) {
+		fputs("LINDYN_PLUGIN_PATH=", f);
+		put_shell_word(f, getenv("LINDYN_PLUGIN_PATH"));
+		fputc(' ', f);
+	}
 	fputs("lindyn run", f);
 	for (int i = 0; i < argc; i++) {
 		fputc(' ', f);
@@ -139,13 +135,13 @@ static void explain_nothing_loaded(const registry *reg, const char *path)
 		fprintf(stderr, "lindyn: %s: no plugin found (a directory without .so files)\n", path);
 }
 
-/* PLUGIN is a name, or a path (containing '/') to a .so, which is then the
- * only file loaded: PATH.so for its single plugin, PATH.so:NAME for one of
- * several (PATH may also be a directory of .so files). */
+/* PLUGIN is a name, or a file (registry_names_file: a path holding '/', or
+ * a name ending in .so), which is then the only file loaded: FILE.so for
+ * its single plugin, FILE.so:NAME for one of several (a path may also be a
+ * directory of .so files). */
 static const registry_entry *load_plugin(registry *reg, const char *plugin)
 {
-	const char *slash = strrchr(plugin, '/');
-	if (!slash) {
+	if (!registry_names_file(plugin)) {
 		const registry_entry *e = registry_load_named(reg, plugin);
 		if (!e && !access(plugin, F_OK)) {
 			print_rejected(reg);
@@ -153,17 +149,25 @@ static const registry_entry *load_plugin(registry *reg, const char *plugin)
 			        "give it as a path: ./%s\n", plugin, plugin);
 			return NULL;
 		}
-		return e ? e : find_or_complain(reg, plugin);
+		if (!e)
+			unknown_plugin(reg, plugin);
+		return e;
 	}
 	char path[4096];
 	if (strlen(plugin) >= sizeof path) {
-		fprintf(stderr, "lindyn run: plugin path is longer than %zu bytes\n", sizeof path - 1);
+		fprintf(stderr, "lindyn: plugin path is longer than %zu bytes\n", sizeof path - 1);
 		return NULL;
 	}
 	strcpy(path, plugin);
-	char *colon = strchr(path + (slash - plugin), ':');
+	const char *slash = strrchr(plugin, '/');
+	char *colon = strchr(path + (slash ? slash - plugin : 0), ':');
 	if (colon)
 		*colon++ = 0;
+	if (!strchr(path, '/') && access(path, F_OK)) {
+		fprintf(stderr, "lindyn: no file %s (a plugin file; or the plugin name '%.*s')\n", path,
+		        (int)(strlen(path) - 3), path);
+		return NULL;
+	}
 	registry_add_path(reg, path);
 	if (!reg->n) {
 		explain_nothing_loaded(reg, path);
@@ -179,7 +183,7 @@ static const registry_entry *load_plugin(registry *reg, const char *plugin)
 		return e;
 	}
 	if (reg->n > 1)
-		fprintf(stderr, "lindyn: %s holds %zu plugins; run %s:NAME\n", path, reg->n, path);
+		fprintf(stderr, "lindyn: %s holds %zu plugins; give %s:NAME\n", path, reg->n, path);
 	return reg->n == 1 ? &reg->entries[0] : NULL;
 }
 
@@ -238,8 +242,7 @@ static int exec_isolated(lindyn_run *r, const registry_entry *e, const char *out
 			        rep.status == LINDYN_EDIVERGE ? "diverged" : "error", rep.message);
 		return status_exit_code(rep.status);
 	}
-	if (out)
-		outdir_clean_stale(out); /* the child's staging directory */
+	outdir_clean_stale(out); /* the child's staging directory */
 	if (o.how == ISOLATE_INTERRUPTED) {
 		fprintf(stderr, "lindyn: %s: error: interrupted by a signal\n", e->desc.name);
 		return status_exit_code(LINDYN_EINTR);
@@ -296,10 +299,36 @@ static const registry_entry *load_guarded(registry *reg, const char *plugin)
 	return e;
 }
 
+int cmd_help(int argc, char **argv)
+{
+	if (argc != 1) {
+		fprintf(stderr, "usage: lindyn help PLUGIN|FILE.so[:NAME]|COMMAND\n");
+		return 1;
+	}
+	if (usage_is_command(argv[0])) {
+		usage_print(stdout, argv[0]);
+		return status_close_stdout("help");
+	}
+	registry reg = { 0 };
+	const registry_entry *e = load_guarded(&reg, argv[0]);
+	if (e) {
+		printf("%s %s: %s\n(%s)\n\nparameters:\n", e->desc.name, e->desc.version,
+		       e->desc.summary, e->path);
+		params_help(stdout, e->desc.params);
+		if (registry_tables(e)) {
+			printf("\ntables (columns; the aggregates over seeds and over a sweep):\n");
+			tables_help(stdout, registry_tables(e));
+		}
+	}
+	registry_free(&reg);
+	return e ? status_close_stdout("help") : 1;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	if (argc < 1 || argv[0][0] == '-') {
-		fprintf(stderr, "usage: lindyn run PLUGIN|PATH.so key=value... [--out DIR] [--seed N]\n");
+		fprintf(stderr, "usage: lindyn run PLUGIN|FILE.so[:NAME] key=value... --out DIR "
+		                "[--seed N]\n");
 		return 1;
 	}
 	for (int i = 0; i < argc; i++)
@@ -312,6 +341,11 @@ int cmd_run(int argc, char **argv)
 	unsigned long seed = 1;
 	if (parse_run_options(argc, argv, &out, &seed))
 		return 1;
+	if (!out) {
+		fprintf(stderr, "lindyn run: expected --out DIR (the directory the run's tables are "
+		                "written to)\n");
+		return 1;
+	}
 	registry reg = { 0 };
 	const registry_entry *e = load_guarded(&reg, argv[0]);
 	if (!e) {
@@ -319,7 +353,7 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	lindyn_run *r = lindyn_run_new(&e->desc, out);
-	char *cmd = command_line(argc, argv);
+	char *cmd = command_line(argc, argv, e->from_plugin_path);
 	if (!r || !cmd) {
 		fprintf(stderr, "lindyn: out of memory\n");
 		free(cmd);

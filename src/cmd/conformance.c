@@ -1,8 +1,11 @@
 /* conformance.c -- the plugin conformance suite. */
 #include "conformance.h"
 
+#include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <float.h>
+#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -16,6 +19,7 @@
 #include "lindyn/run.h"
 #include "../host/params.h"
 #include "../host/registry.h"
+#include "../host/regular_file.h"
 #include "../host/tables.h"
 
 typedef struct {
@@ -183,11 +187,23 @@ static void check_bounds(report *rep, const lindyn_plugin *p)
 /* valgrind is some 20 to 50 times slower than the plain run. */
 #define VALGRIND_SLOWDOWN 10
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
 static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path,
                            const char *driver)
 {
-	char target[PATH_MAX + 80];
+	char target[PATH_MAX + 80], scratch[] = "/tmp/lindyn-valgrind-XXXXXX", out[64];
 	snprintf(target, sizeof target, "%s:%s", path, p->name);
+	if (!mkdtemp(scratch)) {
+		check(rep, 0, "frees what it allocates", "cannot make a directory for the run: %s",
+		      strerror(errno));
+		return;
+	}
+	snprintf(out, sizeof out, "%s/run", scratch);
 	char *args = strdup(p->smoke_args ? p->smoke_args : "");
 	fflush(NULL);
 	pid_t pid = args ? fork() : -1;
@@ -195,8 +211,8 @@ static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path
 		char *argv[64] = { "valgrind", "-q", "--leak-check=full",
 		                   "--errors-for-leak-kinds=definite", "--show-possibly-lost=no",
 		                   "--error-exitcode=99",
-		                   (char *)driver, "run", target };
-		int argc = 9;
+		                   (char *)driver, "run", target, "--out", out };
+		int argc = 11;
 		char *save = NULL;
 		for (char *kv = strtok_r(args, " \t", &save); kv && argc < 63;
 		     kv = strtok_r(NULL, " \t", &save))
@@ -210,6 +226,7 @@ static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path
 	free(args);
 	int st = 0, timed_out = pid > 0 && isolate_wait(pid, VALGRIND_SLOWDOWN * rep->time_limit, &st);
 	int code = pid < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	if (code == 127)
 		fprintf(rep->out, "SKIP  %s: frees what it allocates: valgrind not installed\n", p->name);
 	else if (timed_out)
@@ -218,6 +235,107 @@ static void check_valgrind(report *rep, const lindyn_plugin *p, const char *path
 	else
 		check(rep, code == 0, "frees what it allocates", "valgrind smoke run exit %d%s", code,
 		      code == 99 || code == 2 ? " (memory errors or definite leaks)" : "");
+}
+
+/* What a plugin's dynamic symbol table may define: its descriptor, and the
+ * symbols the linker adds to every shared object. */
+static int allowed_export(const char *name)
+{
+	static const char *const allowed[] = { "lindyn_plugin_descriptor", "_init", "_fini",
+	                                       "_edata", "_end", "__bss_start" };
+	for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+		if (!strcmp(name, allowed[i]))
+			return 1;
+	return 0;
+}
+
+/* The largest plugin file whose symbols are read. */
+#define MAX_PLUGIN_BYTES (512L << 20)
+
+/* The whole file at path in a malloc'ed buffer; NULL with the reason in err. */
+static unsigned char *read_whole(const char *path, size_t *size, char *err, size_t errlen)
+{
+	FILE *f = regular_file_open(path, err, errlen);
+	if (!f)
+		return NULL;
+	long n = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
+	unsigned char *buf = n >= 0 && n <= MAX_PLUGIN_BYTES ? malloc(n ? (size_t)n : 1) : NULL;
+	if (buf && (fseek(f, 0, SEEK_SET) || fread(buf, 1, (size_t)n, f) != (size_t)n)) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (!buf)
+		snprintf(err, errlen, "%s: %s", path, n > MAX_PLUGIN_BYTES ? "larger than 512 MiB"
+		                                      : "cannot be read");
+	*size = (size_t)n;
+	return buf;
+}
+
+/* 1 when [off, off + len) lies within a file of size bytes. */
+static int within(uint64_t off, uint64_t len, size_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* Appends to extra (space-separated) each symbol the ELF image defines in
+ * .dynsym that allowed_export does not allow; 0, or -1 with the reason in
+ * extra when the image is no 64-bit ELF of this machine's byte order. */
+static int scan_dynsym(const unsigned char *img, size_t size, char *extra, size_t len)
+{
+	Elf64_Ehdr eh;
+	const unsigned char data = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB
+	                                                                      : ELFDATA2MSB;
+	if (size < sizeof eh || memcmp(img, ELFMAG, SELFMAG) || img[EI_CLASS] != ELFCLASS64 ||
+	    img[EI_DATA] != data)
+		return snprintf(extra, len, "not a 64-bit ELF file of this machine"), -1;
+	memcpy(&eh, img, sizeof eh);
+	if (eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    !within(eh.e_shoff, (uint64_t)eh.e_shnum * sizeof(Elf64_Shdr), size))
+		return snprintf(extra, len, "malformed ELF section headers"), -1;
+	for (unsigned i = 0; i < eh.e_shnum; i++) {
+		Elf64_Shdr sh, str;
+		memcpy(&sh, img + eh.e_shoff + i * sizeof sh, sizeof sh);
+		if (sh.sh_type != SHT_DYNSYM)
+			continue;
+		if (sh.sh_link >= eh.e_shnum || sh.sh_entsize != sizeof(Elf64_Sym) ||
+		    !within(sh.sh_offset, sh.sh_size, size))
+			return snprintf(extra, len, "malformed .dynsym section"), -1;
+		memcpy(&str, img + eh.e_shoff + sh.sh_link * sizeof str, sizeof str);
+		if (!within(str.sh_offset, str.sh_size, size))
+			return snprintf(extra, len, "malformed .dynstr section"), -1;
+		const char *names = (const char *)img + str.sh_offset;
+		for (uint64_t k = 1; k < sh.sh_size / sizeof(Elf64_Sym); k++) { /* 0: the null symbol */
+			Elf64_Sym sym;
+			memcpy(&sym, img + sh.sh_offset + k * sizeof sym, sizeof sym);
+			if (sym.st_shndx == SHN_UNDEF)
+				continue;
+			if (sym.st_name >= str.sh_size || !memchr(names + sym.st_name, 0,
+			                                          str.sh_size - sym.st_name))
+				return snprintf(extra, len, "malformed symbol name"), -1;
+			const char *name = names + sym.st_name;
+			if (!allowed_export(name))
+				snprintf(extra + strlen(extra), len - strlen(extra), "%s%s",
+				         *extra ? ", " : "", name);
+		}
+	}
+	return 0;
+}
+
+/* A plugin exports its descriptor and nothing else: any other symbol could
+ * bind to, or be bound by, another plugin's or the driver's of that name. */
+static void check_exports(report *rep, const char *path)
+{
+	char extra[1024] = "";
+	size_t size;
+	unsigned char *img = read_whole(path, &size, extra, sizeof extra);
+	int bad = !img || scan_dynsym(img, size, extra, sizeof extra);
+	free(img);
+	if (bad)
+		check(rep, 0, "exports only its descriptor", "cannot read its symbols: %s", extra);
+	else
+		check(rep, !*extra, "exports only its descriptor", *extra
+		      ? "also exports %s (build with -fvisibility=hidden)" : "yes%s", extra);
 }
 
 /* A 1.2 plugin declares its tables (the host then refuses any other table
@@ -242,6 +360,7 @@ static void check_plugin(report *rep, const registry_entry *e, const char *drive
 	rep->plugin = p->name;
 	check(rep, 1, "loads", "%s, ABI %u.%u (driver %u.%u)", e->path, p->abi_major, p->abi_minor,
 	      LINDYN_ABI_MAJOR, LINDYN_ABI_MINOR);
+	check_exports(rep, e->path);
 	check(rep, 1, "parameter table", "well-formed, every parameter has help text");
 	check_declares_tables(rep, e);
 	check(rep, p->smoke_args != NULL, "smoke arguments", "%s",
@@ -290,6 +409,16 @@ int conformance_check(const char *path, FILE *out, const char *valgrind_driver,
                       double time_limit)
 {
 	report rep = { out, 0, path, time_limit };
+	struct stat st;
+	if (registry_names_file(path) && stat(path, &st)) {
+		size_t n = strlen(path);
+		if (!strchr(path, '/'))
+			check(&rep, 0, "loads", "no file %s (a plugin file; or the plugin name '%.*s')", path,
+			      (int)(n - 3), path);
+		else
+			check(&rep, 0, "loads", "no file %s", path);
+		return rep.failures;
+	}
 	/* Loading runs the library's constructors and descriptor function:
 	 * first in a child process, so that a crash there is a failed check. */
 	int loaded = 0;
@@ -302,7 +431,6 @@ int conformance_check(const char *path, FILE *out, const char *valgrind_driver,
 		return rep.failures;
 	}
 	registry reg = { 0 };
-	struct stat st;
 	load(&reg, path);
 	for (size_t i = 0; i < reg.nrejected; i++)
 		check(&rep, 0, "loads", "%s", reg.rejected[i]);

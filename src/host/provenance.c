@@ -9,7 +9,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <limits.h>
+#include <unistd.h>
+
 #include <gsl/gsl_version.h>
+
+#include "regular_file.h"
+#include "sha256.h"
 
 /* From OpenBLAS (cblas.h declares them, but including cblas.h here would
  * clash with GSL's gsl_cblas.h declarations). */
@@ -74,6 +80,48 @@ static int format_date(const char *sde, char *line, size_t len)
 	return 0;
 }
 
+/* The plugin file as the header records it: resolved, then relative to the
+ * current directory when it lies under it (so that the same tree gives the
+ * same header wherever it is checked out), else absolute.  0, or -1 with
+ * the reason in err. */
+static int plugin_file_shown(const char *path, char *shown, size_t len, char *err, size_t errlen)
+{
+	char real[PATH_MAX], cwd[PATH_MAX];
+	if (!realpath(path, real)) {
+		snprintf(err, errlen, "plugin file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+	int under = n && !strncmp(real, cwd, n) && real[n] == '/';
+	snprintf(shown, len, "%s", under ? real + n + 1 : real);
+	return 0;
+}
+
+/* The SHA-256 of the file at path; 0, or -1 with the reason in err. */
+static int file_sha256(const char *path, char hex[SHA256_HEX], char *err, size_t errlen)
+{
+	char why[512];
+	FILE *f = regular_file_open(path, why, sizeof why);
+	if (!f) {
+		snprintf(err, errlen, "plugin file %s", why);
+		return -1;
+	}
+	sha256_ctx c;
+	sha256_init(&c);
+	unsigned char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sha256_update(&c, buf, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		snprintf(err, errlen, "plugin file %s: cannot be read", path);
+		return -1;
+	}
+	sha256_hex(&c, hex);
+	return 0;
+}
+
 int provenance_header(const lindyn_plugin *p, const char *plugin_path, const param_set *ps,
                       unsigned long seed, const char *command, char **header, char *err,
                       size_t errlen)
@@ -88,6 +136,10 @@ int provenance_header(const lindyn_plugin *p, const char *plugin_path, const par
 		         sde);
 		return LINDYN_EINVAL;
 	}
+	char shown[PATH_MAX] = "linked in", sha[SHA256_HEX] = "";
+	if (plugin_path && (plugin_file_shown(plugin_path, shown, sizeof shown, err, errlen) ||
+	                    file_sha256(plugin_path, sha, err, errlen)))
+		return LINDYN_EIO;
 	size_t len = 0, cap = 1024;
 	char *buf = malloc(cap), libs[512];
 	if (!buf) {
@@ -99,8 +151,9 @@ int provenance_header(const lindyn_plugin *p, const char *plugin_path, const par
 	provenance_libs(libs, sizeof libs);
 	provenance_tool(tool, sizeof tool);
 	int bad = append(&buf, &len, &cap, "# %s\n", tool);
-	bad |= append(&buf, &len, &cap, "# plugin: %s %s (%s)\n", p->name, p->version,
-	              plugin_path ? plugin_path : "linked in");
+	bad |= append(&buf, &len, &cap, "# plugin: %s %s (%s)\n", p->name, p->version, shown);
+	if (*sha)
+		bad |= append(&buf, &len, &cap, "# plugin_sha256: %s\n", sha);
 	bad |= append(&buf, &len, &cap, "# command: %s\n", command ? command : "(library call)");
 	bad |= append(&buf, &len, &cap, "# seed: %lu\n", seed);
 	bad |= append(&buf, &len, &cap, "# params:");

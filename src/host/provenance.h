@@ -9,8 +9,12 @@
 #include "params.h"
 
 /* Sets *header to a malloc'ed block of whole '#' lines (each ending in
- * '\n'); returns LINDYN_OK, or LINDYN_EINVAL (a malformed SOURCE_DATE_EPOCH)
- * or LINDYN_ENOMEM with the reason in err. */
+ * '\n'); returns LINDYN_OK, or LINDYN_EINVAL (a malformed SOURCE_DATE_EPOCH),
+ * LINDYN_EIO (the plugin file cannot be read) or LINDYN_ENOMEM with the
+ * reason in err.  The plugin line names plugin_path relative to the current
+ * directory when the file lies under it (else its absolute, resolved path),
+ * and is followed by "# plugin_sha256: HEX", the SHA-256 of that file;
+ * plugin_path NULL: a plugin linked in, no file and no digest. */
 int provenance_header(const lindyn_plugin *p, const char *plugin_path, const param_set *ps,
                       unsigned long seed, const char *command, char **header, char *err,
                       size_t errlen);

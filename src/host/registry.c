@@ -78,6 +78,14 @@ const registry_entry *registry_find(const registry *reg, const char *name)
 	return NULL;
 }
 
+int registry_names_file(const char *arg)
+{
+	if (strchr(arg, '/'))
+		return 1;
+	size_t len = strcspn(arg, ":");
+	return len > 3 && !strncmp(arg + len - 3, ".so", 3);
+}
+
 static int already_loaded(const registry *reg, const char *path)
 {
 	for (size_t i = 0; i < reg->n; i++)
@@ -142,6 +150,7 @@ static void add_file(registry *reg, const char *file)
 		memset(&e->desc, 0, sizeof e->desc);
 		memcpy(&e->desc, d, d->struct_size < sizeof e->desc ? d->struct_size : sizeof e->desc);
 		e->path = p;
+		e->from_plugin_path = reg->in_plugin_path;
 		added++;
 	}
 	if (i == 0)
@@ -225,10 +234,12 @@ static void each_search_entry(registry *reg, int (*visit)(registry *, const char
 	const char *env = getenv("LINDYN_PLUGIN_PATH");
 	if (env && *env) {
 		char *copy = strdup(env), *save = NULL;
+		reg->in_plugin_path = 1;
 		for (char *p = copy ? strtok_r(copy, ":", &save) : NULL; p;
 		     p = strtok_r(NULL, ":", &save))
 			if (visit(reg, p, arg))
 				break;
+		reg->in_plugin_path = 0;
 		free(copy);
 	}
 }

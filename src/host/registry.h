@@ -28,6 +28,7 @@
 typedef struct {
 	lindyn_plugin desc; /* copied up to the plugin's struct_size, rest zero */
 	char *path;
+	int from_plugin_path; /* found through LINDYN_PLUGIN_PATH */
 } registry_entry;
 
 typedef struct {
@@ -37,6 +38,7 @@ typedef struct {
 	size_t nhandles;
 	char **rejected; /* one message per rejected file or descriptor */
 	size_t nrejected;
+	int in_plugin_path; /* while LINDYN_PLUGIN_PATH's entries are loaded */
 } registry;
 
 /* Scans the default directories and LINDYN_PLUGIN_PATH. */
@@ -47,6 +49,10 @@ void registry_scan(registry *reg);
 const registry_entry *registry_load_named(registry *reg, const char *name);
 /* Loads one .so (or every *.so of a directory); problems go to rejected. */
 void registry_add_path(registry *reg, const char *path);
+/* 1 when a plugin argument names a file rather than a plugin: it holds a
+ * '/', or its part before an optional ":NAME" ends in ".so" ("x.so",
+ * "x.so:fx_a"); such an argument is loaded only from that file. */
+int registry_names_file(const char *arg);
 /* Validates a descriptor; 0, or -1 with the reason in err. */
 int registry_check(const lindyn_plugin *d, char *err, size_t errlen);
 const registry_entry *registry_find(const registry *reg, const char *name);
