@@ -162,7 +162,7 @@ static void test_misbehaving_fixtures_fail(void **state)
 	report = check(tu_path("fixtures/abi_major2.so"), NULL, &failures);
 	assert_int_equal(failures, 1);
 	assert_contains(report, "loads: plugin [");
-	assert_contains(report, "abi_major2.so] #0: built for ABI 2.0, driver has 1.2");
+	assert_contains(report, "abi_major2.so] #0: built for ABI 2.0, driver has 1.3");
 	free(report);
 
 	report = check("/nonexistent/plugin.so", NULL, &failures);

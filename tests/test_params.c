@@ -21,6 +21,7 @@ static const lindyn_param table[] = {
 	{ "shift", LINDYN_P_INT, "-3", -7, 7, NULL, "a signed integer" },
 	{ "solver", LINDYN_P_ALIAS, NULL, 0, 0, "method", "renamed: use method" },
 	{ "scale", LINDYN_P_REAL, "1", 0, LINDYN_UNBOUNDED, NULL, "any non-negative scale" },
+	{ "data_dir", LINDYN_P_PATH, "/usr/share/fx", 0, 0, NULL, "directory the data is read from" },
 	{ NULL, 0, NULL, 0, 0, NULL, NULL }
 };
 
@@ -56,7 +57,7 @@ static const char *text(const char *key)
 static void test_defaults_in_canonical_text(void **state)
 {
 	(void)state;
-	assert_int_equal(ps.n, 7); /* the alias has no value */
+	assert_int_equal(ps.n, 8); /* the alias has no value */
 	assert_string_equal(text("steps"), "250");
 	assert_int_equal(params_find(&ps, "steps")->i, 250);
 	assert_string_equal(text("rate"), "0.0005");
@@ -241,6 +242,21 @@ static void test_string_values(void **state)
 	assert_int_equal(set("init_npy=data dir/w.npy"), 0); /* spaces are fine */
 }
 
+
+/* A PATH (ABI 1.3) is text like a STRING: kept as given, may be empty, no
+ * control characters. */
+static void test_path_values(void **state)
+{
+	(void)state;
+	assert_string_equal(text("data_dir"), "/usr/share/fx");
+	assert_int_equal(set("data_dir=data/fashion-mnist"), 0);
+	assert_string_equal(text("data_dir"), "data/fashion-mnist");
+	assert_int_equal(set("data_dir="), 0);
+	assert_string_equal(text("data_dir"), "");
+	assert_int_equal(set("data_dir=d\nx"), -1);
+	assert_string_equal(err, "parameter 'data_dir': value holds a control character (code 10)");
+}
+
 static void test_unknown_key_suggests_nearest(void **state)
 {
 	(void)state;
@@ -363,9 +379,9 @@ static void test_table_checks(void **state)
 	d.kind = (lindyn_param_kind)0;
 	assert_int_equal(check_one(d), -1);
 	assert_string_equal(err, "parameter 'tol': unknown kind 0");
-	d.kind = (lindyn_param_kind)7;
+	d.kind = (lindyn_param_kind)(LINDYN_P_PATH + 1);
 	assert_int_equal(check_one(d), -1);
-	assert_contains(err, "unknown kind 7");
+	assert_contains(err, "unknown kind 8");
 
 	d = good;
 	d.help = NULL;
@@ -447,6 +463,7 @@ static void test_help_lists_every_parameter(void **state)
 	assert_contains(out, "shift=<an integer in [-7, 7]> (default -3)");
 	assert_contains(out, "\n  solver  (deprecated: renamed to method)\n");
 	assert_contains(out, "scale=<a real number in [0, inf)> (default 1)");
+	assert_contains(out, "data_dir=<path> (default /usr/share/fx)");
 	free(out);
 }
 
@@ -460,6 +477,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bool_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enum_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_string_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_key_suggests_nearest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_assignments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alias, setup, teardown),

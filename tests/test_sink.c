@@ -134,7 +134,7 @@ static void test_provenance_header(void **state)
 	/* Tool and revision. */
 	const char *l = line_with(text, "# lindyn ");
 	assert_true(matches(l, "^# lindyn " LINDYN_VERSION " \\(git [0-9a-f]{7,40}(-dirty)?\\) "
-	                       "abi 1\\.2$"));
+	                       "abi 1\\.3$"));
 	/* The plugin, its version and the .so it came from. */
 	char want[PATH_MAX + 64];
 	snprintf(want, sizeof want, "# plugin: fx_good 2.3.1 (%s)", good_path);

@@ -35,10 +35,11 @@
 #include <stdint.h>
 
 #define LINDYN_ABI_MAJOR 1u
-#define LINDYN_ABI_MINOR 2u
+#define LINDYN_ABI_MINOR 3u
 /* History: 1.0 the descriptor up to free; 1.1 appended smoke_args;
  * 1.2 appended tables (descriptor), rowv and get_enum (host), and NAN
- * parameter bounds meaning "unbounded". */
+ * parameter bounds meaning "unbounded"; 1.3 appended the parameter kind
+ * LINDYN_P_PATH. */
 
 #define LINDYN_EXPORT __attribute__((visibility("default")))
 #define LINDYN_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -67,10 +68,14 @@ typedef enum {
 	LINDYN_P_REAL,    /* double, bounds [min, max] inclusive, finite */
 	LINDYN_P_BOOL,    /* 0/1, true/false, yes/no */
 	LINDYN_P_ENUM,    /* one of choices "a|b|c"; read with get_enum (or get_str) */
-	LINDYN_P_STRING,  /* free text (e.g. a path); may be empty */
-	LINDYN_P_ALIAS    /* since 1.2: a deprecated key kept working; `choices`
+	LINDYN_P_STRING,  /* free text; may be empty */
+	LINDYN_P_ALIAS,   /* since 1.2: a deprecated key kept working; `choices`
 	                   * names the key it stands for, defval is NULL, and
 	                   * help says why ("renamed: use abs_tol") */
+	LINDYN_P_PATH     /* since 1.3: a file or directory the plugin reads; in a
+	                   * document a relative value is resolved against the
+	                   * document's directory.  Read with get_str; may be
+	                   * empty.  An output directory is a STRING. */
 } lindyn_param_kind;
 
 /* One declared parameter.  A table ends with an entry whose key is NULL. */
@@ -127,7 +132,7 @@ struct lindyn_host {
 	long (*get_int)(lindyn_host *h, const char *key);
 	double (*get_real)(lindyn_host *h, const char *key);
 	int (*get_bool)(lindyn_host *h, const char *key);
-	const char *(*get_str)(lindyn_host *h, const char *key); /* ENUM, STRING */
+	const char *(*get_str)(lindyn_host *h, const char *key); /* ENUM, STRING, PATH */
 
 	/* The run's seed: the single source of every random draw. */
 	unsigned long (*seed)(lindyn_host *h);

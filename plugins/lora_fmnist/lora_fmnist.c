@@ -32,7 +32,7 @@
 #include "state.h"
 
 static const lindyn_param fm_params[] = {
-	{ "data_dir", LINDYN_P_STRING, "/usr/share/datasets/fashion-mnist", 0, 0, NULL,
+	{ "data_dir", LINDYN_P_PATH, "/usr/share/datasets/fashion-mnist", 0, 0, NULL,
 	  "directory of {train,t10k}-{images-idx3,labels-idx1}-ubyte.gz" },
 	{ "n_pretrain", LINDYN_P_INT, "10000", 0, 60000, NULL,
 	  "pre-training split: the first n_pretrain training images" },

@@ -55,8 +55,8 @@ static const lindyn_param params[] = {
 	{"alpha", LINDYN_P_REAL, "0.5", 0.25, 0.5, NULL, "init=lemma1: entries N(0, h^(-2 alpha)); also Theorem 2's alpha"},
 	{"warm", LINDYN_P_REAL, "0", 0, 1, NULL,
 	 "init=balanced: end-to-end matrix (1-warm) W1 W2 + warm Theta_hat (margin)"},
-	{"w1_npy", LINDYN_P_STRING, "", 0, 0, NULL, "init=npy: W1 (d x h) as .npy"},
-	{"w2_npy", LINDYN_P_STRING, "", 0, 0, NULL, "init=npy: W2 (h x m) as .npy"},
+	{"w1_npy", LINDYN_P_PATH, "", 0, 0, NULL, "init=npy: W1 (d x h) as .npy"},
+	{"w2_npy", LINDYN_P_PATH, "", 0, 0, NULL, "init=npy: W2 (h x m) as .npy"},
 	{"reduce", LINDYN_P_ENUM, "svd", 0, 0, ENUM_CHOICES(GF_REDUCE_LIST),
 	 "integrate W1,W2 | U1 = Phi1^T W1 and W2 (S1 eq. 7) | U1,W2 in the row space of "
 	 "[U1;W2^T](0), cost free of h"},

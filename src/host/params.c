@@ -37,6 +37,7 @@ static const char *kind_name(lindyn_param_kind k)
 	case LINDYN_P_ENUM: return "enum";
 	case LINDYN_P_STRING: return "string";
 	case LINDYN_P_ALIAS: return "alias";
+	case LINDYN_P_PATH: return "path";
 	}
 	return "?";
 }
@@ -94,6 +95,7 @@ static void range_text(char *buf, size_t len, const lindyn_param *d)
 	case LINDYN_P_ENUM: snprintf(buf, len, "one of %s", d->choices); break;
 	case LINDYN_P_STRING: snprintf(buf, len, "a string"); break;
 	case LINDYN_P_ALIAS: snprintf(buf, len, "another name of %s", d->choices); break;
+	case LINDYN_P_PATH: snprintf(buf, len, "a path"); break;
 	}
 }
 
@@ -258,6 +260,7 @@ static int parse_value(param_value *v, const char *text, char *err, size_t errle
 		snprintf(v->text, sizeof v->text, "%s", text);
 		return 0;
 	case LINDYN_P_STRING:
+	case LINDYN_P_PATH:
 		snprintf(v->text, sizeof v->text, "%s", text);
 		return 0;
 	case LINDYN_P_ALIAS:
@@ -304,7 +307,7 @@ int params_check_table(const lindyn_param *table, char *err, size_t errlen)
 				snprintf(err, errlen, "parameter '%s' is declared twice", d->key);
 				return -1;
 			}
-		if (d->kind < LINDYN_P_INT || d->kind > LINDYN_P_ALIAS) {
+		if (d->kind < LINDYN_P_INT || d->kind > LINDYN_P_PATH) {
 			snprintf(err, errlen, "parameter '%s': unknown kind %d", d->key, (int)d->kind);
 			return -1;
 		}
@@ -445,7 +448,8 @@ void params_help(FILE *out, const lindyn_param *table)
 		char range[160];
 		range_text(range, sizeof range, d);
 		fprintf(out, "  %s=<%s> (default %s)\n      %s\n", d->key,
-		        d->kind == LINDYN_P_STRING ? kind_name(d->kind) : range,
+		        d->kind == LINDYN_P_STRING || d->kind == LINDYN_P_PATH ? kind_name(d->kind)
+		                                                               : range,
 		        *d->defval ? d->defval : "\"\"", d->help);
 	}
 }

@@ -103,7 +103,8 @@ static const param_value *lookup(lindyn_host *h, const char *key, lindyn_param_k
 	const param_value *v = params_find(&r->params, key);
 	if (!v)
 		fail(r, LINDYN_EINVAL, "plugin bug: parameter '%s' is not declared", key);
-	else if (v->def->kind != a && v->def->kind != b) {
+	else if (v->def->kind != a && v->def->kind != b &&
+	         !(b == LINDYN_P_STRING && v->def->kind == LINDYN_P_PATH)) { /* a path reads as text */
 		fail(r, LINDYN_EINVAL, "plugin bug: parameter '%s' read with the wrong kind", key);
 		v = NULL;
 	}

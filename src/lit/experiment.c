@@ -88,33 +88,113 @@ int path_is_confined(const char *s)
 	return 1;
 }
 
+/* A decimal number as params.c reads one (no hexadecimal, inf or nan). */
+static int decimal_number(const char *s, double *x)
+{
+	return strspn(s, "0123456789+-.eE") == strlen(s) && !parse_number(s, x);
+}
+
+/* x in the form experiment_value_text describes, into buf
+ * (EXPERIMENT_NUMBER_MAX bytes: a plain form has at most 17 digits, a sign,
+ * a point and 323 zeros after it). */
+static void number_text(double x, char *buf)
+{
+	if (x == 0 || (fabs(x) < 1e15 && x == floor(x))) {
+		snprintf(buf, EXPERIMENT_NUMBER_MAX, "%.0f", x == 0 ? 0.0 : x);
+		return;
+	}
+	char exp_form[40];
+	int digits = 1;
+	for (;; digits++) {
+		snprintf(exp_form, sizeof exp_form, "%.*e", digits - 1, x);
+		if (digits == 17 || strtod(exp_form, NULL) == x)
+			break;
+	}
+	char *e = strchr(exp_form, 'e');
+	int exponent = atoi(e + 1);
+	snprintf(e + 1, sizeof exp_form - (size_t)(e + 1 - exp_form), "%d", exponent);
+	int decimals = digits - 1 - exponent;
+	snprintf(buf, EXPERIMENT_NUMBER_MAX, "%.*f", decimals > 0 ? decimals : 0, x);
+	/* exponent >= digits: the plain form would show digits beyond those */
+	if (exponent >= digits || strlen(exp_form) < strlen(buf))
+		snprintf(buf, EXPERIMENT_NUMBER_MAX, "%s", exp_form);
+}
+
+const char *experiment_value_text(const char *v, char *buf)
+{
+	double x;
+	if (!decimal_number(v, &x))
+		return v;
+	number_text(x, buf);
+	return buf;
+}
+
+int experiment_param_is_path(const lindyn_param *table, const char *key)
+{
+	for (const lindyn_param *d = table; d->key; d++)
+		if (!strcmp(d->key, key))
+			return d->kind == LINDYN_P_ALIAS ? experiment_param_is_path(table, d->choices)
+			                                 : d->kind == LINDYN_P_PATH;
+	return 0;
+}
+
+/* Appends value v of axis a: its text and, for messages, v as written. */
+static int push_value(sweep_axis *a, const char *v)
+{
+	char buf[EXPERIMENT_NUMBER_MAX];
+	char *text = strdup(experiment_value_text(v, buf)), *written = strdup(v);
+	char **values = text && written ? realloc(a->values, (a->nvalues + 1) * sizeof *values)
+	                                : NULL;
+	if (values)
+		a->values = values;
+	char **writtens = values ? realloc(a->written, (a->nvalues + 1) * sizeof *writtens) : NULL;
+	if (!writtens) {
+		free(text);
+		free(written);
+		return -1;
+	}
+	a->written = writtens;
+	a->values[a->nvalues] = text;
+	a->written[a->nvalues++] = written;
+	return 0;
+}
+
 /* The character a value's character becomes in its point's directory name. */
 static char point_char(char c)
 {
 	return isalnum((unsigned char)c) || strchr(".+-", c) ? c : '-';
 }
 
-/* "lo:hi:step" (inclusive) into text values. */
+/* "lo:hi:step" (inclusive) into values: at least two, since a range that
+ * gives one value is most likely a list written with ':'. */
 static int expand_range(sweep_axis *a, const char *spec, char *why, size_t whylen)
 {
-	char *buf = strdup(spec), **part = NULL;
+	char *buf = strdup(spec), **part = NULL, first[EXPERIMENT_NUMBER_MAX];
 	size_t n = 0;
 	double lo, hi, step, count = 0;
 	if (!buf || !(part = split(buf, ":", &n)))
 		snprintf(why, whylen, "out of memory");
 	else if (n != 3 || parse_number(part[0], &lo) || parse_number(part[1], &hi) ||
 	         parse_number(part[2], &step))
-		snprintf(why, whylen, "range '%s' is not lo:hi:step with three numbers", spec);
+		snprintf(why, whylen, "bad sweep: range '%s' is not lo:hi:step with three numbers",
+		         spec);
 	else if (step <= 0 || hi < lo)
-		snprintf(why, whylen, "range '%s' needs step > 0 and lo <= hi", spec);
+		snprintf(why, whylen, "bad sweep: range '%s' needs step > 0 and lo <= hi", spec);
 	else if ((count = floor((hi - lo) / step + 1e-9) + 1) > EXPERIMENT_MAX_VALUES)
-		snprintf(why, whylen, "range '%s' has more than %d values", spec,
+		snprintf(why, whylen, "bad sweep: range '%s' has more than %d values", spec,
 		         EXPERIMENT_MAX_VALUES);
+	else if (count < 2)
+		snprintf(why, whylen, "sweep %s=%s:%s:%s gives one value (%s): a range is "
+		         "lo:hi:step with step the increment; write a list (%s,%s,%s) for these "
+		         "values", a->keys[0], part[0], part[1], part[2],
+		         experiment_value_text(part[0], first), part[0], part[1], part[2]);
 	int rc = *why ? -1 : 0;
 	for (long i = 0; i < (long)count && !rc; i++) {
+		/* lo + i step carries binary rounding (0.9 + 3 * 0.01 is
+		 * 0.92999...); 15 significant digits, below a double's, drop it */
 		char v[64];
 		snprintf(v, sizeof v, "%.15g", lo + (double)i * step);
-		rc = push(&a->values, &a->nvalues, v);
+		rc = push_value(a, v);
 	}
 	free(part);
 	free(buf);
@@ -126,15 +206,16 @@ static int add_tuple(sweep_axis *a, char **vals, size_t nv, const char *tuple, c
                      char *why, size_t whylen)
 {
 	if (nv != a->nkeys) {
-		snprintf(why, whylen, "tuple '%s' has %zu values for %zu keys", tuple, nv, a->nkeys);
+		snprintf(why, whylen, "bad sweep: tuple '%s' has %zu values for %zu keys", tuple, nv,
+		         a->nkeys);
 		return -1;
 	}
 	for (size_t k = 0; k < nv; k++) {
 		if (!*vals[k]) {
-			snprintf(why, whylen, "empty value in sweep '%s'", text);
+			snprintf(why, whylen, "bad sweep: empty value in sweep '%s'", text);
 			return -1;
 		}
-		if (push(&a->values, &a->nvalues, vals[k]))
+		if (push_value(a, vals[k]))
 			return -1;
 	}
 	return 0;
@@ -150,7 +231,7 @@ static int parse_axis(sweep_axis *a, const char *text, char *why, size_t whylen)
 	if (!buf)
 		goto out;
 	if (!eq) {
-		snprintf(why, whylen, "sweep '%s' is not key=values", text);
+		snprintf(why, whylen, "bad sweep: sweep '%s' is not key=values", text);
 		goto out;
 	}
 	*eq = 0;
@@ -158,8 +239,8 @@ static int parse_axis(sweep_axis *a, const char *text, char *why, size_t whylen)
 		goto out;
 	for (size_t i = 0; i < nkeys; i++) {
 		if (!name_is_identifier(keys[i])) {
-			snprintf(why, whylen, "sweep key '%s' is not a parameter name (%s)", keys[i],
-			         NAME_RULE);
+			snprintf(why, whylen, "bad sweep: sweep key '%s' is not a parameter name (%s)",
+			         keys[i], NAME_RULE);
 			goto out;
 		}
 		if (push(&a->keys, &a->nkeys, keys[i]))
@@ -173,7 +254,7 @@ static int parse_axis(sweep_axis *a, const char *text, char *why, size_t whylen)
 	if (!(tuples = split(rhs, a->nkeys == 1 ? "," : "|", &ntuples)))
 		goto out;
 	if (ntuples > EXPERIMENT_MAX_VALUES) {
-		snprintf(why, whylen, "sweep has %zu values, more than %d", ntuples,
+		snprintf(why, whylen, "bad sweep: sweep has %zu values, more than %d", ntuples,
 		         EXPERIMENT_MAX_VALUES);
 		goto out;
 	}
@@ -187,7 +268,7 @@ static int parse_axis(sweep_axis *a, const char *text, char *why, size_t whylen)
 	}
 out:
 	if (rc && !*why)
-		snprintf(why, whylen, "out of memory");
+		snprintf(why, whylen, "bad sweep: out of memory");
 	free(tuples);
 	free(keys);
 	free(buf);
@@ -198,10 +279,13 @@ static void axis_free(sweep_axis *a)
 {
 	for (size_t i = 0; i < a->nkeys; i++)
 		free(a->keys[i]);
-	for (size_t i = 0; i < a->nvalues; i++)
+	for (size_t i = 0; i < a->nvalues; i++) {
 		free(a->values[i]);
+		free(a->written[i]);
+	}
 	free(a->keys);
 	free(a->values);
+	free(a->written);
 }
 
 static size_t axis_count(const sweep_axis *a) { return a->nvalues / a->nkeys; }
@@ -269,33 +353,32 @@ static int parse_assignments(experiment *e, const block_field *f, char *err, siz
 	return rc;
 }
 
-/* Two values are the same point when their directory names agree or they
- * are the same number written differently ("1.0" and "1"); x and y are
- * their numbers, NAN for a value that is not one. */
-static int same_value(const char *a, const char *b, double x, double y)
+/* Two values are the same point when their directory names agree (a
+ * number written two ways, "1.0" and "1", has one text already). */
+static int same_value(const char *a, const char *b)
 {
 	while (*a && *b && point_char(*a) == point_char(*b))
 		a++, b++;
-	return (!*a && !*b) || x == y;
+	return !*a && !*b;
 }
 
+/* Tuple t of axis a as the document wrote it. */
 static void tuple_text(const sweep_axis *a, size_t t, char *out, size_t len)
 {
 	size_t used = 0;
 	out[0] = 0;
 	for (size_t k = 0; k < a->nkeys && used < len; k++)
 		used += (size_t)snprintf(out + used, len - used, "%s%s", k ? "," : "",
-		                         a->values[t * a->nkeys + k]);
+		                         a->written[t * a->nkeys + k]);
 }
 
 /* The first tuple j > i of axis a that gives the same point as tuple i, or 0. */
-static size_t same_point(const sweep_axis *a, const double *num, size_t i)
+static size_t same_point(const sweep_axis *a, size_t i)
 {
 	for (size_t j = i + 1; j < axis_count(a); j++) {
 		size_t k = 0;
-		while (k < a->nkeys && same_value(a->values[i * a->nkeys + k],
-		                                  a->values[j * a->nkeys + k], num[i * a->nkeys + k],
-		                                  num[j * a->nkeys + k]))
+		while (k < a->nkeys &&
+		       same_value(a->values[i * a->nkeys + k], a->values[j * a->nkeys + k]))
 			k++;
 		if (k == a->nkeys)
 			return j;
@@ -308,17 +391,11 @@ static size_t same_point(const sweep_axis *a, const double *num, size_t i)
 static int check_axis(const experiment *e, const sweep_axis *a, char *err, size_t errlen)
 {
 	for (size_t v = 0; v < a->nvalues; v++)
-		if (check_value(e, a->line, a->keys[v % a->nkeys], a->values[v], 1, err, errlen))
+		if (check_value(e, a->line, a->keys[v % a->nkeys], a->written[v], 1, err, errlen))
 			return -1;
-	double *num = malloc(a->nvalues * sizeof *num);
-	if (!num)
-		return -1;
-	for (size_t v = 0; v < a->nvalues; v++)
-		if (parse_number(a->values[v], &num[v]))
-			num[v] = NAN;
 	int rc = 0;
 	for (size_t i = 0, j; i < axis_count(a) && !rc; i++)
-		if ((j = same_point(a, num, i))) {
+		if ((j = same_point(a, i))) {
 			char ti[256], tj[256];
 			tuple_text(a, i, ti, sizeof ti);
 			tuple_text(a, j, tj, sizeof tj);
@@ -326,7 +403,6 @@ static int check_axis(const experiment *e, const sweep_axis *a, char *err, size_
 			           "sweep values '%s' and '%s' give the same point (a value may appear "
 			           "once; only [A-Za-z0-9.+-] tell values apart)", ti, tj);
 		}
-	free(num);
 	return rc;
 }
 
@@ -354,7 +430,7 @@ static int add_axis(experiment *e, const block_field *f, int replace, char *err,
 	char why[512] = "";
 	if (parse_axis(&a, f->value, why, sizeof why)) {
 		axis_free(&a);
-		return failf(e, f->line, err, errlen, "bad sweep: %s", why);
+		return failf(e, f->line, err, errlen, "%s", why);
 	}
 	for (size_t k = 1; k < a.nkeys; k++)
 		for (size_t j = 0; j < k; j++)

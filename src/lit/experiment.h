@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "doc.h"
+#include "lindyn/plugin.h"
 
 /* Values one sweep axis may take, runs one experiment may have
  * (points x seeds), and the size of a point's directory name with its NUL. */
@@ -19,10 +20,14 @@
  * or make, in a recipe or (after experiment_point's mapping) a target. */
 #define EXPERIMENT_VALUE_CHARS "[A-Za-z0-9_.,:/+=-]"
 
+/* Room for the text experiment_value_text gives a number, with its NUL. */
+#define EXPERIMENT_NUMBER_MAX 400
+
 typedef struct {
 	size_t nkeys, nvalues;
 	char **keys;        /* nkeys */
-	char **values;      /* nvalues * nkeys, tuple-major */
+	char **values;      /* nvalues * nkeys, tuple-major: experiment_value_text */
+	char **written;     /* the same values as the document wrote them (messages) */
 	size_t stride;      /* points between two consecutive values of this axis */
 	int line;
 } sweep_axis;
@@ -60,6 +65,22 @@ size_t experiment_nkeys(const experiment *e);
  * assignments (experiment_nkeys of them; strings owned by e). */
 void experiment_point(const experiment *e, size_t point, char *name, const char **keys,
                       const char **values);
+
+/* The text of a sweep value wherever it appears: in its point's directory
+ * name, on the plugin's command line, in figure variables and when a
+ * selection is matched.  A decimal number ([+-]digits[.digits][e[+-]digits],
+ * finite) has one text however it was written: an integer below 1e15 in
+ * digits ("1e3" is "1000"), any other number in the shorter of its plain and
+ * exponent forms, ties plain ("0.001" is "1e-3", "0.0025" stays), each with
+ * the fewest significant digits that read back as the same double (so
+ * exponent form where plain would need more: "1.2345678901234568e18").  Any
+ * other value is its own text.  Returns v itself or buf (which holds
+ * EXPERIMENT_NUMBER_MAX bytes). */
+const char *experiment_value_text(const char *v, char *buf);
+
+/* 1 when key is a parameter of kind LINDYN_P_PATH in table (directly or
+ * through an alias): a value the plugin reads as a file or directory. */
+int experiment_param_is_path(const lindyn_param *table, const char *key);
 
 /* 1 when s, read as a path, stays inside the working tree: it is relative
  * and no '/'-separated component of it is "..". */

@@ -160,11 +160,8 @@ static int parse_ref(parsed_ref *r, const char *ref, int is_run, char *err, size
 
 int sel_value_matches(const char *v, const char *p)
 {
-	if (!strcmp(v, p))
-		return 1;
-	char *ve, *pe;
-	double a = strtod(v, &ve), b = strtod(p, &pe);
-	return ve != v && !*ve && pe != p && !*pe && a == b;
+	char vb[EXPERIMENT_NUMBER_MAX], pb[EXPERIMENT_NUMBER_MAX];
+	return !strcmp(experiment_value_text(v, vb), experiment_value_text(p, pb));
 }
 
 /* The index of key among the experiment's swept keys, or -1. */

@@ -47,8 +47,9 @@ int data_sel_resolve(data_sel *s, const doc_experiments *x, const char *ref, int
                      char *err, size_t errlen);
 void data_sel_free(data_sel *s);
 
-/* 1 when a selection value v matches a point's value p: equal as text, or
- * both numbers that are equal as doubles ("0.10" matches "0.1"). */
+/* 1 when a selection value v matches a point's value p: the same text by
+ * experiment_value_text, so a number matches however either side writes it
+ * ("1e-3" matches "0.001", "0.10" matches "0.1"). */
 int sel_value_matches(const char *v, const char *p);
 
 #endif
