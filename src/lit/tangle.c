@@ -116,6 +116,70 @@ static const char *relative(const char *path)
 	return !strncmp(path, cwd, n) && path[n] == '/' ? path + n + 1 : path;
 }
 
+/* The value of parameter key as the run gets it, into out: a relative
+ * value of a path parameter (LINDYN_P_PATH, an input the plugin reads)
+ * resolved against the document's directory; any other value holding a '/'
+ * names a path under data/ or build/ (FORMAT.md, "What a document may
+ * hold").  0, or -1 with err set. */
+static int path_value(const experiment *e, const lindyn_param *table, int line, const char *key,
+                      const char *v, char *out, size_t outlen, char *err, size_t errlen)
+{
+	int is_path = experiment_param_is_path(table, key);
+	if (is_path && *v && *v != '/' && doc_resolve_path(e->doc, v, out, outlen)) {
+		snprintf(err, errlen, "%s:%d: experiment '%s': %s=%s must be a path relative to the "
+		         "document's directory, to a file below the working directory or the "
+		         "document's directory", e->doc->path, line, e->name, key, v);
+		return -1;
+	}
+	if (is_path && *v && *v != '/')
+		return 0;
+	if (!is_path && (!path_is_confined(v) ||
+	                 (strchr(v, '/') && strncmp(v, "data/", 5) && strncmp(v, "build/", 6)))) {
+		snprintf(err, errlen, "%s:%d: experiment '%s': value '%s' of '%s' is a path: a "
+		         "document names paths under data/ or build/ only, without '..'", e->doc->path,
+		         line, e->name, v, key);
+		return -1;
+	}
+	snprintf(out, outlen, "%s", v);
+	return 0;
+}
+
+/* The line of the set: or quick: field that holds word kv, or the block's. */
+static int set_line(const experiment *e, const char *kv)
+{
+	for (size_t i = 0; i < e->block->nfields; i++) {
+		const block_field *f = &e->block->fields[i];
+		size_t n = strlen(kv);
+		for (const char *p = f->value; (!strcmp(f->key, "set") || !strcmp(f->key, "quick")) &&
+		                               (p = strstr(p, kv)); p += n)
+			if ((p == f->value || p[-1] == ' ' || p[-1] == '\t') && strchr(" \t", p[n]))
+				return f->line;
+	}
+	return e->block->line;
+}
+
+/* Rewrites the set: entries of e through path_value. */
+static int resolve_set_paths(experiment *e, const lindyn_param *table, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < e->nset; i++) {
+		char key[64], out[PATH_MAX], *eq = strchr(e->set[i], '=');
+		snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - e->set[i]) : 0, e->set[i]);
+		if (!eq || path_value(e, table, set_line(e, e->set[i]), key, eq + 1, out, sizeof out,
+		                      err, errlen))
+			return eq ? -1 : 0;
+		if (strcmp(out, eq + 1)) {
+			char *kv = NULL;
+			if (asprintf(&kv, "%s=%s", key, out) < 0) {
+				snprintf(err, errlen, "%s:%d: out of memory", e->doc->path, e->block->line);
+				return -1;
+			}
+			free(e->set[i]);
+			e->set[i] = kv;
+		}
+	}
+	return 0;
+}
+
 /* Checks every run's parameter set against the plugin's table (the
  * characters of the values were checked by experiment_parse). */
 static int validate_point(const experiment *e, const lindyn_param *table, const char **keys,
@@ -252,7 +316,8 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 	}
 	size_t npoints = experiment_npoints(e), nkv = experiment_nkeys(e);
 	const char **keys = calloc(nkv + 1, sizeof *keys), **values = calloc(nkv + 1, sizeof *values);
-	int rc = keys && values ? 0 : -1;
+	char (*resolved)[PATH_MAX] = calloc(nkv + 1, sizeof *resolved);
+	int rc = keys && values && resolved ? 0 : -1;
 	if (rc)
 		snprintf(err, errlen, "%s:%d: out of memory", e->doc->path, e->block->line);
 	else
@@ -260,7 +325,12 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 		        e->block->line, e->name, npoints, e->seeds);
 	for (size_t p = 0; p < npoints && !rc; p++) {
 		experiment_point(e, p, point, keys, values);
-		rc = validate_point(e, plugin->desc.params, keys, values, nkv, err, errlen);
+		for (size_t i = 0; i < nkv && !rc; i++) {
+			rc = path_value(e, plugin->desc.params, e->block->line, keys[i], values[i], resolved[i],
+			                sizeof resolved[i], err, errlen);
+			values[i] = resolved[i];
+		}
+		rc = rc ? rc : validate_point(e, plugin->desc.params, keys, values, nkv, err, errlen);
 		for (long k = 0; k < e->seeds && !rc; k++) {
 			char dir[PATH_MAX];
 			snprintf(dir, sizeof dir, "%s/%s/%s/s%ld", o->data, e->name, point, k);
@@ -276,6 +346,7 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 		        e->doc->name, e->name, e->name);
 	free(keys);
 	free(values);
+	free(resolved);
 	return rc;
 }
 
@@ -804,6 +875,8 @@ static int tangle_experiment(FILE *mk, const tangle_opts *o, const doc *d, const
 		snprintf(err, errlen, "%s:%d: unknown plugin '%s'", d->path, b->line, e.plugin);
 		rc = -1;
 	}
+	if (!rc)
+		rc = resolve_set_paths(&e, p->desc.params, err, errlen);
 	if (!rc)
 		rc = emit_experiment(mk, o, &e, p, err, errlen);
 	char **grown = rc ? NULL : realloc(done->names, (done->n + 1) * sizeof *grown);
