@@ -13,7 +13,8 @@
 #   make bench        time lindyn against a NumPy/SciPy reference on the same work
 #   make slurm        run the stale runs as one Slurm job array (README: Running on a cluster)
 #   make fuzz         fuzz the input readers with libFuzzer (FUZZ_SECONDS=60 each)
-#   make install      PREFIX=/usr/local: driver, public headers, lindyn.pc
+#   make install      PREFIX=/usr/local: driver, plugins, headers, host library,
+#                     lindyn.mk and what documents need, lindyn.pc
 #   make reference    record the data's fingerprints in data/reference/paper (QUICK=1: quick)
 #   make compare      the data against that reference: tables and claims (QUICK=1: quick)
 #   make artifact     build/artifact/lindyn-VERSION-REV.tar.gz: pages, figures, tables, MANIFEST
@@ -337,14 +338,24 @@ dist:
 	    --add-file=$(BUILD)/dist/REVISION -o $(DIST).tmp HEAD && mv $(DIST).tmp $(DIST)
 	@echo "dist: $(DIST) (git $$(cat $(BUILD)/dist/REVISION))"
 
+# What a plugin author's project needs (README, "Writing a solver plugin"):
+# the driver and plugins, the headers and the host library (lindyn/run.h, for
+# tests), and under share/lindyn the pipeline an author's Makefile includes
+# (lindyn.mk), the figure style, the page templates, the project template
+# and FORMAT.md, all located through lindyn.pc (pkg-config --variable=...).
+SHARE_DIR := $(DESTDIR)$(PREFIX)/share/lindyn
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/lindyn \
 	  $(DESTDIR)$(PREFIX)/lib/lindyn/plugins $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	  $(DESTDIR)$(PREFIX)/share/lindyn/template
+	  $(SHARE_DIR)/template/project $(SHARE_DIR)/page
 	install -m 755 $(LINDYN) $(DESTDIR)$(PREFIX)/bin/lindyn
-	install -m 644 include/lindyn/plugin.h $(DESTDIR)$(PREFIX)/include/lindyn/
+	install -m 644 include/lindyn/plugin.h include/lindyn/run.h $(DESTDIR)$(PREFIX)/include/lindyn/
+	install -m 644 $(BUILD)/libhost.a $(DESTDIR)$(PREFIX)/lib/liblindyn-host.a
 	install -m 755 $(PLUGIN_SOS) $(DESTDIR)$(PREFIX)/lib/lindyn/plugins/
-	install -m 644 src/dist/template/*.in $(DESTDIR)$(PREFIX)/share/lindyn/template/
+	install -m 644 src/dist/template/*.in $(SHARE_DIR)/template/
+	install -m 644 src/dist/template/project/*.in $(SHARE_DIR)/template/project/
+	install -m 644 src/dist/lindyn.mk figures/style.gp paper/FORMAT.md $(SHARE_DIR)/
+	install -m 644 src/page/*.html $(SHARE_DIR)/page/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' src/dist/lindyn.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/lindyn.pc
 

@@ -1,6 +1,11 @@
-/* cmd_new_plugin.c -- `lindyn new-plugin NAME [DIR]`: plugins/NAME/NAME.c
- * and tests/test_NAME.c from the template (src/dist/template, or the installed
- * share/lindyn/template), ready to build, list and pass check-plugin. */
+/* cmd_new_plugin.c -- `lindyn new-plugin NAME [DIR]`.  Without DIR in a
+ * lindyn tree (a directory holding plugins/ and src/dist/lindyn.mk):
+ * plugins/NAME/NAME.c and tests/test_NAME.c, built by lindyn's Makefile.
+ * Otherwise: a complete author project in DIR (default ./NAME) -- the
+ * plugin, its test, a Makefile on pkg-config and the installed lindyn.mk, a
+ * document with one experiment, figure and claim, and its gnuplot script --
+ * that passes `make check figures verify paper` as created.  The templates
+ * are src/dist/template, or the installed share/lindyn/template. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,6 +15,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "../host/names.h"
 
 static int find_template(char *dir, size_t len)
 {
@@ -60,49 +66,116 @@ static int instantiate(const char *in, const char *out, const char *name)
 	return fclose(dst);
 }
 
-int cmd_new_plugin(int argc, char **argv)
+/* One file of an author project: its template and its path in DIR. */
+typedef struct {
+	const char *template, *path; /* path: "%1$s" is DIR, "%2$s" is NAME */
+} project_file;
+
+static const project_file project[] = {
+	{ "plugin.c.in", "%1$s/%2$s.c" },
+	{ "test.c.in", "%1$s/tests/test_%2$s.c" },
+	{ "project/Makefile.in", "%1$s/Makefile" },
+	{ "project/doc.md.in", "%1$s/%2$s.md" },
+	{ "project/figure.gp.in", "%1$s/figures/%2$s.gp" },
+	{ "project/gitignore.in", "%1$s/.gitignore" },
+};
+#define NPROJECT (sizeof project / sizeof *project)
+
+static int in_lindyn_tree(void)
 {
-	if (argc < 1 || argc > 2) {
-		fprintf(stderr, "usage: lindyn new-plugin NAME [DIR]   (DIR defaults to plugins/NAME)\n");
-		return 1;
-	}
-	const char *name = argv[0];
-	if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(name) ||
-	    name[0] < 'a' || name[0] > 'z' || !strcmp(name, "common")) {
-		fprintf(stderr, "lindyn new-plugin: name '%s' must match [a-z][a-z0-9_]* (and not be 'common')\n",
-		        name);
-		return 1;
-	}
-	char tdir[PATH_MAX], dir[PATH_MAX], in[PATH_MAX + 32], out[PATH_MAX + 64];
-	if (find_template(tdir, sizeof tdir)) {
-		fprintf(stderr, "lindyn new-plugin: template not found next to the driver\n");
-		return 1;
-	}
-	if (argc == 2)
-		snprintf(dir, sizeof dir, "%s", argv[1]);
-	else
-		snprintf(dir, sizeof dir, "plugins/%s", name);
+	struct stat st;
+	return !stat("plugins", &st) && S_ISDIR(st.st_mode) && !access("src/dist/lindyn.mk", R_OK);
+}
+
+static int make_dir(const char *dir)
+{
 	if (mkdir(dir, 0777) && errno != EEXIST) {
 		fprintf(stderr, "lindyn new-plugin: %s: %s\n", dir, strerror(errno));
-		return 1;
+		return -1;
 	}
+	return 0;
+}
+
+/* The author project NAME in dir; nothing is written when one of its files
+ * exists already. */
+static int new_project(const char *tdir, const char *name, const char *dir)
+{
+	char paths[NPROJECT][PATH_MAX], in[PATH_MAX + 32], sub[PATH_MAX + 16];
+	struct stat st;
+	for (size_t i = 0; i < NPROJECT; i++) {
+		if (snprintf(paths[i], sizeof paths[i], project[i].path, dir, name) >=
+		    (int)sizeof paths[i]) {
+			fprintf(stderr, "lindyn new-plugin: %s: path too long\n", dir);
+			return 1;
+		}
+		if (!lstat(paths[i], &st)) {
+			fprintf(stderr, "lindyn new-plugin: %s exists already; nothing written "
+			                "(expected a new or empty directory)\n", paths[i]);
+			return 1;
+		}
+	}
+	if (make_dir(dir))
+		return 1;
+	snprintf(sub, sizeof sub, "%s/tests", dir);
+	if (make_dir(sub))
+		return 1;
+	snprintf(sub, sizeof sub, "%s/figures", dir);
+	if (make_dir(sub))
+		return 1;
+	for (size_t i = 0; i < NPROJECT; i++) {
+		snprintf(in, sizeof in, "%s/%s", tdir, project[i].template);
+		if (instantiate(in, paths[i], name))
+			return 1;
+	}
+	printf("created the lindyn project %s:\n", dir);
+	for (size_t i = 0; i < NPROJECT; i++)
+		printf("  %s\n", paths[i]);
+	printf("next: make -C %s check figures verify paper   "
+	       "(QUICK=1 for a first look; the page: %s/build/paper/%s.html)\n", dir, dir, name);
+	return 0;
+}
+
+/* plugins/NAME/NAME.c and tests/test_NAME.c in a lindyn tree. */
+static int new_in_tree(const char *tdir, const char *name)
+{
+	char dir[PATH_MAX], in[PATH_MAX + 32], out[PATH_MAX + 64];
+	snprintf(dir, sizeof dir, "plugins/%s", name);
+	if (make_dir(dir))
+		return 1;
 	snprintf(in, sizeof in, "%s/plugin.c.in", tdir);
 	snprintf(out, sizeof out, "%s/%s.c", dir, name);
 	if (instantiate(in, out, name))
 		return 1;
 	printf("created %s\n", out);
-	if (argc == 1 && !access("tests", W_OK)) {
+	if (!access("tests", W_OK)) {
 		snprintf(in, sizeof in, "%s/test.c.in", tdir);
 		snprintf(out, sizeof out, "tests/test_%s.c", name);
 		if (instantiate(in, out, name))
 			return 1;
 		printf("created %s\n", out);
 	}
-	if (argc == 1)
-		printf("next: make && build/lindyn check-plugin build/plugins/%s.so\n", name);
-	else
-		printf("next: cc -shared -fPIC $(pkg-config --cflags lindyn) %s/%s.c -o %s.so "
-		       "$(pkg-config --libs lindyn) && lindyn check-plugin ./%s.so\n",
-		       dir, name, name, name);
+	printf("next: make && build/lindyn check-plugin build/plugins/%s.so\n", name);
 	return 0;
+}
+
+int cmd_new_plugin(int argc, char **argv)
+{
+	if (argc < 1 || argc > 2) {
+		fprintf(stderr, "usage: lindyn new-plugin NAME [DIR]   (lindyn new-plugin --help)\n");
+		return 1;
+	}
+	const char *name = argv[0];
+	if (!name_is_identifier(name) || !strcmp(name, "common")) {
+		fprintf(stderr, "lindyn new-plugin: name '%s' must match %s (and not be 'common')\n",
+		        name, NAME_RULE);
+		return 1;
+	}
+	char tdir[PATH_MAX];
+	if (find_template(tdir, sizeof tdir)) {
+		fprintf(stderr, "lindyn new-plugin: template not found next to the driver\n");
+		return 1;
+	}
+	if (argc == 1 && in_lindyn_tree())
+		return new_in_tree(tdir, name);
+	return new_project(tdir, name, argc == 2 ? argv[1] : name);
 }

@@ -50,9 +50,11 @@ static const command_help commands[] = {
 	  HELP_OPTION },
 	{ "new-plugin", "a new plugin from the template",
 	  "usage: lindyn new-plugin NAME [DIR]\n"
-	  "A new plugin from the template.  In a lindyn tree: plugins/NAME/NAME.c (DIR/NAME.c\n"
-	  "with DIR) and tests/test_NAME.c.  Outside one: creates NAME.c, a Makefile,\n"
-	  "NAME.md, a figure script and a test in DIR (default ./NAME).\n\n"
+	  "A new plugin from the template.  Without DIR in a lindyn tree: plugins/NAME/NAME.c\n"
+	  "and tests/test_NAME.c.  Otherwise an author project in DIR (default ./NAME):\n"
+	  "NAME.c, tests/test_NAME.c, a Makefile on pkg-config and lindyn.mk, NAME.md with\n"
+	  "one experiment, figure and claim, and figures/NAME.gp; `make -C DIR check figures\n"
+	  "verify paper` passes as created.\n\n"
 	  "options:\n" HELP_OPTION },
 	{ "tangle", "documents to a make fragment, one target per run",
 	  "usage: lindyn tangle [options] -o FILE DOC.md...\n"

@@ -27,7 +27,7 @@
 # .SECONDEXPANSION and .DELETE_ON_ERROR for the whole make.
 
 LINDYN_SHARE    := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
-LINDYN          ?= $(LINDYN_SHARE)/../../bin/lindyn
+LINDYN          ?= $(abspath $(LINDYN_SHARE)/../../bin/lindyn)
 LINDYN_BUILD    ?= build
 LINDYN_DATA     ?= $(if $(QUICK),data/quick,data)
 LINDYN_STYLE    ?= $(LINDYN_SHARE)/style.gp
@@ -82,9 +82,13 @@ $(file > $(LINDYN_DOCS_LIST),docs: $(LINDYN_DOCS))
 endif
 # The plugins' directories are searched for plugins before LINDYN_PLUGIN_PATH.
 LINDYN_PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(LINDYN_PLUGINS))))
-ifneq ($(LINDYN_PLUGIN_DIRS),)
 lindyn_empty :=
-export LINDYN_PLUGIN_PATH := $(subst $(lindyn_empty) $(lindyn_empty),:,$(LINDYN_PLUGIN_DIRS))$(if $(LINDYN_PLUGIN_PATH),:$(LINDYN_PLUGIN_PATH))
+LINDYN_PLUGIN_DIRS_PATH := $(subst $(lindyn_empty) $(lindyn_empty),:,$(LINDYN_PLUGIN_DIRS))
+# (a second make, under `lindyn progress`, finds them there already)
+ifneq ($(LINDYN_PLUGIN_DIRS),)
+ifeq ($(filter $(LINDYN_PLUGIN_DIRS_PATH) $(LINDYN_PLUGIN_DIRS_PATH):%,$(LINDYN_PLUGIN_PATH)),)
+export LINDYN_PLUGIN_PATH := $(LINDYN_PLUGIN_DIRS_PATH)$(if $(LINDYN_PLUGIN_PATH),:$(LINDYN_PLUGIN_PATH))
+endif
 endif
 
 # The fragment names the scripts it read as its own prerequisites.
