@@ -182,6 +182,14 @@ char *tables_resolve(const lindyn_table_def *tables, const char *plugin, const c
 	return s;
 }
 
+const char *const tables_stat_suffix[TABLES_NSTATS] = { "_mean", "_std" };
+
+void tables_put_stats(FILE *out, const char *lead, const char *sep, const char *column)
+{
+	for (size_t i = 0; i < TABLES_NSTATS; i++)
+		fprintf(out, "%s%s%s", i ? sep : lead, column, tables_stat_suffix[i]);
+}
+
 /* "first c1_mean c1_std ..." for T.agg, "<swept keys> c_mean c_std ..." for
  * T.final, printed on one line with at most three columns spelled out. */
 static void aggregate_help(FILE *out, const lindyn_table_def *t, int final)
@@ -190,7 +198,7 @@ static void aggregate_help(FILE *out, const lindyn_table_def *t, int final)
 	        final ? "<swept keys>" : t->columns[0].name);
 	size_t shown = 0, j = final ? 0 : 1;
 	for (; t->columns[j].name && shown < 3; j++, shown++)
-		fprintf(out, " %s_mean %s_std", t->columns[j].name, t->columns[j].name);
+		tables_put_stats(out, " ", " ", t->columns[j].name);
 	fprintf(out, "%s\n", t->columns[j].name ? " ... (c_mean c_std per column c)" : "");
 }
 

@@ -5,7 +5,9 @@
  * The aggregates of a declared table T are derived from it:
  *   T.agg    its first column, then c_mean c_std for every other column c
  *   T.final  the swept keys, then c_mean c_std for every column c
- * (src/lit/aggregate.c writes them). */
+ * (src/lit/aggregate.c writes them, src/lit/schema.c checks references to
+ * them, tables_help prints them: all three take the names from
+ * tables_stat_suffix). */
 #ifndef LINDYN_TABLES_H
 #define LINDYN_TABLES_H
 
@@ -40,5 +42,13 @@ char *tables_resolve(const lindyn_table_def *tables, const char *plugin, const c
 /* `lindyn help PLUGIN`'s part on tables: each table with its help, each
  * column with its help, and the aggregates' columns in short. */
 void tables_help(FILE *out, const lindyn_table_def *tables);
+
+/* The statistics an aggregate keeps of each aggregated column c, in order:
+ * c_mean and c_std. */
+#define TABLES_NSTATS 2
+extern const char *const tables_stat_suffix[TABLES_NSTATS];
+/* Writes the aggregate's column names of column c: lead, then "c_mean",
+ * then sep and "c_std". */
+void tables_put_stats(FILE *out, const char *lead, const char *sep, const char *column);
 
 #endif

@@ -26,6 +26,7 @@
 
 #include "../cmd/commands.h"
 #include "../host/names.h"
+#include "../host/tables.h"
 #include "tsv.h"
 
 #define ERR "lindyn aggregate: "
@@ -152,7 +153,7 @@ static int by_seeds(FILE *out, const char *name, char **paths, size_t n)
 	if (!rc) {
 		fprintf(out, "# lindyn aggregate over %zu seeds\n# table: %s\n%s", n, name, t[0].cols[0]);
 		for (size_t j = 1; j < t[0].ncols; j++)
-			fprintf(out, "\t%s_mean\t%s_std", t[0].cols[j], t[0].cols[j]);
+			tables_put_stats(out, "\t", "\t", t[0].cols[j]);
 		fputc('\n', out);
 	}
 	for (size_t r = 0; !rc && r < t[0].nrows; r++) {
@@ -267,7 +268,7 @@ static int final_row(FILE *out, const char *name, const point *q, int index, tsv
 		for (const char *k = keys; *k; k++) /* the keys, tab-separated */
 			fputc(*k == ' ' ? '\t' : *k, out);
 		for (size_t c = 0; c < t[0].ncols; c++)
-			fprintf(out, "%s%s_mean\t%s_std", nvals || c ? "\t" : "", t[0].cols[c], t[0].cols[c]);
+			tables_put_stats(out, nvals || c ? "\t" : "", "\t", t[0].cols[c]);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; !rc && i < nvals; i++)

@@ -18,12 +18,14 @@ static int add(schema_columns *c, const char *name, const char *suffix)
 	return asprintf(&c->names[c->n++], "%s%s", name, suffix) < 0 ? (c->n--, -1) : 0;
 }
 
-/* Appends c_mean c_std for each column from the first'th on. */
+/* Appends the aggregate's columns (c_mean c_std) of each column from the
+ * first'th on. */
 static int add_mean_std(schema_columns *c, const lindyn_column *cols, size_t first)
 {
 	for (size_t i = first; cols[i].name; i++)
-		if (add(c, cols[i].name, "_mean") || add(c, cols[i].name, "_std"))
-			return -1;
+		for (size_t k = 0; k < TABLES_NSTATS; k++)
+			if (add(c, cols[i].name, tables_stat_suffix[k]))
+				return -1;
 	return 0;
 }
 
