@@ -24,5 +24,5 @@ set format y '10^{%L}'
 set key bottom right
 colors = c1.' '.c2.' '.c3
 plot for [i=1:words(drift)] word(drift, i) using 't':'imbalance_drift' with lines lw 2 \
-        lc rgb word(colors, i) title sprintf('{/Symbol h} = %s', word(drift_eta, i))
+        lc rgb word(colors, i) title sprintf('{/Symbol h} = %g', lindyn_num(word(drift_eta, i)))
 unset multiplot

@@ -45,6 +45,11 @@ lindyn_count(N, sel) = sum [i=1:words(value(N))] (lindyn_match(N, sel, i) ? 1 : 
 lindyn_index(N, sel) = sum [i=1:words(value(N))] (lindyn_match(N, sel, i) ? i : 0)
 lindyn_pick(N, sel) = lindyn_count(N, sel) == 1 ? word(value(N), lindyn_index(N, sel)) \
     : sprintf('%s: %d points match %s', N, lindyn_count(N, sel), sel)
+# lindyn_num('5e-3'): a swept value as a number.  Sweep values are written
+# the shortest way (FORMAT.md), and gnuplot reads '5e-3' + 0 as an error (it
+# wants a '.' before the exponent), so one is added where missing.
+lindyn_num(s) = (strstrt(s, 'e') > 0 && strstrt(s, '.') == 0) \
+    ? s[1:strstrt(s, 'e') - 1].'.0'.s[strstrt(s, 'e'):] + 0 : s + 0
 set key box opaque samplen 2.5 spacing 1.1
 set grid lw 0.5 lc rgb '#dddddd'
 set border lw 1

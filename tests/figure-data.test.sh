@@ -116,6 +116,9 @@ printf "load lindyn_style\nplot lindyn_pick('d', 'rate=9') using 'step':'loss_me
 gnuplot -e "outbase='hdr/bad'; term='png'; lindyn_style='figures/style.gp'; load 'hdr/vars.gp'" figures/g.gp 2> gp.log || :
 grep -q 'Cannot find or open file "d: 0 points match rate=9"' gp.log ||
 	{ cat gp.log; fail "lindyn_pick of no point did not name it"; }
+# lindyn_num reads the shortest texts of sweep values (5e-3, 1e3) as numbers.
+sum=$(gnuplot -e "outbase='hdr/num'; term='png'; load 'figures/style.gp'; print lindyn_num('5e-3') + lindyn_num('1e3') + lindyn_num('0.25') + lindyn_num('-2e-1')" 2>&1)
+[ "$sum" = "1000.055" ] || fail "lindyn_num: 5e-3 + 1e3 + 0.25 - 2e-1 gave '$sum'"
 
 rm data/e/rate-0.25/s1/loss.tsv build/figures/f.pdf
 if mk figures > make.log 2>&1; then
