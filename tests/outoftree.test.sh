@@ -18,7 +18,11 @@ mkdir "$tmp/src" && cd "$tmp/src"
 cc -shared -fPIC -fvisibility=hidden -O2 -Wall -Wextra -Werror $(pkg-config --cflags lindyn) walkthrough.c \
 	-o walkthrough.so $(pkg-config --libs lindyn)
 LINDYN_PLUGIN_PATH="$PWD" "$lindyn" list | grep -q '^walkthrough '
-LINDYN_PLUGIN_PATH="$PWD" "$lindyn" run walkthrough steps=50 --out "$tmp/run"
+# A driver outside the working directory that PATH does not find is
+# recorded by its absolute path; one PATH finds, as `lindyn`.
+LINDYN_PLUGIN_PATH="$PWD" "$lindyn" run walkthrough steps=50 --out "$tmp/abs"
+grep -qx "# command: LINDYN_PLUGIN_PATH=$PWD $lindyn run walkthrough steps=50 --out $tmp/abs" "$tmp/abs/loss.tsv"
+LINDYN_PLUGIN_PATH="$PWD" PATH="$tmp/prefix/bin:$PATH" lindyn run walkthrough steps=50 --out "$tmp/run"
 grep -qx "# command: LINDYN_PLUGIN_PATH=$PWD lindyn run walkthrough steps=50 --out $tmp/run" "$tmp/run/loss.tsv"
 grep -qx "# plugin: walkthrough 0.1.0 (walkthrough.so)" "$tmp/run/loss.tsv"
 grep -qx "# plugin_sha256: $(sha256sum walkthrough.so | cut -d' ' -f1)" "$tmp/run/loss.tsv"

@@ -83,7 +83,7 @@ make -q -o build/lindyn QUICK=1 figures-deep_linear || fail "make figures-deep_l
 # A sample of runs equal a direct `lindyn run`, but for the output path.
 for done in $(find data/quick -name .done | sort | awk 'NR % 9 == 1'); do
 	run=${done%/.done}
-	command=$(sed -n 's/^# command: lindyn //p' "$run/loss.tsv")
+	command=$(sed -n 's/^# command: [^ ]*lindyn //p' "$run/loss.tsv")
 	direct="$tmp/direct/$(echo "$run" | tr / _)"
 	eval "set -- ${command% --out *}"
 	OPENBLAS_NUM_THREADS=1 build/lindyn "$@" --out "$direct" 2> /dev/null || fail "$run: direct run failed"

@@ -1,5 +1,6 @@
 /* cmd_plugins.c -- `lindyn list`, `lindyn help`, `lindyn run`, `--version`. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,36 @@ static void put_shell_word(FILE *f, const char *a)
 	fputc('\'', f);
 }
 
+/* Writes the driver as a recorded command names it, so that the command
+ * works as printed: its path relative to the working directory when it
+ * lies below it (in a lindyn tree, build/lindyn), else "lindyn" when PATH
+ * finds this very driver, else its absolute path. */
+static void put_driver(FILE *f)
+{
+	char exe[PATH_MAX], cwd[PATH_MAX], found[PATH_MAX], cand[PATH_MAX + 16];
+	if (!realpath("/proc/self/exe", exe)) {
+		fputs("lindyn", f);
+		return;
+	}
+	const char *path = getenv("PATH");
+	char *copy = path ? strdup(path) : NULL, *save = NULL;
+	int on_path = 0;
+	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !on_path;
+	     d = strtok_r(NULL, ":", &save)) {
+		snprintf(cand, sizeof cand, "%s/lindyn", d);
+		if (!access(cand, X_OK)) /* the first lindyn on PATH is the one sh runs */
+			on_path = realpath(cand, found) && !strcmp(found, exe) ? 1 : -1;
+	}
+	free(copy);
+	size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+	if (n && !strncmp(exe, cwd, n) && exe[n] == '/')
+		put_shell_word(f, exe + n + 1);
+	else if (on_path == 1)
+		fputs("lindyn", f);
+	else
+		put_shell_word(f, exe);
+}
+
 /* The command line, shell-quoted where needed, for the provenance header
  * (a growing buffer: quoting may make it four times longer).  A plugin
  * found through LINDYN_PLUGIN_PATH is found again the same way: the
@@ -114,7 +145,8 @@ static char *command_line(int argc, char **argv, int with_plugin_path)
 		put_shell_word(f, getenv("LINDYN_PLUGIN_PATH"));
 		fputc(' ', f);
 	}
-	fputs("lindyn run", f);
+	put_driver(f);
+	fputs(" run", f);
 	for (int i = 0; i < argc; i++) {
 		fputc(' ', f);
 		put_shell_word(f, argv[i]);
