@@ -1,18 +1,27 @@
 /* test_common.c -- the shared plugin numerics: norms and imbalance of
  * plugins/common/linalg.h against hand-computed values (and the rounding of
  * the row-by-row loops they replace), and the logging schedule of
- * plugins/common/logsched.h. */
+ * plugins/common/logsched.h, and the small products of
+ * plugins/common/small_mm.h against the BLAS. */
 #include <math.h>
+#include <string.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 
 #include <cmocka.h>
 
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_randist.h>
+
 #include "../plugins/common/columns.h"
 #include "../plugins/common/enumlist.h"
 #include "../plugins/common/linalg.h"
 #include "../plugins/common/logsched.h"
+#include "../plugins/common/small_mm.h"
+
+/* OpenBLAS's name for the kernels it chose at load time. */
+char *openblas_get_corename(void);
 
 static void test_frobenius(void **state)
 {
@@ -126,6 +135,130 @@ static void test_xmacro_lists(void **state)
 	assert_string_equal(cols[1].help, "the loss");
 }
 
+static void fill_random(gsl_rng *rng, gsl_matrix *M)
+{
+	for (size_t i = 0; i < M->size1; i++)
+		for (size_t j = 0; j < M->size2; j++)
+			gsl_matrix_set(M, i, j, gsl_ran_gaussian(rng, 1.0));
+}
+
+/* small_mm (the flow's products) is the fma chain of small_mm_portable to
+ * the bit on every shape the flow can meet -- rows not a multiple of 4,
+ * columns not a multiple of 4 (the masked edge), A transposed, beta 1 -- and
+ * is the product to rounding. */
+static void test_small_mm_is_portable_fma_chain(void **unused)
+{
+	(void)unused;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 5);
+	size_t sizes[] = { 1, 2, 3, 4, 5, 7, 8, 10, 14, 17 };
+	size_t ns = sizeof sizes / sizeof *sizes;
+	for (size_t t = 0; t < 200; t++) {
+		size_t M = sizes[t % ns], N = sizes[(t / ns) % ns], K = sizes[(t * 7 + 3) % ns];
+		int trans = (int)(t % 2);
+		double alpha = t % 3 ? 1.0 : -1.0, beta = (double)((t / 2) % 2);
+		gsl_matrix *A = trans ? gsl_matrix_alloc(K, M) : gsl_matrix_alloc(M, K);
+		gsl_matrix *B = gsl_matrix_alloc(K, N), *C = gsl_matrix_alloc(M, N);
+		gsl_matrix *Cref = gsl_matrix_alloc(M, N), *Cexact = gsl_matrix_alloc(M, N);
+		fill_random(rng, A);
+		fill_random(rng, B);
+		fill_random(rng, C);
+		gsl_matrix_memcpy(Cref, C);
+		gsl_matrix_memcpy(Cexact, C);
+		small_mm(trans, alpha, A, B, beta, C);
+		small_mm_portable(trans, alpha, A, B, beta, Cref);
+		assert_memory_equal(C->data, Cref->data, M * N * sizeof *C->data);
+		gsl_blas_dgemm(trans ? CblasTrans : CblasNoTrans, CblasNoTrans, alpha, A, B, beta,
+		               Cexact);
+		for (size_t i = 0; i < M * N; i++)
+			assert_true(fabs(C->data[i] - Cexact->data[i]) <= 1e-13 * (double)K);
+		gsl_matrix_free(A);
+		gsl_matrix_free(B);
+		gsl_matrix_free(C);
+		gsl_matrix_free(Cref);
+		gsl_matrix_free(Cexact);
+	}
+	gsl_rng_free(rng);
+}
+
+/* small_gemm is small_gemm_portable to the bit, and on OpenBLAS's Haswell
+ * kernels gsl_blas_dgemm to the bit (elsewhere: to rounding), on every
+ * shape up to 20 x 20 x 20 -- odd rows (the kernel's split chains from
+ * K = 8 on), the masked right edge, each operand transposed or not, any
+ * alpha, beta 0 or 1 -- and gemm_by_size the same through either path. */
+static void check_small_gemm(gsl_rng *rng, size_t M, size_t N, size_t K, int ta, int tb,
+                             double alpha, double beta, int haswell)
+{
+	gsl_matrix *A = ta ? gsl_matrix_alloc(K, M) : gsl_matrix_alloc(M, K);
+	gsl_matrix *B = tb ? gsl_matrix_alloc(N, K) : gsl_matrix_alloc(K, N);
+	gsl_matrix *C = gsl_matrix_alloc(M, N), *Cref = gsl_matrix_alloc(M, N);
+	gsl_matrix *Cblas = gsl_matrix_alloc(M, N), *Csized = gsl_matrix_alloc(M, N);
+	fill_random(rng, A);
+	fill_random(rng, B);
+	fill_random(rng, C);
+	gsl_matrix_memcpy(Cref, C);
+	gsl_matrix_memcpy(Cblas, C);
+	gsl_matrix_memcpy(Csized, C);
+	CBLAS_TRANSPOSE_t opa = ta ? CblasTrans : CblasNoTrans, opb = tb ? CblasTrans : CblasNoTrans;
+	small_gemm(opa, opb, alpha, A, B, beta, C);
+	small_gemm_portable(opa, opb, alpha, A, B, beta, Cref);
+	gsl_blas_dgemm(opa, opb, alpha, A, B, beta, Cblas);
+	gemm_by_size(opa, opb, alpha, A, B, beta, Csized);
+	assert_memory_equal(C->data, Cref->data, M * N * sizeof *C->data);
+	assert_memory_equal(Csized->data, C->data, M * N * sizeof *C->data);
+	if (haswell) {
+		assert_memory_equal(C->data, Cblas->data, M * N * sizeof *C->data);
+	} else {
+		for (size_t i = 0; i < M * N; i++)
+			assert_true(fabs(C->data[i] - Cblas->data[i]) <= 1e-13 * (double)K);
+	}
+	gsl_matrix_free(A);
+	gsl_matrix_free(B);
+	gsl_matrix_free(C);
+	gsl_matrix_free(Cref);
+	gsl_matrix_free(Cblas);
+	gsl_matrix_free(Csized);
+}
+
+static void test_small_gemm_is_openblas_haswell(void **unused)
+{
+	(void)unused;
+	int haswell = strcmp(openblas_get_corename(), "Haswell") == 0;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 17);
+	for (size_t M = 1; M <= 20; M++)
+		for (size_t N = 1; N <= 20; N++)
+			for (size_t K = 1; K <= 20; K++) {
+				size_t t = M * 400 + N * 20 + K;
+				double alpha = t % 3 == 0 ? -1.0 : t % 3 == 1 ? 1.0 : -0.0123 * (double)K;
+				check_small_gemm(rng, M, N, K, t % 2, (t / 2) % 2, alpha,
+				                 (double)((t / 4) % 2), haswell);
+			}
+	gsl_rng_free(rng);
+}
+
+/* Past 256 values of k the kernel adds up blocks of the sum, no longer one
+ * chain: gemm_by_size hands such products to the BLAS, however small. */
+static void test_gemm_by_size_hands_long_sums_to_blas(void **unused)
+{
+	(void)unused;
+	size_t M = 2, N = 4, K = 300;
+	assert_true(M * N * K <= SMALL_GEMM_MAX_WORK);
+	gsl_matrix *A = gsl_matrix_alloc(M, K), *B = gsl_matrix_alloc(K, N);
+	gsl_matrix *C = gsl_matrix_calloc(M, N), *Cblas = gsl_matrix_calloc(M, N);
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	fill_random(rng, A);
+	fill_random(rng, B);
+	gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, A, B, 0.0, C);
+	gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, A, B, 0.0, Cblas);
+	assert_memory_equal(C->data, Cblas->data, M * N * sizeof *C->data);
+	gsl_matrix_free(A);
+	gsl_matrix_free(B);
+	gsl_matrix_free(C);
+	gsl_matrix_free(Cblas);
+	gsl_rng_free(rng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +268,9 @@ int main(void)
 		cmocka_unit_test(test_logsched_every_and_last),
 		cmocka_unit_test(test_logsched_per_decade),
 		cmocka_unit_test(test_xmacro_lists),
+		cmocka_unit_test(test_small_mm_is_portable_fma_chain),
+		cmocka_unit_test(test_small_gemm_is_openblas_haswell),
+		cmocka_unit_test(test_gemm_by_size_hands_long_sums_to_blas),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

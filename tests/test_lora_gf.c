@@ -22,7 +22,6 @@
 #include "lindyn/run.h"
 #include "declared_tables.h"
 #include "../plugins/lora_gf/lora_gf.h"
-#include "../plugins/lora_gf/small_mm.h"
 #include "../src/host/npy.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -82,53 +81,6 @@ static lora_config small_config(void)
 }
 
 /* ---- the gradient ---------------------------------------------------------- */
-
-static void fill_random(gsl_rng *rng, gsl_matrix *M)
-{
-	for (size_t i = 0; i < M->size1; i++)
-		for (size_t j = 0; j < M->size2; j++)
-			gsl_matrix_set(M, i, j, gsl_ran_gaussian(rng, 1.0));
-}
-
-/* small_mm (the flow's products) is the fma chain of small_mm_portable to
- * the bit on every shape the flow can meet -- rows not a multiple of 4,
- * columns not a multiple of 4 (the masked edge), A transposed, beta 1 -- and
- * is the product to rounding. */
-static void test_small_mm_is_portable_fma_chain(void **unused)
-{
-	(void)unused;
-	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	gsl_rng_set(rng, 5);
-	size_t sizes[] = { 1, 2, 3, 4, 5, 7, 8, 10, 14, 17 };
-	size_t ns = sizeof sizes / sizeof *sizes;
-	for (size_t t = 0; t < 200; t++) {
-		size_t M = sizes[t % ns], N = sizes[(t / ns) % ns], K = sizes[(t * 7 + 3) % ns];
-		int trans = (int)(t % 2);
-		double alpha = t % 3 ? 1.0 : -1.0, beta = (double)((t / 2) % 2);
-		gsl_matrix *A = trans ? gsl_matrix_alloc(K, M) : gsl_matrix_alloc(M, K);
-		gsl_matrix *B = gsl_matrix_alloc(K, N), *C = gsl_matrix_alloc(M, N);
-		gsl_matrix *Cref = gsl_matrix_alloc(M, N), *Cexact = gsl_matrix_alloc(M, N);
-		fill_random(rng, A);
-		fill_random(rng, B);
-		fill_random(rng, C);
-		gsl_matrix_memcpy(Cref, C);
-		gsl_matrix_memcpy(Cexact, C);
-		small_mm(trans, alpha, A, B, beta, C);
-		small_mm_portable(trans, alpha, A, B, beta, Cref);
-		assert_memory_equal(C->data, Cref->data, M * N * sizeof *C->data);
-		gsl_blas_dgemm(trans ? CblasTrans : CblasNoTrans, CblasNoTrans, alpha, A, B, beta,
-		               Cexact);
-		for (size_t i = 0; i < M * N; i++)
-			assert_close(C->data[i], Cexact->data[i], 1e-13 * (double)K, "small_mm entry",
-			             __LINE__);
-		gsl_matrix_free(A);
-		gsl_matrix_free(B);
-		gsl_matrix_free(C);
-		gsl_matrix_free(Cref);
-		gsl_matrix_free(Cexact);
-	}
-	gsl_rng_free(rng);
-}
 
 static void test_gradient_matches_finite_differences(void **unused)
 {
@@ -618,7 +570,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gradient_matches_finite_differences),
-		cmocka_unit_test(test_small_mm_is_portable_fma_chain),
 		cmocka_unit_test(test_tables_declared),
 		cmocka_unit_test(test_pretrained_model_is_exact),
 		cmocka_unit_test(test_reduction_is_exact),

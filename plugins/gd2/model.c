@@ -10,7 +10,10 @@
  * so P pays when 3n < 2d (E1: n = 100, d = 400); it is recomputed every
  * GD2_REFRESH steps.  With reduce=subspace, h is the reduced width
  * (<= d + m, subspace.c) and, for the squared loss with n > d, n is d
- * (gd2_model_compress). */
+ * (gd2_model_compress).  Products that small (the bench's (n,d,h,m) =
+ * (20,10,50,5): 10 x 15 by 15 x 5) cost more in the BLAS call than in
+ * arithmetic: every product goes through gemm_by_size, which computes the
+ * small ones itself, to the same bits (../common/small_mm.h). */
 #include "gd2.h"
 
 #include <math.h>
@@ -20,6 +23,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "../common/linalg.h"
+#include "../common/small_mm.h"
 
 static gsl_matrix *mat(size_t r, size_t c, int *fail)
 {
@@ -160,7 +164,7 @@ static void times_x(const gd2_model *mo, CBLAS_TRANSPOSE_t op, const gsl_matrix 
                     gsl_matrix *C)
 {
 	if (mo->Xs == mo->X || mo->d * mo->d * mo->m < TRMM_MIN_WORK) {
-		gsl_blas_dgemm(op, CblasNoTrans, 1.0, mo->Xs, B, 0.0, C);
+		gemm_by_size(op, CblasNoTrans, 1.0, mo->Xs, B, 0.0, C);
 		return;
 	}
 	gsl_matrix_memcpy(C, B);
@@ -237,9 +241,9 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 	/* Z = (X W1) W2 or X (W1 W2);  W when the order, the l2 term or the
 	 * spectra need it. */
 	if (!mo->carry_P || mo->want_W || loss->kind == LOSS_LOGISTIC)
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->W2, 0.0, mo->W);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->W2, 0.0, mo->W);
 	if (mo->carry_P)
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->W2, 0.0, mo->Z);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->W2, 0.0, mo->Z);
 	else
 		times_x(mo, CblasNoTrans, mo->W, mo->Z);
 	double l = gd2_loss_eval(loss, mo->Z, mo->Ys, mo->W, mo->R) + mo->lperp;
@@ -253,13 +257,13 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 		gsl_matrix_scale(mo->W, 1.0 / loss->lambda);
 	}
 	if (mo->carry_P) {
-		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->P, mo->R, 0.0, mo->gW2);
+		gemm_by_size(CblasTrans, CblasNoTrans, 1.0, mo->P, mo->R, 0.0, mo->gW2);
 		if (loss->kind == LOSS_LOGISTIC && loss->lambda > 0.0)
-			gsl_blas_dgemm(CblasTrans, CblasNoTrans, loss->lambda, mo->W1, mo->W, 1.0,
+			gemm_by_size(CblasTrans, CblasNoTrans, loss->lambda, mo->W1, mo->W, 1.0,
 			               mo->gW2);
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->G, 0.0, mo->XG);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->G, 0.0, mo->XG);
 	} else {
-		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W1, mo->G, 0.0, mo->gW2);
+		gemm_by_size(CblasTrans, CblasNoTrans, 1.0, mo->W1, mo->G, 0.0, mo->gW2);
 	}
 
 	double g1;
@@ -270,7 +274,7 @@ double gd2_model_gradient(gd2_model *mo, const gd2_loss *loss, double *gnorm2)
 		symmetrize(mo->W2tW2);
 		g1 = trace_prod(mo->GtG, mo->W2tW2);
 	} else {
-		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, mo->G, mo->W2, 0.0, mo->gW1);
+		gemm_by_size(CblasNoTrans, CblasTrans, 1.0, mo->G, mo->W2, 0.0, mo->gW1);
 		g1 = linalg_frob2_blas(mo->gW1);
 	}
 	*gnorm2 = g1 + linalg_frob2_blas(mo->gW2);
@@ -288,9 +292,9 @@ static void descend(gsl_matrix *W, const gsl_matrix *gW, double eta)
 void gd2_model_step(gd2_model *mo, double eta)
 {
 	if (mo->carry_P)
-		gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->XG, mo->W2, 1.0, mo->P);
+		gemm_by_size(CblasNoTrans, CblasTrans, -eta, mo->XG, mo->W2, 1.0, mo->P);
 	if (uses_grams(mo))
-		gsl_blas_dgemm(CblasNoTrans, CblasTrans, -eta, mo->G, mo->W2, 1.0, mo->W1);
+		gemm_by_size(CblasNoTrans, CblasTrans, -eta, mo->G, mo->W2, 1.0, mo->W1);
 	else
 		descend(mo->W1, mo->gW1, eta);
 	descend(mo->W2, mo->gW2, eta);
@@ -299,7 +303,7 @@ void gd2_model_step(gd2_model *mo, double eta)
 void gd2_model_refresh(gd2_model *mo)
 {
 	if (mo->carry_P)
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W1, 0.0, mo->P);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->X, mo->W1, 0.0, mo->P);
 }
 
 /* Symmetrizes the upper triangle a dsyrk wrote, then the extreme eigenvalues. */
@@ -341,16 +345,16 @@ void gd2_model_trial_prepare(gd2_model *mo, const gd2_loss *loss)
 	 *   = W - eta (W1 gW2 + G W2^T W2) + eta^2 G (W2^T gW2) = W - eta V1 + eta^2 V2,
 	 * and X W(eta) = Z - eta Z1 + eta^2 Z2 with Z1 = X V1 = P gW2 + XG W2^T W2
 	 * and Z2 = X V2 = XG (W2^T gW2). */
-	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, mo->W2, mo->gW2, 0.0, mo->Mmm);
+	gemm_by_size(CblasTrans, CblasNoTrans, 1.0, mo->W2, mo->gW2, 0.0, mo->Mmm);
 	if (mo->carry_P) {
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->gW2, 0.0, mo->Z1);
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->W2tW2, 1.0, mo->Z1);
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->Mmm, 0.0, mo->Z2);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->P, mo->gW2, 0.0, mo->Z1);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->W2tW2, 1.0, mo->Z1);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->XG, mo->Mmm, 0.0, mo->Z2);
 	}
 	if (!mo->carry_P || loss->kind == LOSS_LOGISTIC) {
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->gW2, 0.0, mo->V1);
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->W2tW2, 1.0, mo->V1);
-		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->Mmm, 0.0, mo->V2);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->W1, mo->gW2, 0.0, mo->V1);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->W2tW2, 1.0, mo->V1);
+		gemm_by_size(CblasNoTrans, CblasNoTrans, 1.0, mo->G, mo->Mmm, 0.0, mo->V2);
 	}
 	if (!mo->carry_P) {
 		times_x(mo, CblasNoTrans, mo->V1, mo->Z1);

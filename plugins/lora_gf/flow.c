@@ -8,7 +8,7 @@
 
 #include <gsl/gsl_blas.h>
 
-#include "small_mm.h"
+#include "../common/small_mm.h"
 
 lora_views lora_views_of(const lora_problem *p, const double *y)
 {
