@@ -75,4 +75,9 @@ grep -q ' label=a:b,c=d+e ' data/e1/base/s0/loss.tsv || fail "label did not reac
 mk runs-first QUICK=1 > /dev/null 2>&1 || fail "make runs-first QUICK=1 failed"
 ! make -n -o build/lindyn runs-first 2>/dev/null | grep -q 'RUN' ||
 	fail "a quick build made the paper-scale runs stale"
+# A directory variable is one path: two words, or none, stop make with its name.
+for bad in 'DATA=data/a b' 'DATA=' 'BUILD=x y'; do
+	if mk figures "$bad" > make.log 2>&1; then fail "make figures accepted $bad"; fi
+	grep -q 'expected one path of \[A-Za-z0-9_./-\]' make.log || { cat make.log; fail "no message for $bad"; }
+done
 echo "tangle-make: documents re-tangled on change; no field reached make or sh"

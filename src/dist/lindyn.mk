@@ -45,9 +45,12 @@ PROGRESS        ?= 1
 LINDYN_PLAIN_CHARS := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M \
 	N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 _ . / -
 lindyn_unplain = $(if $(2),$(call lindyn_unplain,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
-$(foreach f,$(LINDYN_DOCS) $(LINDYN_PLUGINS) $(LINDYN_STYLE) $(LINDYN_BUILD) $(LINDYN_DATA),\
+$(foreach f,$(LINDYN_DOCS) $(LINDYN_PLUGINS) $(LINDYN_STYLE) $(LINDYN_BUILD) $(LINDYN_DATA) \
+  $(LINDYN) $(LINDYN_PAGE_DIR),\
   $(if $(call lindyn_unplain,$(f),$(LINDYN_PLAIN_CHARS)),\
   $(error $(f): a path lindyn.mk is given may hold only [A-Za-z0-9_./-])))
+$(foreach v,LINDYN LINDYN_BUILD LINDYN_DATA LINDYN_STYLE LINDYN_PAGE_DIR,\
+  $(if $(filter 1,$(words $($(v)))),,$(error $(v)=$($(v)): expected one path of [A-Za-z0-9_./-])))
 ifeq ($(strip $(LINDYN_DOCS)),)
 $(error LINDYN_DOCS is empty: set it to the documents (NAME.md) before including lindyn.mk)
 endif
