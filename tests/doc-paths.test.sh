@@ -23,10 +23,27 @@ printf '1\n' > paper/inputs/x.txt
 doc inputs/x.txt
 mk figures > make.log 2>&1 || { cat make.log; fail "make figures failed"; }
 grep -q "'input=paper/inputs/x.txt'" build/runs.mk || fail "input not resolved against paper/"
-grep -q "^build/runs.mk: figures/f.gp" build/runs.mk || fail "the fragment does not depend on its script"
+grep -q '^build/runs.mk: $(wildcard figures/f.gp)' build/runs.mk || fail "the fragment does not depend on its script"
 [ -f build/figures/f.png ] || fail "no figure"
 grep -q "^# command: .*'\{0,1\}input=paper/inputs/x.txt" data/e/base/s0/loss.tsv ||
 	fail "the run's command does not name the resolved input"
+
+# A document given as ../paper/q.md, from a directory beside it, reads the
+# same input: below the document's directory, so by its absolute path.
+mkdir elsewhere
+printf '%s\nname: q\nplugin: fx_declared\nset: input=inputs/x.txt\n%s\n' "${fence}lindyn-experiment" "$fence" > paper/q.md
+(cd elsewhere && ../build/lindyn tangle --data data --figures figs --blocks blocks --figvars vars \
+	--lindyn ../build/lindyn -o runs.mk ../paper/q.md) || fail "tangle of ../paper/q.md failed"
+rm paper/q.md
+grep -q "'input=$PWD/paper/inputs/x.txt'" elsewhere/runs.mk || fail "../paper/q.md: input not resolved"
+rm -rf elsewhere
+
+# A script renamed, and the document edited to name the new one: make re-tangles.
+mv figures/f.gp figures/g.gp
+sed -i 's|^script: ../figures/f.gp$|script: ../figures/g.gp|' paper/p.md
+mk figures > make.log 2>&1 || { cat make.log; fail "make figures failed after a script was renamed"; }
+grep -q "^build/runs.mk: \$(wildcard figures/g.gp)" build/runs.mk || fail "not re-tangled after the rename"
+mv figures/g.gp figures/f.gp
 
 for bad in ../../x.txt sub/../../../x.txt; do
 	doc "$bad"

@@ -33,6 +33,11 @@ for f in proj/Makefile proj/foo.c proj/foo.md proj/figures/foo.gp proj/tests/tes
 done
 ! lindyn new-plugin foo proj > again.log 2>&1 || fail "new-plugin overwrote a project"
 grep -q 'exists already; nothing written' again.log || fail "no message for an existing project"
+# A file where the project wants a directory: refused before anything is written.
+mkdir bad && touch bad/tests
+! lindyn new-plugin foo bad > bad.log 2>&1 || fail "new-plugin wrote into a file named tests"
+grep -q 'bad/tests exists already and is no directory; nothing written' bad.log || { cat bad.log; fail "no message for bad/tests"; }
+[ "$(ls -A bad)" = tests ] || fail "new-plugin left partial output: $(ls -A bad)"
 
 make -s -C proj check figures verify paper > make.log 2>&1 || { cat make.log; fail "make check figures verify paper failed"; }
 for f in build/foo.so build/figures/foo.pdf build/figures/foo.png build/paper/foo.html build/paper/index.html; do

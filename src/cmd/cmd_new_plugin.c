@@ -96,31 +96,40 @@ static int make_dir(const char *dir)
 	return 0;
 }
 
+/* 0 when path is free to create, or is a directory already (want_dir);
+ * else one line and -1, before anything is written. */
+static int free_or_dir(const char *path, int want_dir)
+{
+	struct stat st;
+	if (lstat(path, &st))
+		return 0;
+	if (want_dir && !stat(path, &st) && S_ISDIR(st.st_mode))
+		return 0;
+	fprintf(stderr, "lindyn new-plugin: %s exists already%s; nothing written (expected a new "
+	                "or empty directory)\n", path, want_dir ? " and is no directory" : "");
+	return -1;
+}
+
 /* The author project NAME in dir; nothing is written when one of its files
  * exists already. */
 static int new_project(const char *tdir, const char *name, const char *dir)
 {
-	char paths[NPROJECT][PATH_MAX], in[PATH_MAX + 32], sub[PATH_MAX + 16];
-	struct stat st;
+	char paths[NPROJECT][PATH_MAX], in[PATH_MAX + 32], tests[PATH_MAX + 16],
+		figures[PATH_MAX + 16];
+	snprintf(tests, sizeof tests, "%s/tests", dir);
+	snprintf(figures, sizeof figures, "%s/figures", dir);
+	if (free_or_dir(dir, 1) || free_or_dir(tests, 1) || free_or_dir(figures, 1))
+		return 1;
 	for (size_t i = 0; i < NPROJECT; i++) {
 		if (snprintf(paths[i], sizeof paths[i], project[i].path, dir, name) >=
 		    (int)sizeof paths[i]) {
 			fprintf(stderr, "lindyn new-plugin: %s: path too long\n", dir);
 			return 1;
 		}
-		if (!lstat(paths[i], &st)) {
-			fprintf(stderr, "lindyn new-plugin: %s exists already; nothing written "
-			                "(expected a new or empty directory)\n", paths[i]);
+		if (free_or_dir(paths[i], 0))
 			return 1;
-		}
 	}
-	if (make_dir(dir))
-		return 1;
-	snprintf(sub, sizeof sub, "%s/tests", dir);
-	if (make_dir(sub))
-		return 1;
-	snprintf(sub, sizeof sub, "%s/figures", dir);
-	if (make_dir(sub))
+	if (make_dir(dir) || make_dir(tests) || make_dir(figures))
 		return 1;
 	for (size_t i = 0; i < NPROJECT; i++) {
 		snprintf(in, sizeof in, "%s/%s", tdir, project[i].template);
@@ -138,21 +147,23 @@ static int new_project(const char *tdir, const char *name, const char *dir)
 /* plugins/NAME/NAME.c and tests/test_NAME.c in a lindyn tree. */
 static int new_in_tree(const char *tdir, const char *name)
 {
-	char dir[PATH_MAX], in[PATH_MAX + 32], out[PATH_MAX + 64];
+	char dir[PATH_MAX], in[PATH_MAX + 32], out[PATH_MAX + 64], test[PATH_MAX + 64];
 	snprintf(dir, sizeof dir, "plugins/%s", name);
-	if (make_dir(dir))
+	snprintf(out, sizeof out, "%s/%s.c", dir, name);
+	snprintf(test, sizeof test, "tests/test_%s.c", name);
+	int with_test = !access("tests", W_OK);
+	if (free_or_dir(dir, 1) || free_or_dir(out, 0) || (with_test && free_or_dir(test, 0)) ||
+	    make_dir(dir))
 		return 1;
 	snprintf(in, sizeof in, "%s/plugin.c.in", tdir);
-	snprintf(out, sizeof out, "%s/%s.c", dir, name);
 	if (instantiate(in, out, name))
 		return 1;
 	printf("created %s\n", out);
-	if (!access("tests", W_OK)) {
+	if (with_test) {
 		snprintf(in, sizeof in, "%s/test.c.in", tdir);
-		snprintf(out, sizeof out, "tests/test_%s.c", name);
-		if (instantiate(in, out, name))
+		if (instantiate(in, test, name))
 			return 1;
-		printf("created %s\n", out);
+		printf("created %s\n", test);
 	}
 	printf("next: make && build/lindyn check-plugin build/plugins/%s.so\n", name);
 	return 0;

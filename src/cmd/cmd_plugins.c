@@ -101,7 +101,7 @@ static void put_shell_word(FILE *f, const char *a)
 
 /* Writes the driver as a recorded command names it, so that the command
  * works as printed: its path relative to the working directory when it
- * lies below it (in a lindyn tree, build/lindyn), else "lindyn" when PATH
+ * lies below it (in a lindyn tree, build/lindyn; ./lindyn in build/), else "lindyn" when PATH
  * finds this very driver, else its absolute path. */
 static void put_driver(FILE *f)
 {
@@ -121,8 +121,12 @@ static void put_driver(FILE *f)
 	}
 	free(copy);
 	size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
-	if (n && !strncmp(exe, cwd, n) && exe[n] == '/')
+	if (n && !strncmp(exe, cwd, n) && exe[n] == '/' && strchr(exe + n + 1, '/'))
 		put_shell_word(f, exe + n + 1);
+	else if (n && !strncmp(exe, cwd, n) && exe[n] == '/') {
+		fputs("./", f); /* a bare name would be looked up on PATH */
+		put_shell_word(f, exe + n + 1);
+	}
 	else if (on_path == 1)
 		fputs("lindyn", f);
 	else

@@ -170,7 +170,8 @@ LINDYN_PANDOC        = pandoc --standalone --mathml --from markdown --to html5 \
 lindyn-paper: $(if $(DOC),$(LINDYN_PAGEDIR)/$(DOC).html,$(LINDYN_PAGES) $(LINDYN_PAGEDIR)/index.html)
 	@echo "paper: $(if $(DOC),$(LINDYN_PAGEDIR)/$(DOC).html,$(LINDYN_PAGEDIR)/index.html and $(words $(LINDYN_PAGES)) pages)"
 
-$(LINDYN_PAGEDIR)/%.html: $$(call lindyn_doc,$$*) $(LINDYN_DEPS) $(LINDYN_RUNS_MK) \
+# (a static pattern: only the documents' pages, so no other name reaches sh)
+$(LINDYN_PAGES): $(LINDYN_PAGEDIR)/%.html: $$(call lindyn_doc,$$*) $(LINDYN_DEPS) $(LINDYN_RUNS_MK) \
 		$$(LINDYN_RUNS_$$*) $$(LINDYN_FIGURES_$$*) $(LINDYN_PAGE_FILES)
 	@mkdir -p $(@D); echo '  PAGE  $@'
 	@$(LINDYN) weave $(if $(QUICK),--quick) --data $(LINDYN_DATA) --figures $(LINDYN_PAGE_FIGURES) \

@@ -287,22 +287,23 @@ static int below(const char *path, const char *dir, size_t dirlen)
 int doc_resolve_path(const doc *d, const char *value, char *out, size_t len)
 {
 	const char *slash = strrchr(d->path, '/');
-	int dirlen = slash ? (int)(slash - d->path) : 0;
-	char joined[PATH_MAX], docdir[PATH_MAX], cwd[PATH_MAX];
-	if (!*value || *value == '/' ||
-	    snprintf(joined, sizeof joined, "%.*s%s%s", dirlen, d->path, dirlen ? "/" : "",
-	             value) >= (int)sizeof joined ||
+	char dir[PATH_MAX], docdir[PATH_MAX], joined[2 * PATH_MAX], cwd[PATH_MAX];
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == d->path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - d->path), d->path);
+	/* From the document's directory as the kernel sees it, so that a
+	 * document given as ../x/e.md or /abs/e.md resolves alike. */
+	if (!*value || *value == '/' || !realpath(dir, docdir) || !getcwd(cwd, sizeof cwd) ||
+	    snprintf(joined, sizeof joined, "%s/%s", docdir, value) >= (int)sizeof joined ||
 	    normalise_path(joined, out, len))
 		return -1;
-	if (out[0] != '/')
-		return 0; /* relative, and no ".." left: below the working directory */
-	snprintf(docdir, sizeof docdir, "%.*s", dirlen, d->path);
-	size_t clen = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+	size_t clen = strlen(cwd);
 	if (below(out, cwd, clen)) {
 		memmove(out, out + clen + 1, strlen(out + clen + 1) + 1);
 		return 0;
 	}
-	char norm[PATH_MAX];
-	return dirlen && !normalise_path(docdir, norm, sizeof norm) &&
-	       below(out, norm, strlen(norm)) ? 0 : -1;
+	return below(out, docdir, strlen(docdir)) ? 0 : -1;
 }

@@ -720,9 +720,11 @@ static int emit_figure(FILE *mk, const tangle_opts *o, const doc *d, const block
 		rc = (snprintf(err, errlen, "%s: cannot write", vars), -1);
 	for (int png = 0; png < 2 && !rc; png++)
 		emit_figure_rule(mk, o, d, name->value, path, vars, deps, loads, png ? "png" : "pdf");
-	/* The fragment itself is stale when a script it checked changes. */
+	/* The fragment itself is stale when a script it checked changes; a
+	 * script since renamed or deleted is no prerequisite (make would stop
+	 * before it could re-tangle the document that no longer names it). */
 	if (!rc && path_is_plain(o->out))
-		fprintf(mk, "%s: %s%s\n", o->out, path, loads);
+		fprintf(mk, "%s: $(wildcard %s%s)\n", o->out, path, loads);
 	doc_experiments_free(&x);
 	schema_free(&fd.columns);
 	free(vtext);
