@@ -363,6 +363,24 @@ static void test_edit_rewrites_one_stamp(void **state)
 	set_old_mtime(decay);
 	free(tangle_ok(1, 1));
 	assert_true(mtime_of(decay) > 1000);
+	/* A tangle that fails writes no stamp, not even the edited block's
+	 * that came before the error. */
+	free(tangle_ok(0, 1));
+	set_old_mtime(grid);
+	edit = strstr(text, "sweep: steps=1:7:2");
+	memcpy(edit, "sweep: steps=1:9:2", 18);
+	char bad[4200];
+	snprintf(bad, sizeof bad, "%s" FENCE "lindyn-experiment\nname: late\nplugin: nosuch\n" FENCE "\n",
+	         text);
+	tu_write(doc1, bad);
+	char *messages = NULL;
+	assert_int_equal(tu_capture(call_tangle, &(tangle_call){ 0, 1 }, &messages), 1);
+	assert_contains(messages, "unknown plugin 'nosuch'");
+	free(messages);
+	assert_int_equal(mtime_of(grid), 1000);
+	char late[PATH_MAX + 16];
+	snprintf(late, sizeof late, "%s/late.blk", blocks);
+	assert_false(tu_exists(late));
 }
 
 /* make over the fragment: runs and aggregates appear; nothing is redone
