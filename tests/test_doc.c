@@ -110,12 +110,34 @@ static void test_at_limit(void **state)
 	doc_free(&d);
 }
 
+/* A key a block holds once (name, seeds, id, ...) given twice is an error
+ * naming both lines; the keys that add up (set, sweep, data, let) repeat. */
+static void test_key_twice(void **state)
+{
+	(void)state;
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/twice.md", tu_dir);
+	tu_write(path, "```lindyn-experiment\nname: e\nset: a=1\nset: b=2\nseeds: 2\nseeds: 1\n```\n");
+	char want[PATH_MAX + 128];
+	snprintf(want, sizeof want, "%s:6: key 'seeds' given twice in one block (first at line 5)",
+	         path);
+	load_fails(path, want);
+	tu_write(path, "```lindyn-figure\nname: f\nname: g\n```\n");
+	snprintf(want, sizeof want, "%s:3: key 'name' given twice in one block (first at line 2)", path);
+	load_fails(path, want);
+	tu_write(path, "```lindyn-claim\nid: c\nlet: a = 1\nlet: b = 2\nmeasure: a\nexpect: true\n```\n");
+	doc d;
+	char err[512];
+	assert_int_equal(doc_load(&d, path, err, sizeof err), 0);
+	doc_free(&d);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_setup_dir, tu_teardown_dir)
 	const struct CMUnitTest tests[] = {
 		T(test_directory), T(test_fifo),    T(test_device),   T(test_missing),
-		T(test_too_large), T(test_nul_byte), T(test_at_limit),
+		T(test_too_large), T(test_nul_byte), T(test_at_limit), T(test_key_twice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

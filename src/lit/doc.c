@@ -14,11 +14,14 @@ static const struct {
 	const char *info;
 	block_kind kind;
 	const char *keys; /* the keys a block of this kind may hold */
+	const char *once; /* those of them it may hold once only */
 } kinds[] = {
 	{ "lindyn-experiment", BLOCK_EXPERIMENT,
-	  " name plugin seed seeds set sweep aggregate quick quick-sweep expect tolerance " },
-	{ "lindyn-figure", BLOCK_FIGURE, " name script data caption " },
-	{ "lindyn-claim", BLOCK_CLAIM, " id claim paper let measure expect known quick tolerance " },
+	  " name plugin seed seeds set sweep aggregate quick quick-sweep expect tolerance ",
+	  " name plugin seed seeds expect tolerance " },
+	{ "lindyn-figure", BLOCK_FIGURE, " name script data caption ", " name script caption " },
+	{ "lindyn-claim", BLOCK_CLAIM, " id claim paper let measure expect known quick tolerance ",
+	  " id claim paper measure expect known quick tolerance " },
 };
 
 /* Reads a whole document: a regular file of at most DOC_MAX_BYTES. */
@@ -74,8 +77,8 @@ static char *trim(char *s)
 }
 
 /* Parses one "key: value" body line into b; 0 or -1 with err set. */
-static int add_field(const doc *d, block *b, const char *keys, char *line, int lineno,
-                     char *err, size_t errlen)
+static int add_field(const doc *d, block *b, const char *keys, const char *once, char *line,
+                     int lineno, char *err, size_t errlen)
 {
 	char *colon = strchr(line, ':');
 	if (!colon) {
@@ -94,6 +97,12 @@ static int add_field(const doc *d, block *b, const char *keys, char *line, int l
 	if (!*key || strstr(keys, pattern) == NULL) {
 		snprintf(err, errlen, "%s:%d: unknown key '%s' (expected one of:%s)", d->path,
 		         lineno, key, keys);
+		return -1;
+	}
+	const block_field *first = strstr(once, pattern) ? block_field_get(b, key) : NULL;
+	if (first) {
+		snprintf(err, errlen, "%s:%d: key '%s' given twice in one block (first at line %d)",
+		         d->path, lineno, key, first->line);
 		return -1;
 	}
 	block_field *grown = realloc(b->fields, (b->nfields + 1) * sizeof *grown);
@@ -133,7 +142,7 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 		goto fail;
 
 	block *cur = NULL;
-	const char *keys = NULL;
+	const char *keys = NULL, *once = NULL;
 	size_t body_start = 0;
 	int lineno = 0;
 	for (char *p = d->source; *p;) {
@@ -175,6 +184,7 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 			cur->kind = kinds[k].kind;
 			cur->line = lineno;
 			keys = kinds[k].keys;
+			once = kinds[k].once;
 			body_start = (size_t)(p - d->source);
 			continue;
 		}
@@ -200,7 +210,7 @@ int doc_load(doc *d, const char *path, char *err, size_t errlen)
 		t = trim(t);
 		if (*t == 0 || *t == '#')
 			continue;
-		if (add_field(d, cur, keys, t, lineno, err, errlen))
+		if (add_field(d, cur, keys, once, t, lineno, err, errlen))
 			goto fail;
 	}
 	if (cur) {
