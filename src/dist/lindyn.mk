@@ -89,8 +89,9 @@ lindyn_empty :=
 LINDYN_PLUGIN_DIRS_PATH := $(subst $(lindyn_empty) $(lindyn_empty),:,$(LINDYN_PLUGIN_DIRS))
 # (a second make, under `lindyn progress`, finds them there already)
 ifneq ($(LINDYN_PLUGIN_DIRS),)
-ifeq ($(filter $(LINDYN_PLUGIN_DIRS_PATH) $(LINDYN_PLUGIN_DIRS_PATH):%,$(LINDYN_PLUGIN_PATH)),)
-export LINDYN_PLUGIN_PATH := $(LINDYN_PLUGIN_DIRS_PATH)$(if $(LINDYN_PLUGIN_PATH),:$(LINDYN_PLUGIN_PATH))
+# $(value ...): the environment's text as it is (a '$' in it is no make variable).
+ifeq ($(filter $(LINDYN_PLUGIN_DIRS_PATH) $(LINDYN_PLUGIN_DIRS_PATH):%,$(value LINDYN_PLUGIN_PATH)),)
+export LINDYN_PLUGIN_PATH := $(LINDYN_PLUGIN_DIRS_PATH)$(if $(value LINDYN_PLUGIN_PATH),:$(value LINDYN_PLUGIN_PATH))
 endif
 endif
 
