@@ -51,7 +51,12 @@ static void test_value_text(void **state)
 	expect_text("123456789012345", "123456789012345");
 	expect_text("1e15", "1e15");
 	expect_text("1e20", "1e20");
-	expect_text("1234567890123456789", "1.2345678901234568e18");
+	expect_text("1234567890123456789", "1234567890123456789"); /* digits: every one kept */
+	expect_text("9007199254740993", "9007199254740993");        /* 2^53 + 1: no double */
+	expect_text("+0012", "12");
+	expect_text("-000", "0");
+	expect_text("4.9e-324", "5e-324"); /* subnormals are numbers too */
+	expect_text("1.0e-310", "1e-310");
 	expect_text("1234567890123456", "1234567890123456");
 	expect_text("1.25e300", "1.25e300");
 	expect_text("12345.5", "12345.5");

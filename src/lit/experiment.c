@@ -69,7 +69,8 @@ static int parse_number(const char *s, double *x)
 	char *end;
 	errno = 0;
 	*x = strtod(s, &end);
-	return *s && !*end && !errno && isfinite(*x) ? 0 : -1;
+	/* ERANGE with a non-zero result: a subnormal, which params.c takes too */
+	return *s && !*end && (!errno || (errno == ERANGE && *x != 0)) && isfinite(*x) ? 0 : -1;
 }
 
 static int value_chars_ok(const char *s)
@@ -125,6 +126,16 @@ const char *experiment_value_text(const char *v, char *buf)
 	double x;
 	if (!decimal_number(v, &x))
 		return v;
+	/* An integer written in digits keeps every digit (2^53 + 1 has no
+	 * double), without sign '+' or leading zeros. */
+	const char *digits = v + (*v == '+' || *v == '-');
+	if (*digits && strspn(digits, "0123456789") == strlen(digits) &&
+	    strlen(digits) < EXPERIMENT_NUMBER_MAX - 1) {
+		digits += strspn(digits, "0");
+		snprintf(buf, EXPERIMENT_NUMBER_MAX, "%s%s", *v == '-' && *digits ? "-" : "",
+		         *digits ? digits : "0");
+		return buf;
+	}
 	number_text(x, buf);
 	return buf;
 }
