@@ -207,6 +207,11 @@ fuzz: all $(FUZZ:%=$(FUZZ_DIR)/bin/%)
 
 # ---- literate papers: src/dist/lindyn.mk, the file authors include too ---------
 PAPERS          := $(filter-out paper/FORMAT.md,$(wildcard paper/*.md))
+# wildcard splits a name at a space before lindyn.mk could check it
+PAPER_ODD_NAME  := $(shell find paper -maxdepth 1 -name '*.md' -name '*[!A-Za-z0-9_./-]*' | head -n 1)
+ifneq ($(PAPER_ODD_NAME),)
+$(error $(PAPER_ODD_NAME): a document name may hold only [A-Za-z0-9_./-])
+endif
 LINDYN_DOCS     := $(PAPERS)
 LINDYN_DEPS     := $(LINDYN) $(PLUGIN_SOS)
 LINDYN_BUILD    := $(BUILD)

@@ -51,7 +51,7 @@ for field in 'name: $(shell touch PWNED)' 'name: f`touch PWNED`' 'name: ../../PW
 done
 # Document names are data too: make stops before they reach it twice or sh
 # (a script reaches make only as tangle writes it, in plain characters).
-for name in 'paper/$(touch PWNED).md' 'paper/a`touch PWNED`.md'; do
+for name in 'paper/$(touch PWNED).md' 'paper/a`touch PWNED`.md' 'paper/my notes.md'; do
 	printf 'x\n' > "$name"
 	if mk figures > make.log 2>&1; then
 		fail "make figures accepted a file named '$name'"
