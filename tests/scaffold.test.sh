@@ -47,6 +47,12 @@ grep -q 'PASS .*larger_step_is_faster' make.log || fail "the claim was not judge
 grep -q '0 checks failed' make.log || fail "check-plugin did not pass"
 make -s -C proj QUICK=1 figures verify > quick.log 2>&1 || { cat quick.log; fail "QUICK=1 failed"; }
 
+# A project's plugin named like an installed one is the one its runs use.
+lindyn new-plugin eos eosproj > /dev/null
+make -s -C eosproj figures > eos.log 2>&1 || { cat eos.log; fail "a project named eos failed"; }
+grep -q '^# plugin: eos 0.1.0 (build/eos.so)$' eosproj/data/eos/eta-0.5/s0/loss.tsv ||
+	fail "the installed eos ran instead of the project's"
+
 # One document's targets, and a name that is no document.
 make -s -C proj verify-foo > one.log 2>&1 || { cat one.log; fail "verify-foo failed"; }
 grep -q '^foo  *1 ' one.log || fail "verify-foo did not judge foo"

@@ -215,6 +215,21 @@ void registry_add_path(registry *reg, const char *path)
 static void each_search_entry(registry *reg, int (*visit)(registry *, const char *, void *),
                               void *arg)
 {
+	/* LINDYN_PLUGIN_PATH first: a project's own plugin (lindyn.mk puts its
+	 * directory there) wins over an installed plugin of the same name. */
+	const char *env = getenv("LINDYN_PLUGIN_PATH");
+	if (env && *env) {
+		char *copy = strdup(env), *save = NULL;
+		int stop = 0;
+		reg->in_plugin_path = 1;
+		for (char *p = copy ? strtok_r(copy, ":", &save) : NULL; p && !stop;
+		     p = strtok_r(NULL, ":", &save))
+			stop = visit(reg, p, arg);
+		reg->in_plugin_path = 0;
+		free(copy);
+		if (stop)
+			return;
+	}
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (len > 0) {
@@ -228,19 +243,8 @@ static void each_search_entry(registry *reg, int (*visit)(registry *, const char
 		if (!stat(dir, &st) && visit(reg, dir, arg))
 			return;
 		snprintf(dir, sizeof dir, "%s/../lib/lindyn/plugins", exe);
-		if (!stat(dir, &st) && visit(reg, dir, arg))
-			return;
-	}
-	const char *env = getenv("LINDYN_PLUGIN_PATH");
-	if (env && *env) {
-		char *copy = strdup(env), *save = NULL;
-		reg->in_plugin_path = 1;
-		for (char *p = copy ? strtok_r(copy, ":", &save) : NULL; p;
-		     p = strtok_r(NULL, ":", &save))
-			if (visit(reg, p, arg))
-				break;
-		reg->in_plugin_path = 0;
-		free(copy);
+		if (!stat(dir, &st))
+			visit(reg, dir, arg);
 	}
 }
 

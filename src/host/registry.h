@@ -1,8 +1,9 @@
 /* registry.h -- finds, loads and validates solver plugins.
  *
- * Search order: <driver dir>/plugins (build/plugins for build/lindyn),
- * <driver dir>/../lib/lindyn/plugins (an installed tree), then every entry
- * of LINDYN_PLUGIN_PATH (colon-separated directories or .so files).
+ * Search order: every entry of LINDYN_PLUGIN_PATH (colon-separated
+ * directories or .so files), then <driver dir>/plugins (build/plugins for
+ * build/lindyn) and <driver dir>/../lib/lindyn/plugins (an installed tree):
+ * a plugin of the user's own overrides one of lindyn's of the same name.
  * A .so is rejected, with a message naming the file and the reason, when it
  * cannot be loaded, lacks lindyn_plugin_descriptor, was built for another
  * ABI major or a newer minor, has a malformed descriptor or parameter table,
