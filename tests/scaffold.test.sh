@@ -39,7 +39,10 @@ mkdir bad && touch bad/tests
 grep -q 'bad/tests exists already and is no directory; nothing written' bad.log || { cat bad.log; fail "no message for bad/tests"; }
 [ "$(ls -A bad)" = tests ] || fail "new-plugin left partial output: $(ls -A bad)"
 
-make -s -C proj check figures verify paper > make.log 2>&1 || { cat make.log; fail "make check figures verify paper failed"; }
+make -s -j2 -C proj check figures verify paper > make.log 2>&1 || { cat make.log; fail "make check figures verify paper failed"; }
+# figures, verify and paper are one second make: under -j2 no aggregate is made twice
+[ "$(grep -c 'AGG   data/foo/eta-0.01/loss.agg.tsv' make.log)" -eq 1 ] ||
+	{ cat make.log; fail "figures, verify and paper made the same aggregate twice"; }
 for f in build/foo.so build/figures/foo.pdf build/figures/foo.png build/paper/foo.html build/paper/index.html; do
 	[ -s "proj/$f" ] || fail "no $f"
 done

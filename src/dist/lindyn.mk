@@ -119,9 +119,14 @@ LINDYN_SCOPE_FIGURES = $(if $(DOC),$(LINDYN_FIGURES_$(DOC)),$(LINDYN_ALL_FIGURES
 # RUN line per run; every other line, and every failure, prints as it comes.
 # PROGRESS=0, or make -n, does the work in this make.
 .PHONY: figures verify paper lindyn-figures lindyn-verify lindyn-paper
+# `make figures verify paper` is one second make for all three: two (under
+# -j) would make the same runs at once.
+LINDYN_TOP_GOALS := $(filter figures verify paper,$(MAKECMDGOALS))
+LINDYN_TOP_GOALS := $(or $(LINDYN_TOP_GOALS),figures)
 ifeq ($(PROGRESS)$(findstring n,$(firstword -$(MAKEFLAGS))),1)
 figures verify paper: $(LINDYN_DEPS) $(LINDYN_RUNS_MK)
-	+@$(LINDYN) progress -- $(MAKE) --no-print-directory lindyn-$@
+	+@$(if $(filter $@,$(firstword $(LINDYN_TOP_GOALS))),$(LINDYN) progress -- $(MAKE) \
+	  --no-print-directory $(LINDYN_TOP_GOALS:%=lindyn-%),:)
 else
 figures: lindyn-figures
 verify: lindyn-verify
