@@ -27,6 +27,11 @@ grep -q '^build/runs.mk: $(wildcard figures/f.gp)' build/runs.mk || fail "the fr
 [ -f build/figures/f.png ] || fail "no figure"
 grep -q "^# command: .*'\{0,1\}input=paper/inputs/x.txt" data/e/base/s0/loss.tsv ||
 	fail "the run's command does not name the resolved input"
+# The input is a prerequisite of its run: editing it re-runs the run.
+grep -q '^data/e/base/s0/.done: .* paper/inputs/x.txt$' build/runs.mk || fail "the input is no prerequisite"
+[ -z "$(make -n -o build/lindyn PROGRESS=0 runs-p 2>/dev/null | grep 'RUN')" ] || fail "runs-p not up to date"
+touch -d "@$(( $(date +%s) + 3600 ))" paper/inputs/x.txt
+[ -n "$(make -n -o build/lindyn PROGRESS=0 runs-p 2>/dev/null | grep 'RUN')" ] || fail "an edited input did not re-run its run"
 
 # A document given as ../paper/q.md, from a directory beside it, reads the
 # same input: below the document's directory, so by its absolute path.

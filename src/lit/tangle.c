@@ -347,6 +347,31 @@ static int write_stamp(pending_writes *w, const char *path, const block *b, int 
 	return rc;
 }
 
+/* Writes " FILE" for an input make can track: a path parameter's value
+ * naming a regular file, in PATH_CHARS, so that editing the file re-runs. */
+static void put_input(FILE *mk, const lindyn_param *table, const char *key, const char *value)
+{
+	struct stat st;
+	if (experiment_param_is_path(table, key) && path_is_plain(value) && !stat(value, &st) &&
+	    S_ISREG(st.st_mode))
+		fprintf(mk, " %s", value);
+}
+
+/* The inputs of one run: those of the set: lines and of its point. */
+static void put_inputs(FILE *mk, const experiment *e, const lindyn_param *table,
+                       const char **keys, const char **values, size_t nkv)
+{
+	for (size_t i = 0; i < e->nset; i++) {
+		char key[64];
+		const char *eq = strchr(e->set[i], '=');
+		snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - e->set[i]) : 0, e->set[i]);
+		if (eq)
+			put_input(mk, table, key, eq + 1);
+	}
+	for (size_t i = 0; i < nkv; i++)
+		put_input(mk, table, keys[i], values[i]);
+}
+
 static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
                            const registry_entry *plugin, char *err, size_t errlen)
 {
@@ -383,7 +408,9 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 			char dir[PATH_MAX];
 			snprintf(dir, sizeof dir, "%s/%s/%s/s%ld", o->data, e->name, point, k);
 			fprintf(mk, "LINDYN_EXP_%s += %s/.done\n", e->name, dir);
-			fprintf(mk, "%s/.done: %s %s\n", dir, stamp, so);
+			fprintf(mk, "%s/.done: %s %s", dir, stamp, so);
+			put_inputs(mk, e, plugin->desc.params, keys, values, nkv);
+			fputc('\n', mk);
 			emit_run_recipe(mk, o, e, keys, values, nkv, k, dir);
 		}
 	}
