@@ -38,7 +38,7 @@ FUZZ_PACKAGES   := clang libclang-rt-14-dev
 BUILD    ?= build
 SAN      ?=
 PREFIX   ?= /usr/local
-QUICK    ?=
+override QUICK := $(filter-out 0,$(strip $(QUICK)))
 DATA     ?= $(if $(QUICK),data/quick,data)
 
 CC       ?= cc

@@ -6,7 +6,12 @@
 set -eu
 fixture=declared
 . tests/scratch-tree.sh
-fail() { echo "doc-scope: $*"; exit 1; }
+fail() { # A document called index would be overwritten by the index of the pages.
+doc index '> 0'
+if mk verify > index.log 2>&1; then fail "a document called index was accepted"; fi
+grep -q 'paper/index.md: a document may not be called index' index.log || { cat index.log; fail "no message for index.md"; }
+rm paper/index.md
+echo "doc-scope: $*"; exit 1; }
 fence='```'
 
 # doc NAME EXPECT: paper/NAME.md, one experiment NAME_e and a claim on its
@@ -33,7 +38,16 @@ mk paper-good > page.log 2>&1 || { cat page.log; fail "paper-good failed"; }
 [ -s build/paper/good.html ] || fail "paper-good wrote no page"
 [ ! -e build/paper/bad.html ] || fail "paper-good wove the other document"
 
+# QUICK=0 is the paper scale, as QUICK= is.
+mk verify-good QUICK=0 > q0.log 2>&1 || { cat q0.log; fail "verify-good QUICK=0 failed"; }
+grep -q '^paper scale' q0.log || { cat q0.log; fail "QUICK=0 was taken for the quick scale"; }
+
 if mk verify-nope > nope.log 2>&1; then fail "verify-nope succeeded"; fi
 grep -q 'no document nope.md among LINDYN_DOCS; documents: bad good' nope.log ||
 	{ cat nope.log; fail "no list of documents for verify-nope"; }
+# A document called index would be overwritten by the index of the pages.
+doc index '> 0'
+if mk verify > index.log 2>&1; then fail "a document called index was accepted"; fi
+grep -q 'paper/index.md: a document may not be called index' index.log || { cat index.log; fail "no message for index.md"; }
+rm paper/index.md
 echo "doc-scope: verify-NAME, verify DOC=NAME and paper-NAME judge one document alone"

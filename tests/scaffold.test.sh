@@ -25,6 +25,7 @@ grep -qx 'prefix=/opt/lindyn' "$tmp/stage/opt/lindyn/lib/pkgconfig/lindyn.pc" ||
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig" PATH="$tmp/prefix/bin:$PATH"
 [ "$(pkg-config --variable=mkfile lindyn)" = "$tmp/prefix/share/lindyn/lindyn.mk" ] ||
 	fail "pkg-config --variable=mkfile does not locate lindyn.mk"
+root=$PWD
 mkdir "$tmp/empty" && cd "$tmp/empty"
 lindyn new-plugin foo proj > new.log || { cat new.log; fail "new-plugin failed"; }
 for f in proj/Makefile proj/foo.c proj/foo.md proj/figures/foo.gp proj/tests/test_foo.c; do
@@ -33,6 +34,12 @@ for f in proj/Makefile proj/foo.c proj/foo.md proj/figures/foo.gp proj/tests/tes
 done
 ! lindyn new-plugin foo proj > again.log 2>&1 || fail "new-plugin overwrote a project"
 grep -q 'exists already; nothing written' again.log || fail "no message for an existing project"
+# Names a project cannot take (its experiment, figure and page are named after it).
+for name in quick reference index common; do
+	! lindyn new-plugin "$name" "p_$name" > res.log 2>&1 || fail "new-plugin accepted the name $name"
+	grep -q "not be common, quick, reference or index" res.log || { cat res.log; fail "no message for $name"; }
+	[ ! -e "p_$name" ] || fail "new-plugin $name wrote p_$name"
+done
 # A file where the project wants a directory: refused before anything is written.
 mkdir bad && touch bad/tests
 ! lindyn new-plugin foo bad > bad.log 2>&1 || fail "new-plugin wrote into a file named tests"
@@ -66,6 +73,14 @@ grep -q 'no document nope.md among LINDYN_DOCS; documents: foo' nope.log || { ca
 sed -i 's/^quick: steps=40 seeds=2$/quick: steps=30 seeds=2/' proj/foo.md
 make -s -C proj -n figures 2>&1 | grep -q 'RUN' && fail "a quick: edit made paper-scale runs stale"
 make -s -C proj -n QUICK=1 figures 2>&1 | grep -q 'RUN' || fail "a quick: edit left the quick runs up to date"
+# lindyn installed elsewhere (a new prefix), the old one gone: the project
+# re-tangles with the new driver and style.
+make -s -C "$root" install BUILD="${LINDYN_BUILD:-build}" PREFIX="$tmp/prefix2" > /dev/null
+mv "$tmp/prefix" "$tmp/prefix-gone"
+PKG_CONFIG_PATH="$tmp/prefix2/lib/pkgconfig" PATH="$tmp/prefix2/bin:$PATH" make -s -C proj QUICK=1 figures > moved.log 2>&1 ||
+	{ cat moved.log; fail "the project failed after lindyn moved to a new prefix"; }
+mv "$tmp/prefix-gone" "$tmp/prefix"
+
 # The recorded command reproduces the run, from the project directory.
 table=proj/data/foo/eta-0.5/s0/loss.tsv
 cmd=$(sed -n 's/^# command: //p' "$table")

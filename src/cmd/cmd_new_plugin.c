@@ -176,9 +176,16 @@ int cmd_new_plugin(int argc, char **argv)
 		return 1;
 	}
 	const char *name = argv[0];
-	if (!name_is_identifier(name) || !strcmp(name, "common")) {
-		fprintf(stderr, "lindyn new-plugin: name '%s' must match %s (and not be 'common')\n",
-		        name, NAME_RULE);
+	/* common: plugins/common; quick, reference: data/quick and data/reference;
+	 * index: build/paper/index.html (the project names its experiment,
+	 * figure and document after the plugin) */
+	static const char *reserved[] = { "common", "quick", "reference", "index" };
+	int taken = 0;
+	for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
+		taken |= !strcmp(name, reserved[i]);
+	if (!name_is_identifier(name) || taken) {
+		fprintf(stderr, "lindyn new-plugin: name '%s' must match %s and not be common, quick, "
+		        "reference or index\n", name, NAME_RULE);
 		return 1;
 	}
 	char tdir[PATH_MAX];

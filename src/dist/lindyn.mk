@@ -35,6 +35,8 @@ LINDYN_PAGE_DIR ?= $(LINDYN_SHARE)/page
 LINDYN_PLUGINS  ?=
 LINDYN_DEPS     ?= $(LINDYN_PLUGINS)
 PROGRESS        ?= 1
+# QUICK=1 (any value but 0 or nothing) is the quick scale.
+override QUICK := $(filter-out 0,$(strip $(QUICK)))
 
 .SECONDEXPANSION:
 .DELETE_ON_ERROR:
@@ -58,6 +60,9 @@ LINDYN_DOC_NAMES := $(basename $(notdir $(LINDYN_DOCS)))
 ifneq ($(words $(LINDYN_DOC_NAMES)),$(words $(sort $(LINDYN_DOC_NAMES))))
 $(error LINDYN_DOCS names a document twice (or two documents of one name): $(LINDYN_DOCS))
 endif
+ifneq ($(filter index,$(LINDYN_DOC_NAMES)),)
+$(error $(filter %index.md,$(LINDYN_DOCS)): a document may not be called index (build/paper/index.html is the index of the pages))
+endif
 # $(call lindyn_doc,NAME): the document NAME.md among LINDYN_DOCS, or nothing.
 lindyn_doc = $(firstword $(foreach d,$(LINDYN_DOCS),$(if $(filter $(1),$(basename $(notdir $(d)))),$(d))))
 lindyn_no_doc = DOC=$(1): no document $(1).md among LINDYN_DOCS; documents: $(LINDYN_DOC_NAMES)
@@ -76,12 +81,15 @@ LINDYN_SCALE   := $(if $(QUICK),-quick)
 LINDYN_RUNS_MK := $(LINDYN_BUILD)/runs$(LINDYN_SCALE).mk
 LINDYN_FIGDIR  := $(LINDYN_BUILD)/figures$(if $(QUICK),/quick)
 LINDYN_PAGEDIR := $(LINDYN_BUILD)/paper$(if $(QUICK),/quick)
-# The list of documents, rewritten only when it changes, so that adding or
-# removing a document re-tangles even when the document's file is older.
+# The list of documents and of the paths tangle writes into the fragment,
+# rewritten only when it changes, so that adding or removing a document, or
+# a driver or style file that moved (a new install prefix), re-tangles even
+# when the documents' files are older.
 LINDYN_DOCS_LIST := $(LINDYN_BUILD)/docs$(LINDYN_SCALE).list
-ifneq (docs: $(LINDYN_DOCS),$(file < $(LINDYN_DOCS_LIST)))
+LINDYN_TANGLED_WITH := docs: $(LINDYN_DOCS); lindyn: $(LINDYN); style: $(LINDYN_STYLE); data: $(LINDYN_DATA)
+ifneq ($(LINDYN_TANGLED_WITH),$(file < $(LINDYN_DOCS_LIST)))
 $(shell mkdir -p $(LINDYN_BUILD))
-$(file > $(LINDYN_DOCS_LIST),docs: $(LINDYN_DOCS))
+$(file > $(LINDYN_DOCS_LIST),$(LINDYN_TANGLED_WITH))
 endif
 # The plugins' directories are searched for plugins before LINDYN_PLUGIN_PATH.
 LINDYN_PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(LINDYN_PLUGINS))))

@@ -329,19 +329,24 @@ static void emit_aggregate(FILE *mk, const tangle_opts *o, const experiment *e, 
 }
 
 /* Emits the runs and aggregates of one experiment. */
-/* The stamp of an experiment: its block's fields that apply at this scale
- * (at paper scale, not the quick: and quick-sweep: lines). */
+/* The stamp of an experiment: its block's fields that decide its runs at
+ * this scale (not aggregate: or tolerance:, which only what reads the runs
+ * uses; at paper scale, not the quick: and quick-sweep: lines). */
 static int write_stamp(pending_writes *w, const char *path, const block *b, int quick)
 {
-	char *text = NULL;
+	static const char runs_keys[] = " plugin seed seeds set sweep expect ",
+	                  quick_keys[] = " quick quick-sweep ";
+	char *text = NULL, pattern[72];
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		return -1;
 	fprintf(f, "quick=%d\n", quick);
-	for (size_t i = 0; i < b->nfields; i++)
-		if (quick || (strcmp(b->fields[i].key, "quick") && strcmp(b->fields[i].key, "quick-sweep")))
+	for (size_t i = 0; i < b->nfields; i++) {
+		snprintf(pattern, sizeof pattern, " %.64s ", b->fields[i].key);
+		if (strstr(runs_keys, pattern) || (quick && strstr(quick_keys, pattern)))
 			fprintf(f, "%s: %s\n", b->fields[i].key, b->fields[i].value);
+	}
 	int rc = fclose(f) ? -1 : defer_write(w, path, text);
 	free(text);
 	return rc;
