@@ -40,6 +40,10 @@ for name in quick reference index common; do
 	grep -q "not be common, quick, reference or index" res.log || { cat res.log; fail "no message for $name"; }
 	[ ! -e "p_$name" ] || fail "new-plugin $name wrote p_$name"
 done
+# The next: hint is a command that works as printed, quoted where DIR needs it.
+lindyn new-plugin foo "odd 'dir" > odd.log
+grep -qF "next: make -C 'odd '\''dir' check figures verify paper" odd.log || { cat odd.log; fail "next: hint not quoted"; }
+rm -rf "odd 'dir"
 # A file where the project wants a directory: refused before anything is written.
 mkdir bad && touch bad/tests
 ! lindyn new-plugin foo bad > bad.log 2>&1 || fail "new-plugin wrote into a file named tests"

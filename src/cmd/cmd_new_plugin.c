@@ -66,6 +66,24 @@ static int instantiate(const char *in, const char *out, const char *name)
 	return fclose(dst);
 }
 
+/* Prints s as one sh word: as it is when plain, else single-quoted. */
+static void put_quoted_word(const char *s)
+{
+	size_t n = strlen(s);
+	if (n && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") == n &&
+	    s[0] != '-') {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	putchar('\'');
+}
+
 /* One file of an author project: its template and its path in DIR. */
 typedef struct {
 	const char *template, *path; /* path: "%1$s" is DIR, "%2$s" is NAME */
@@ -139,8 +157,10 @@ static int new_project(const char *tdir, const char *name, const char *dir)
 	printf("created the lindyn project %s:\n", dir);
 	for (size_t i = 0; i < NPROJECT; i++)
 		printf("  %s\n", paths[i]);
-	printf("next: make -C %s check figures verify paper   "
-	       "(QUICK=1 for a first look; the page: %s/build/paper/%s.html)\n", dir, dir, name);
+	printf("next: make -C ");
+	put_quoted_word(dir);
+	printf(" check figures verify paper   (QUICK=1 for a first look; the page: %s/build/paper/"
+	       "%s.html)\n", dir, name);
 	return 0;
 }
 

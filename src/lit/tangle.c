@@ -888,8 +888,8 @@ static int check_claims(const doc *d, const registry *reg, char *err, size_t err
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: lindyn tangle [--quick] --data DIR --figures DIR --blocks DIR "
-	                "[--figvars DIR] [--style FILE] --lindyn PATH -o FILE DOC.md... "
+	fprintf(stderr, "usage: lindyn tangle [--quick] [--data DIR] [--figures DIR] [--blocks DIR] "
+	                "[--figvars DIR] [--style FILE] [--lindyn PATH] -o FILE DOC.md... "
 	                "(lindyn tangle --help)\n");
 	return 1;
 }
