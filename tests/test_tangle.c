@@ -236,8 +236,8 @@ static void test_fragment_targets(void **state)
 			snprintf(want, sizeof want, "LINDYN_EXP_decay += %s/decay/steps-%d/s%ld/.done\n", data,
 			         steps, k);
 			assert_contains(mkf, want);
-			snprintf(want, sizeof want, "%s/decay/steps-%d/s%ld/.done: %s/decay.blk %s\n", data,
-			         steps, k, blocks, so);
+			snprintf(want, sizeof want, "%s/decay/steps-%d/s%ld/.done: %s/decay/steps-%d.blk %s\n",
+			         data, steps, k, blocks, steps, so);
 			assert_contains(mkf, want);
 			snprintf(want, sizeof want,
 			         "OPENBLAS_NUM_THREADS=1 %s run fx_good 'rate=0.5' 'noise=0' "
@@ -295,15 +295,13 @@ static void test_fragment_targets(void **state)
 	assert_contains(mkf, want);
 	free(mkf);
 
-	/* The block's stamp holds the fields that decide its runs: not its
-	 * name (the data directory's), aggregate: or quick: at paper scale. */
+	/* A point's stamp holds what its runs are given, but the seed index. */
 	char stamp[PATH_MAX];
-	snprintf(stamp, sizeof stamp, "%s/decay.blk", blocks);
+	snprintf(stamp, sizeof stamp, "%s/decay/steps-2.blk", blocks);
 	char *blk = tu_read(stamp);
 	assert_non_null(blk);
-	assert_memory_equal(blk, "quick=0\nplugin: fx_good\n", 24);
-	assert_null(strstr(blk, "aggregate:"));
-	assert_null(strstr(blk, "name:"));
+	assert_string_equal(blk, "plugin: fx_good\nseed: 2021\nexpect: success\nrate=0.5\nnoise=0\n"
+	                         "method=euler\nsteps=2\n");
 	free(blk);
 }
 
@@ -336,22 +334,26 @@ static void set_old_mtime(const char *path)
 	assert_int_equal(utimes(path, tv), 0);
 }
 
-/* Editing one block rewrites only that block's stamp, so make re-runs only
- * that block's runs. */
+/* A stamp per sweep point, rewritten only when what its runs are given
+ * changes: editing one block touches only its points' stamps, and adding a
+ * sweep value only writes the new points'. */
 static void test_edit_rewrites_one_stamp(void **state)
 {
 	(void)state;
 	write_good_doc();
 	free(tangle_ok(0, 1));
-	char decay[PATH_MAX], grid[PATH_MAX];
-	snprintf(decay, sizeof decay, "%s/decay.blk", blocks);
-	snprintf(grid, sizeof grid, "%s/grid.blk", blocks);
+	char decay[PATH_MAX], grid[PATH_MAX], grid7[PATH_MAX];
+	snprintf(decay, sizeof decay, "%s/decay/steps-2.blk", blocks);
+	snprintf(grid, sizeof grid, "%s/grid/steps-1_rate-0.1_noise-0.2.blk", blocks);
+	snprintf(grid7, sizeof grid7, "%s/grid/steps-7_rate-0.1_noise-0.2.blk", blocks);
 	set_old_mtime(decay);
 	set_old_mtime(grid);
 	free(tangle_ok(0, 1));
 	assert_int_equal(mtime_of(decay), 1000);
 	assert_int_equal(mtime_of(grid), 1000);
+	assert_false(tu_exists(grid7));
 
+	/* A sweep value added: one new stamp per new point, the others kept. */
 	char text[4096], *edit;
 	snprintf(text, sizeof text, "%s", good_doc);
 	edit = strstr(text, "sweep: steps=1:5:2");
@@ -359,20 +361,31 @@ static void test_edit_rewrites_one_stamp(void **state)
 	tu_write(doc1, text);
 	char *mkf = tangle_ok(0, 1);
 	assert_int_equal(mtime_of(decay), 1000);
-	assert_true(mtime_of(grid) > 1000);
+	assert_int_equal(mtime_of(grid), 1000);
+	assert_true(tu_exists(grid7));
 	assert_contains(mkf, "experiment grid: 8 points x 1 seeds");
 	free(mkf);
-	/* Quick mode is part of the stamp. */
-	set_old_mtime(decay);
-	free(tangle_ok(1, 1));
-	assert_true(mtime_of(decay) > 1000);
-	/* A tangle that fails writes no stamp, not even the edited block's
-	 * that came before the error. */
+	/* A parameter of decay changed: decay's stamps, not grid's. */
+	edit = strstr(text, "set: rate=0.5");
+	memcpy(edit, "set: rate=0.7", 13);
+	tu_write(doc1, text);
 	free(tangle_ok(0, 1));
-	set_old_mtime(grid);
+	assert_true(mtime_of(decay) > 1000);
+	assert_int_equal(mtime_of(grid), 1000);
+	/* At quick scale a point's stamp holds the quick parameters. */
+	free(tangle_ok(1, 1));
+	char quick[PATH_MAX + 32];
+	snprintf(quick, sizeof quick, "%s/decay/steps-3.blk", blocks);
+	char *blk = tu_read(quick);
+	assert_non_null(blk);
+	assert_contains(blk, "noise=0.25\n");
+	free(blk);
+	/* A tangle that fails writes no stamp, not even those of the points
+	 * emitted before the error. */
+	free(tangle_ok(0, 1));
 	edit = strstr(text, "sweep: steps=1:7:2");
 	memcpy(edit, "sweep: steps=1:9:2", 18);
-	char bad[4200];
+	char bad[4200], grid9[PATH_MAX], late[PATH_MAX + 16];
 	snprintf(bad, sizeof bad, "%s" FENCE "lindyn-experiment\nname: late\nplugin: nosuch\n" FENCE "\n",
 	         text);
 	tu_write(doc1, bad);
@@ -380,9 +393,9 @@ static void test_edit_rewrites_one_stamp(void **state)
 	assert_int_equal(tu_capture(call_tangle, &(tangle_call){ 0, 1 }, &messages), 1);
 	assert_contains(messages, "unknown plugin 'nosuch'");
 	free(messages);
-	assert_int_equal(mtime_of(grid), 1000);
-	char late[PATH_MAX + 16];
-	snprintf(late, sizeof late, "%s/late.blk", blocks);
+	snprintf(grid9, sizeof grid9, "%s/grid/steps-9_rate-0.1_noise-0.2.blk", blocks);
+	assert_false(tu_exists(grid9));
+	snprintf(late, sizeof late, "%s/late", blocks);
 	assert_false(tu_exists(late));
 }
 
@@ -425,8 +438,8 @@ static void test_make_reruns_only_edited_block(void **state)
 	snprintf(cmd, sizeof cmd, "make -q -f '%s' runs", wrapper);
 	assert_int_equal(system(cmd), 0);
 
-	/* Edit the grid block: only grid's runs are redone. */
-	memcpy(strstr(text, "sweep: steps=1:5:2"), "sweep: steps=1:5:4", 18);
+	/* Extend the grid's sweep: only the new points' runs are made. */
+	memcpy(strstr(text, "sweep: steps=1:5:2"), "sweep: steps=1:7:2", 18);
 	tu_write(doc1, text);
 	assert_int_equal(tu_capture(call_tangle, &call, &messages), 0);
 	free(messages);
@@ -438,7 +451,7 @@ static void test_make_reruns_only_edited_block(void **state)
 		if (strstr(line, " run fx_good "))
 			strstr(line, "/grid/") ? grid++ : other++;
 	pclose(p);
-	assert_int_equal(grid, 4); /* steps 1, 5 x two tuples */
+	assert_int_equal(grid, 2); /* steps 7 x two tuples */
 	assert_int_equal(other, 0);
 }
 

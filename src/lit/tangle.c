@@ -1,10 +1,11 @@
 /* tangle.c -- `lindyn tangle`: turns the experiment and figure blocks of
  * documents into a make fragment with one target per run, per aggregate and
  * per figure, for src/dist/lindyn.mk (every name it defines starts with
- * LINDYN_).  Every run depends on a per-experiment stamp file holding the
- * block's fields at that scale, rewritten only when they changed, so editing
- * one block re-runs only that block's runs (and a `quick:` line only the
- * quick ones).  Plugins and parameters are validated
+ * LINDYN_).  Every run depends on its sweep point's stamp file, holding
+ * what the run is given (plugin, base seed, parameters), rewritten only when
+ * that changed: editing one block re-runs only the runs it changes (a
+ * `quick:` line only quick ones; a sweep value or a seed added, only the new
+ * runs).  Plugins and parameters are validated
  * here, so a bad block fails before anything runs, naming document and line.
  * A document is data: every name in the fragment follows NAME_RULE, every
  * path holds only PATH_CHARS, and every value from a document is quoted in
@@ -105,11 +106,17 @@ static int defer_write(pending_writes *w, const char *path, const char *text)
 /* Writes every deferred file that changed; 0, or -1 with err naming it. */
 static int flush_writes(const pending_writes *w, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < w->n; i++)
-		if (write_if_changed(w->paths[i], w->texts[i])) {
+	for (size_t i = 0; i < w->n; i++) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", w->paths[i]);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = 0;
+		if ((slash && mkdirs(dir)) || write_if_changed(w->paths[i], w->texts[i])) {
 			snprintf(err, errlen, "%s: cannot write", w->paths[i]);
 			return -1;
 		}
+	}
 	return 0;
 }
 
@@ -329,24 +336,23 @@ static void emit_aggregate(FILE *mk, const tangle_opts *o, const experiment *e, 
 }
 
 /* Emits the runs and aggregates of one experiment. */
-/* The stamp of an experiment: its block's fields that decide its runs at
- * this scale (not aggregate: or tolerance:, which only what reads the runs
- * uses; at paper scale, not the quick: and quick-sweep: lines). */
-static int write_stamp(pending_writes *w, const char *path, const block *b, int quick)
+/* The stamp of one sweep point: what each of its runs is given but the
+ * seed index (a run's seed is derived from the base seed and the index
+ * alone, so a seed added re-runs no other). */
+static int write_stamp(pending_writes *w, const char *path, const experiment *e,
+                       const char **keys, const char **values, size_t nkv)
 {
-	static const char runs_keys[] = " plugin seed seeds set sweep expect ",
-	                  quick_keys[] = " quick quick-sweep ";
-	char *text = NULL, pattern[72];
+	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		return -1;
-	fprintf(f, "quick=%d\n", quick);
-	for (size_t i = 0; i < b->nfields; i++) {
-		snprintf(pattern, sizeof pattern, " %.64s ", b->fields[i].key);
-		if (strstr(runs_keys, pattern) || (quick && strstr(quick_keys, pattern)))
-			fprintf(f, "%s: %s\n", b->fields[i].key, b->fields[i].value);
-	}
+	fprintf(f, "plugin: %s\nseed: %lu\nexpect: %s\n", e->plugin, e->base_seed,
+	        e->expect_diverge ? "diverge" : "success");
+	for (size_t i = 0; i < e->nset; i++)
+		fprintf(f, "%s\n", e->set[i]);
+	for (size_t i = 0; i < nkv; i++)
+		fprintf(f, "%s=%s\n", keys[i], values[i]);
 	int rc = fclose(f) ? -1 : defer_write(w, path, text);
 	free(text);
 	return rc;
@@ -387,11 +393,6 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 		         "(expected %s)", e->doc->path, e->block->line, e->plugin, so, PATH_CHARS);
 		return -1;
 	}
-	snprintf(stamp, sizeof stamp, "%s/%s.blk", o->blocks, e->name);
-	if (write_stamp(o->writes, stamp, e->block, o->quick)) {
-		snprintf(err, errlen, "%s: out of memory", stamp);
-		return -1;
-	}
 	size_t npoints = experiment_npoints(e), nkv = experiment_nkeys(e);
 	const char **keys = calloc(nkv + 1, sizeof *keys), **values = calloc(nkv + 1, sizeof *values);
 	char (*resolved)[PATH_MAX] = calloc(nkv + 1, sizeof *resolved);
@@ -409,6 +410,9 @@ static int emit_experiment(FILE *mk, const tangle_opts *o, const experiment *e,
 			values[i] = resolved[i];
 		}
 		rc = rc ? rc : validate_point(e, plugin->desc.params, keys, values, nkv, err, errlen);
+		snprintf(stamp, sizeof stamp, "%s/%s/%s.blk", o->blocks, e->name, point);
+		if (!rc && write_stamp(o->writes, stamp, e, keys, values, nkv))
+			rc = (snprintf(err, errlen, "%s: out of memory", stamp), -1);
 		for (long k = 0; k < e->seeds && !rc; k++) {
 			char dir[PATH_MAX];
 			snprintf(dir, sizeof dir, "%s/%s/%s/s%ld", o->data, e->name, point, k);
