@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "usage.h"
+#include "../host/below_cwd.h"
 #include "../host/isolate.h"
 #include "lindyn/run.h"
 #include "../host/outdir.h"
@@ -99,38 +100,45 @@ static void put_shell_word(FILE *f, const char *a)
 	fputc('\'', f);
 }
 
+/* 1 when the first "lindyn" on PATH, the one sh runs, is the file exe. */
+static int path_finds(const char *exe)
+{
+	char found[PATH_MAX], cand[PATH_MAX + 16];
+	const char *path = getenv("PATH");
+	char *copy = path ? strdup(path) : NULL, *save = NULL;
+	int finds = 0;
+	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(cand, sizeof cand, "%s/lindyn", d);
+		if (!access(cand, X_OK)) {
+			finds = realpath(cand, found) && !strcmp(found, exe);
+			break;
+		}
+	}
+	free(copy);
+	return finds;
+}
+
 /* Writes the driver as a recorded command names it, so that the command
  * works as printed: its path relative to the working directory when it
  * lies below it (in a lindyn tree, build/lindyn; ./lindyn in build/), else "lindyn" when PATH
  * finds this very driver, else its absolute path. */
 static void put_driver(FILE *f)
 {
-	char exe[PATH_MAX], cwd[PATH_MAX], found[PATH_MAX], cand[PATH_MAX + 16];
+	char exe[PATH_MAX];
 	if (!realpath("/proc/self/exe", exe)) {
 		fputs("lindyn", f);
 		return;
 	}
-	const char *path = getenv("PATH");
-	char *copy = path ? strdup(path) : NULL, *save = NULL;
-	int on_path = 0;
-	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !on_path;
-	     d = strtok_r(NULL, ":", &save)) {
-		snprintf(cand, sizeof cand, "%s/lindyn", d);
-		if (!access(cand, X_OK)) /* the first lindyn on PATH is the one sh runs */
-			on_path = realpath(cand, found) && !strcmp(found, exe) ? 1 : -1;
-	}
-	free(copy);
-	size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
-	if (n && !strncmp(exe, cwd, n) && exe[n] == '/' && strchr(exe + n + 1, '/'))
-		put_shell_word(f, exe + n + 1);
-	else if (n && !strncmp(exe, cwd, n) && exe[n] == '/') {
-		fputs("./", f); /* a bare name would be looked up on PATH */
-		put_shell_word(f, exe + n + 1);
-	}
-	else if (on_path == 1)
+	const char *below = below_cwd(exe);
+	if (below) {
+		if (!strchr(below, '/'))
+			fputs("./", f); /* a bare name would be looked up on PATH */
+		put_shell_word(f, below);
+	} else if (path_finds(exe)) {
 		fputs("lindyn", f);
-	else
+	} else {
 		put_shell_word(f, exe);
+	}
 }
 
 /* The command line, shell-quoted where needed, for the provenance header

@@ -10,10 +10,10 @@
 #include <time.h>
 
 #include <limits.h>
-#include <unistd.h>
 
 #include <gsl/gsl_version.h>
 
+#include "below_cwd.h"
 #include "regular_file.h"
 #include "sha256.h"
 
@@ -86,14 +86,13 @@ static int format_date(const char *sde, char *line, size_t len)
  * the reason in err. */
 static int plugin_file_shown(const char *path, char *shown, size_t len, char *err, size_t errlen)
 {
-	char real[PATH_MAX], cwd[PATH_MAX];
+	char real[PATH_MAX];
 	if (!realpath(path, real)) {
 		snprintf(err, errlen, "plugin file %s: %s", path, strerror(errno));
 		return -1;
 	}
-	size_t n = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
-	int under = n && !strncmp(real, cwd, n) && real[n] == '/';
-	snprintf(shown, len, "%s", under ? real + n + 1 : real);
+	const char *below = below_cwd(real);
+	snprintf(shown, len, "%s", below ? below : real);
 	return 0;
 }
 

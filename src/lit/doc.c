@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "../host/below_cwd.h"
 #include "../host/regular_file.h"
 
 static const struct {
@@ -289,16 +289,10 @@ static int normalise_path(char *path, char *out, size_t len)
 	return n > (size_t)absolute ? 0 : -1;
 }
 
-/* 1 when path lies strictly below directory dir. */
-static int below(const char *path, const char *dir, size_t dirlen)
-{
-	return dirlen && !strncmp(path, dir, dirlen) && path[dirlen] == '/';
-}
-
 int doc_resolve_path(const doc *d, const char *value, char *out, size_t len)
 {
 	const char *slash = strrchr(d->path, '/');
-	char dir[PATH_MAX], docdir[PATH_MAX], joined[2 * PATH_MAX], cwd[PATH_MAX];
+	char dir[PATH_MAX], docdir[PATH_MAX], joined[2 * PATH_MAX];
 	if (!slash)
 		snprintf(dir, sizeof dir, ".");
 	else if (slash == d->path)
@@ -307,14 +301,14 @@ int doc_resolve_path(const doc *d, const char *value, char *out, size_t len)
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - d->path), d->path);
 	/* From the document's directory as the kernel sees it, so that a
 	 * document given as ../x/e.md or /abs/e.md resolves alike. */
-	if (!*value || *value == '/' || !realpath(dir, docdir) || !getcwd(cwd, sizeof cwd) ||
+	if (!*value || *value == '/' || !realpath(dir, docdir) ||
 	    snprintf(joined, sizeof joined, "%s/%s", docdir, value) >= (int)sizeof joined ||
 	    normalise_path(joined, out, len))
 		return -1;
-	size_t clen = strlen(cwd);
-	if (below(out, cwd, clen)) {
-		memmove(out, out + clen + 1, strlen(out + clen + 1) + 1);
+	const char *rel = below_cwd(out);
+	if (rel) {
+		memmove(out, rel, strlen(rel) + 1);
 		return 0;
 	}
-	return below(out, docdir, strlen(docdir)) ? 0 : -1;
+	return path_below(out, docdir) ? 0 : -1;
 }

@@ -25,6 +25,7 @@
 #include "experiment.h"
 #include "schema.h"
 #include "select.h"
+#include "../host/below_cwd.h"
 #include "../host/names.h"
 #include "../host/params.h"
 #include "../host/registry.h"
@@ -164,11 +165,8 @@ static void put_word(FILE *mk, const char *word)
  * matches it with the Makefile's pattern rule for plugins. */
 static const char *relative(const char *path)
 {
-	static char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof cwd))
-		return path;
-	size_t n = strlen(cwd);
-	return !strncmp(path, cwd, n) && path[n] == '/' ? path + n + 1 : path;
+	const char *below = below_cwd(path);
+	return below ? below : path;
 }
 
 /* The value of parameter key as the run gets it, into out: a relative
