@@ -41,7 +41,9 @@
 /* The stamps and figvars files tangle writes, kept until every document
  * has been checked: a tangle that fails writes none of them. */
 typedef struct {
-	char **paths, **texts;
+	struct pending_write {
+		char *path, *text;
+	} *items;
 	size_t n;
 } pending_writes;
 
@@ -88,33 +90,32 @@ static int write_if_changed(const char *path, const char *text)
 /* Keeps (path, text) for flush_writes; -1 when out of memory. */
 static int defer_write(pending_writes *w, const char *path, const char *text)
 {
-	char **paths = realloc(w->paths, (w->n + 1) * sizeof *paths);
-	if (paths)
-		w->paths = paths;
-	char **texts = paths ? realloc(w->texts, (w->n + 1) * sizeof *texts) : NULL;
-	if (texts)
-		w->texts = texts;
-	if (!texts || !(w->paths[w->n] = strdup(path)))
+	struct pending_write *items = realloc(w->items, (w->n + 1) * sizeof *items);
+	if (!items)
 		return -1;
-	if (!(w->texts[w->n] = strdup(text))) {
-		free(w->paths[w->n]);
+	w->items = items;
+	char *p = strdup(path), *t = strdup(text);
+	if (!p || !t) {
+		free(p);
+		free(t);
 		return -1;
 	}
-	w->n++;
+	items[w->n++] = (struct pending_write){ p, t };
 	return 0;
 }
 
-/* Writes every deferred file that changed; 0, or -1 with err naming it. */
+/* Writes every deferred file that changed, making its directory; 0, or -1
+ * with err naming it. */
 static int flush_writes(const pending_writes *w, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s", w->paths[i]);
+		snprintf(dir, sizeof dir, "%s", w->items[i].path);
 		char *slash = strrchr(dir, '/');
 		if (slash)
 			*slash = 0;
-		if ((slash && mkdirs(dir)) || write_if_changed(w->paths[i], w->texts[i])) {
-			snprintf(err, errlen, "%s: cannot write", w->paths[i]);
+		if ((slash && mkdirs(dir)) || write_if_changed(w->items[i].path, w->items[i].text)) {
+			snprintf(err, errlen, "%s: cannot write", w->items[i].path);
 			return -1;
 		}
 	}
@@ -124,11 +125,10 @@ static int flush_writes(const pending_writes *w, char *err, size_t errlen)
 static void free_writes(pending_writes *w)
 {
 	for (size_t i = 0; i < w->n; i++) {
-		free(w->paths[i]);
-		free(w->texts[i]);
+		free(w->items[i].path);
+		free(w->items[i].text);
 	}
-	free(w->paths);
-	free(w->texts);
+	free(w->items);
 }
 
 /* 1 when path is non-empty, at most PATH_MAX_LEN bytes, of PATH_CHARS only. */
@@ -211,16 +211,25 @@ static int set_line(const experiment *e, const char *kv)
 	return e->block->line;
 }
 
+/* A set: entry "key=value": its key into key (keys follow NAME_RULE), and
+ * its value. */
+static const char *set_entry(const char *kv, char key[NAME_MAX_LEN + 1])
+{
+	const char *eq = strchr(kv, '='); /* experiment_parse keeps only such entries */
+	snprintf(key, NAME_MAX_LEN + 1, "%.*s", eq ? (int)(eq - kv) : 0, kv);
+	return eq ? eq + 1 : "";
+}
+
 /* Rewrites the set: entries of e through path_value. */
 static int resolve_set_paths(experiment *e, const lindyn_param *table, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < e->nset; i++) {
-		char key[64], out[PATH_MAX], *eq = strchr(e->set[i], '=');
-		snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - e->set[i]) : 0, e->set[i]);
-		if (!eq || path_value(e, table, set_line(e, e->set[i]), key, eq + 1, out, sizeof out,
-		                      err, errlen))
-			return eq ? -1 : 0;
-		if (strcmp(out, eq + 1)) {
+		char key[NAME_MAX_LEN + 1], out[PATH_MAX];
+		const char *value = set_entry(e->set[i], key);
+		if (path_value(e, table, set_line(e, e->set[i]), key, value, out, sizeof out, err,
+		               errlen))
+			return -1;
+		if (strcmp(out, value)) {
 			char *kv = NULL;
 			if (asprintf(&kv, "%s=%s", key, out) < 0) {
 				snprintf(err, errlen, "%s:%d: out of memory", e->doc->path, e->block->line);
@@ -371,11 +380,9 @@ static void put_inputs(FILE *mk, const experiment *e, const lindyn_param *table,
                        const char **keys, const char **values, size_t nkv)
 {
 	for (size_t i = 0; i < e->nset; i++) {
-		char key[64];
-		const char *eq = strchr(e->set[i], '=');
-		snprintf(key, sizeof key, "%.*s", eq ? (int)(eq - e->set[i]) : 0, e->set[i]);
-		if (eq)
-			put_input(mk, table, key, eq + 1);
+		char key[NAME_MAX_LEN + 1];
+		const char *value = set_entry(e->set[i], key);
+		put_input(mk, table, key, value);
 	}
 	for (size_t i = 0; i < nkv; i++)
 		put_input(mk, table, keys[i], values[i]);
