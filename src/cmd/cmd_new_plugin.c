@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "shell_word.h"
 #include "../host/names.h"
 
 static int find_template(char *dir, size_t len)
@@ -64,24 +65,6 @@ static int instantiate(const char *in, const char *out, const char *name)
 	}
 	fclose(src);
 	return fclose(dst);
-}
-
-/* Prints s as one sh word: as it is when plain, else single-quoted. */
-static void put_quoted_word(const char *s)
-{
-	size_t n = strlen(s);
-	if (n && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") == n &&
-	    s[0] != '-') {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('\'');
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", stdout);
-		else
-			putchar(*s);
-	putchar('\'');
 }
 
 /* One file of an author project: its template and its path in DIR. */
@@ -158,7 +141,7 @@ static int new_project(const char *tdir, const char *name, const char *dir)
 	for (size_t i = 0; i < NPROJECT; i++)
 		printf("  %s\n", paths[i]);
 	printf("next: make -C ");
-	put_quoted_word(dir);
+	put_shell_word(stdout, dir);
 	printf(" check figures verify paper   (QUICK=1 for a first look; the page: %s/build/paper/"
 	       "%s.html)\n", dir, name);
 	return 0;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "shell_word.h"
 #include "usage.h"
 #include "../host/below_cwd.h"
 #include "../host/isolate.h"
@@ -80,24 +81,6 @@ static int parse_seed(const char *text, unsigned long *seed)
 		return -1;
 	*seed = (unsigned long)v;
 	return 0;
-}
-
-/* a, as one shell word that reads back as a. */
-static void put_shell_word(FILE *f, const char *a)
-{
-	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                            "0123456789_-=.,/:+";
-	if (*a && strspn(a, plain) == strlen(a)) {
-		fputs(a, f);
-		return;
-	}
-	fputc('\'', f);
-	for (; *a; a++)
-		if (*a == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*a, f);
-	fputc('\'', f);
 }
 
 /* 1 when the first "lindyn" on PATH, the one sh runs, is the file exe. */

@@ -445,19 +445,24 @@ typedef struct {
 	int line;
 } figure_seen;
 
-/* 1 when path names a regular file inside the source tree that make and sh
- * take as it is: relative, no '..' component, PATH_CHARS only. */
-static int tree_file(const char *path, char *why, size_t whylen)
+/* 1 when path, in PATH_CHARS, names a regular file; else 0 with why set. */
+static int plain_file(const char *path, char *why, size_t whylen)
 {
-	if (!path_is_plain(path) || !path_is_confined(path)) {
-		snprintf(why, whylen, "'%s' must be a relative path inside the source tree, "
-		         "of %s, without '..'", path, PATH_CHARS);
+	if (!path_is_plain(path)) {
+		snprintf(why, whylen, "'%s' holds a character out of %s", path, PATH_CHARS);
 		return 0;
 	}
 	FILE *f = regular_file_open(path, why, whylen);
 	if (f)
 		fclose(f);
 	return f != NULL;
+}
+
+/* 1 when path names a regular file inside the source tree that make and sh
+ * take as it is: relative, no '..' component, PATH_CHARS only. */
+static int tree_file(const char *path, char *why, size_t whylen)
+{
+	return path_is_confined(path) && plain_file(path, why, whylen);
 }
 
 /* Appends to deps the files a gnuplot script loads (`load 'x.gp'` lines)
@@ -770,14 +775,10 @@ static int emit_figure(FILE *mk, const tangle_opts *o, const doc *d, const block
 		         "document's directory", d->path, script->line, script->value);
 		return -1;
 	}
-	FILE *sf = path_is_plain(path) ? regular_file_open(path, why, sizeof why) : NULL;
-	if (!sf) {
-		if (!path_is_plain(path))
-			snprintf(why, sizeof why, "'%s' holds a character out of %s", path, PATH_CHARS);
+	if (!plain_file(path, why, sizeof why)) {
 		snprintf(err, errlen, "%s:%d: figure script %s", d->path, script->line, why);
 		return -1;
 	}
-	fclose(sf);
 	snprintf(vars, sizeof vars, "%s/%s.gp", o->figvars, name->value);
 	figure_data fd = { 0 };
 	char *vtext = NULL, *deps = NULL, *loads = NULL;
