@@ -220,9 +220,6 @@ LINDYN_STYLE    := figures/style.gp
 LINDYN_PAGE_DIR := src/page
 LINDYN_EXTRA_GOALS := reference compare artifact
 include src/dist/lindyn.mk
-RUNS_MK := $(LINDYN_RUNS_MK)
-PAGEDIR := $(LINDYN_PAGEDIR)
-PAGES   := $(LINDYN_PAGES)
 
 # The pages at quick scale in headless Chromium: images load, local links
 # resolve, math is MathML, one claim-table row per claim; screenshots in
@@ -260,8 +257,8 @@ endif
 endif
 endif
 
-slurm: all $(RUNS_MK)
-	@RUNS_MK=$(call shell_quote,$(RUNS_MK)) PAPER=$(call shell_quote,$(PAPER)) \
+slurm: all $(LINDYN_RUNS_MK)
+	@RUNS_MK=$(call shell_quote,$(LINDYN_RUNS_MK)) PAPER=$(call shell_quote,$(PAPER)) \
 	  SHARDS=$(call shell_quote,$(SHARDS)) CPUS=$(call shell_quote,$(CPUS)) \
 	  PARALLEL=$(call shell_quote,$(PARALLEL)) SBATCH=$(call shell_quote,$(SBATCH)) \
 	  DETACH=$(call shell_quote,$(DETACH)) RETRIES=$(call shell_quote,$(RETRIES)) \
@@ -297,11 +294,11 @@ define record_reference
 	@rm -rf $(1) && mv $(1).tmp $(1)
 endef
 
-reference: all $(RUNS_MK) $$(LINDYN_ALL_RUNS)
+reference: all $(LINDYN_RUNS_MK) $$(LINDYN_ALL_RUNS)
 	$(call record_reference,$(REFDIR))
 	@echo "reference: $(REFDIR), $$(du -sb $(REFDIR) | cut -f1) bytes (data/reference: $$(du -sb data/reference | cut -f1))"
 
-compare: all $(RUNS_MK) $$(LINDYN_ALL_RUNS)
+compare: all $(LINDYN_RUNS_MK) $$(LINDYN_ALL_RUNS)
 	$(LINDYN) compare $(REFDIR) $(DATA)
 
 # ---- the bundle for an archive ------------------------------------------------
@@ -315,10 +312,10 @@ ARTIFACT_DIR  := $(BUILD)/artifact/$(ARTIFACT_NAME)
 ARTIFACT      := $(ARTIFACT_DIR).tar.gz
 ARTIFACT_SUB  := $(if $(QUICK),/quick)
 
-artifact: all $(RUNS_MK) $$(LINDYN_ALL_RUNS) $$(LINDYN_ALL_FIGURES) $(PAGES) $(PAGEDIR)/index.html
+artifact: all $(LINDYN_RUNS_MK) $$(LINDYN_ALL_RUNS) $$(LINDYN_ALL_FIGURES) $(LINDYN_PAGES) $(LINDYN_PAGEDIR)/index.html
 	@rm -rf $(ARTIFACT_DIR) $(ARTIFACT) && mkdir -p $(ARTIFACT_DIR)/paper$(ARTIFACT_SUB) \
 	  $(ARTIFACT_DIR)/figures$(ARTIFACT_SUB) $(ARTIFACT_DIR)/tables
-	@cp $(PAGES) $(PAGEDIR)/index.html $(ARTIFACT_DIR)/paper$(ARTIFACT_SUB)/
+	@cp $(LINDYN_PAGES) $(LINDYN_PAGEDIR)/index.html $(ARTIFACT_DIR)/paper$(ARTIFACT_SUB)/
 	@cp $(LINDYN_ALL_FIGURES) $(ARTIFACT_DIR)/figures$(ARTIFACT_SUB)/
 	@$(LINDYN) verify $(if $(QUICK),--quick) --data $(DATA) $(PAPERS) > $(ARTIFACT_DIR)/verify.txt || [ $$? -eq 1 ]
 	@$(LINDYN) verify $(if $(QUICK),--quick) --format tsv --data $(DATA) $(PAPERS) > $(ARTIFACT_DIR)/verify.tsv || [ $$? -eq 1 ]

@@ -66,11 +66,9 @@ endif
 # $(call lindyn_doc,NAME): the document NAME.md among LINDYN_DOCS, or nothing.
 lindyn_doc = $(firstword $(foreach d,$(LINDYN_DOCS),$(if $(filter $(1),$(basename $(notdir $(d)))),$(d))))
 lindyn_no_doc = DOC=$(1): no document $(1).md among LINDYN_DOCS; documents: $(LINDYN_DOC_NAMES)
+# DOC is one name of a document
 ifneq ($(DOC),)
-ifneq ($(words $(DOC))$(call lindyn_doc,$(DOC)),1$(call lindyn_doc,$(firstword $(DOC))))
-$(error $(call lindyn_no_doc,$(DOC)))
-endif
-ifeq ($(call lindyn_doc,$(DOC)),)
+ifneq ($(words $(DOC))$(if $(call lindyn_doc,$(DOC)),+),1+)
 $(error $(call lindyn_no_doc,$(DOC)))
 endif
 endif
