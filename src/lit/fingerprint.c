@@ -165,8 +165,10 @@ typedef struct {
 	sha256_ctx c;
 	size_t members, rows, ncols;
 	char **cols;
-	double *lo, *hi, *mean;
-	size_t *count;
+	struct column_stats {
+		double lo, hi, mean; /* of the column's last values */
+		size_t count;
+	} *stats;            /* per column of cols */
 } group;
 
 typedef struct {
@@ -180,10 +182,7 @@ static void group_free(group *g)
 	for (size_t i = 0; i < g->ncols; i++)
 		free(g->cols[i]);
 	free(g->cols);
-	free(g->lo);
-	free(g->hi);
-	free(g->mean);
-	free(g->count);
+	free(g->stats);
 }
 
 static group *group_for(groups *gs, const char *table)
@@ -214,24 +213,12 @@ static long group_column(group *g, const char *name)
 	char **cols = realloc(g->cols, n * sizeof *cols);
 	if (cols)
 		g->cols = cols;
-	double *lo = realloc(g->lo, n * sizeof *lo);
-	if (lo)
-		g->lo = lo;
-	double *hi = realloc(g->hi, n * sizeof *hi);
-	if (hi)
-		g->hi = hi;
-	double *mean = realloc(g->mean, n * sizeof *mean);
-	if (mean)
-		g->mean = mean;
-	size_t *count = realloc(g->count, n * sizeof *count);
-	if (count)
-		g->count = count;
-	if (!cols || !lo || !hi || !mean || !count || !(cols[g->ncols] = strdup(name)))
+	struct column_stats *stats = cols ? realloc(g->stats, n * sizeof *stats) : NULL;
+	if (stats)
+		g->stats = stats;
+	if (!stats || !(cols[g->ncols] = strdup(name)))
 		return -1;
-	lo[g->ncols] = INFINITY;
-	hi[g->ncols] = -INFINITY;
-	mean[g->ncols] = 0;
-	count[g->ncols] = 0;
+	stats[g->ncols] = (struct column_stats){ INFINITY, -INFINITY, 0, 0 };
 	return (long)g->ncols++;
 }
 
@@ -259,11 +246,12 @@ static int add_group_table(groups *gs, const char *table, const char *rel, const
 			rc = -1;
 		} else if (t.nrows) {
 			double last = t.v[(t.nrows - 1) * t.ncols + j];
-			g->lo[c] = fmin(g->lo[c], last);
-			g->hi[c] = fmax(g->hi[c], last);
-			g->count[c]++; /* the running mean, a convex combination: no overflow */
-			g->mean[c] = g->mean[c] * ((double)(g->count[c] - 1) / (double)g->count[c]) +
-			            last / (double)g->count[c];
+			struct column_stats *st = &g->stats[c];
+			st->lo = fmin(st->lo, last);
+			st->hi = fmax(st->hi, last);
+			st->count++; /* the running mean, a convex combination: no overflow */
+			st->mean = st->mean * ((double)(st->count - 1) / (double)st->count) +
+			           last / (double)st->count;
 		}
 	}
 	tsv_free(&t);
@@ -288,12 +276,12 @@ static int finish_group(fingerprint_set *s, const char *exp, int runs, group *g)
 	         : shape(f, g->cols, g->ncols, POINT_STATS, COUNT(POINT_STATS)))
 		return -1;
 	for (size_t j = 0; j < g->ncols; j++)
-		if (g->count[j] && runs) {
-			f->v[j] = g->lo[j];
-			f->v[f->ncols + j] = g->hi[j];
-			f->v[2 * f->ncols + j] = g->mean[j];
-		} else if (g->count[j]) {
-			f->v[j] = g->mean[j];
+		if (g->stats[j].count && runs) {
+			f->v[j] = g->stats[j].lo;
+			f->v[f->ncols + j] = g->stats[j].hi;
+			f->v[2 * f->ncols + j] = g->stats[j].mean;
+		} else if (g->stats[j].count) {
+			f->v[j] = g->stats[j].mean;
 		}
 	return 0;
 }
